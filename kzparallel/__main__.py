@@ -1,0 +1,3 @@
+from kzparallel.cli import main
+
+main()

@@ -1,0 +1,133 @@
+"""The small interface every translation backend implements.
+
+Backends live in ``kzparallel.translation.<name>`` and register themselves in
+``kzparallel.translation.BACKENDS`` by name; they are imported lazily so the
+ctranslate2 path never imports torch/transformers unless it has to.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+
+@dataclass(frozen=True)
+class DecodingConfig:
+    """Decoding settings. Everything here that changes the output is part of
+    the cache key and the provenance signature (see :meth:`output_settings`)."""
+
+    beam: int = 4
+    # fixed cap on generated tokens; None = relative cap (see max_new_for)
+    max_new_tokens: int | None = None
+    # relative cap: max_new = ceil(len(src_tokens) * max_len_ratio) + max_len_extra
+    max_len_ratio: float = 2.0
+    max_len_extra: int = 10
+    length_penalty: float = 1.0
+    nbest: int = 1  # number of hypotheses returned (<= beam)
+    return_alignment: bool = False  # cross-attention alignment of the best hypothesis
+    # a forced fixed length, used only by benchmarks (min = max = this many tokens)
+    fixed_length: int | None = None
+
+    def max_new_for(self, n_src_tokens: int) -> int:
+        if self.fixed_length is not None:
+            return self.fixed_length
+        rel = int(-(-n_src_tokens * self.max_len_ratio // 1)) + self.max_len_extra
+        if self.max_new_tokens is not None:
+            return min(self.max_new_tokens, rel) if self.max_new_tokens > 0 else rel
+        return min(rel, 512)
+
+    def output_settings(self) -> dict[str, object]:
+        """Settings that change the text produced (cache key, signature)."""
+        return {
+            "beam": self.beam,
+            "maxnew": self.max_new_tokens if self.max_new_tokens is not None else "auto",
+            "lenratio": self.max_len_ratio,
+            "lenextra": self.max_len_extra,
+            "lp": self.length_penalty,
+        }
+
+
+@dataclass
+class TermHints:
+    """Glossary help for one source sentence, given to the decoder.
+
+    ``prefer``: English strings the output should contain (boosted where the
+    backend can: transformers ``sequence_bias``); ``forbid``: English strings
+    that must not appear (transformers ``bad_words_ids``, ctranslate2
+    ``suppress_sequences``). Backends tokenize these themselves.
+    """
+
+    prefer: list[str] = field(default_factory=list)
+    forbid: list[str] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.prefer or self.forbid)
+
+
+@dataclass
+class Hypothesis:
+    text: str
+    score: float  # average log-probability per token (higher is better)
+    tokens: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Translation:
+    """The result for one source sentence. ``hypotheses[0]`` is the best."""
+
+    hypotheses: list[Hypothesis]
+    src_tokens: list[str] = field(default_factory=list)
+    # cross-attention of the best hypothesis: attention[t][s] = weight of source
+    # token s when producing target token t (len(tgt tokens) x len(src_tokens))
+    attention: list[list[float]] | None = None
+
+    @property
+    def text(self) -> str:
+        return self.hypotheses[0].text
+
+    @property
+    def score(self) -> float:
+        return self.hypotheses[0].score
+
+
+class Translator(ABC):
+    """Translate batches of Arabic sentences to English.
+
+    Implementations must be safe to construct once and call many times; they
+    keep the model loaded. ``translate`` gets a batch already sized by the
+    caller (see ``kzparallel.translation.batching``) and returns one
+    :class:`Translation` per input, in input order.
+    """
+
+    name: ClassVar[str]
+
+    model_id: str
+    revision: str
+
+    @abstractmethod
+    def translate(
+        self,
+        texts: list[str],
+        config: DecodingConfig,
+        hints: list[TermHints | None] | None = None,
+    ) -> list[Translation]: ...
+
+    @abstractmethod
+    def count_tokens(self, text: str) -> int:
+        """Number of source tokens the model sees for ``text`` (EOS included)."""
+
+    @abstractmethod
+    def tokenize_source(self, text: str) -> list[str]: ...
+
+    @property
+    @abstractmethod
+    def backend_label(self) -> str:
+        """e.g. ``transformers-fp32`` or ``ctranslate2-int8``: goes into the signature."""
+
+    @property
+    def max_input_tokens(self) -> int:
+        return 512
+
+    def describe(self) -> dict[str, Any]:
+        return {"backend": self.backend_label, "model": self.model_id, "revision": self.revision}

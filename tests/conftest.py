@@ -1,0 +1,43 @@
+"""Shared fixtures: the seed articles and a tiny MarianMT model built at test time."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+SEED_FILES = sorted(SEEDS.glob("*.txt"))
+
+
+@pytest.fixture(scope="session")
+def seeds_dir() -> Path:
+    return SEEDS
+
+
+@pytest.fixture(scope="session")
+def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A random-weight MarianMT model directory (real tokenizer files, 2+2 layers)."""
+    from kzparallel.testing import build_marian_model
+
+    return build_marian_model(tmp_path_factory.mktemp("tiny-marian"), seeds_dir=SEEDS)
+
+
+@pytest.fixture()
+def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An isolated translation cache directory (also exported as KZPARALLEL_CACHE_DIR)."""
+    d = tmp_path / "cache"
+    monkeypatch.setenv("KZPARALLEL_CACHE_DIR", str(d))
+    return d
+
+
+@pytest.fixture(autouse=True)
+def _offline(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests never reach the Hub."""
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("TRANSFORMERS_OFFLINE", "1")
+    monkeypatch.setenv("HF_HUB_DISABLE_TELEMETRY", "1")
+    if "KZPARALLEL_CACHE_DIR" not in os.environ:
+        monkeypatch.setenv("KZPARALLEL_CACHE_DIR", str(Path(os.environ.get("TMPDIR", "/tmp")) / "kzparallel-test-cache"))
