@@ -125,7 +125,9 @@ def build_marian_model(
             vocab.setdefault(f"<unused{i}>", len(vocab))
             i += 1
     vocab["<pad>"] = len(vocab)
-    (out / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False, indent=1), encoding="utf-8")
+    (out / "vocab.json").write_text(
+        json.dumps(vocab, ensure_ascii=False, indent=1), encoding="utf-8"
+    )
 
     tokenizer = MarianTokenizer(
         source_spm=str(out / "source.spm"),

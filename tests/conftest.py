@@ -40,4 +40,7 @@ def _offline(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TRANSFORMERS_OFFLINE", "1")
     monkeypatch.setenv("HF_HUB_DISABLE_TELEMETRY", "1")
     if "KZPARALLEL_CACHE_DIR" not in os.environ:
-        monkeypatch.setenv("KZPARALLEL_CACHE_DIR", str(Path(os.environ.get("TMPDIR", "/tmp")) / "kzparallel-test-cache"))
+        monkeypatch.setenv(
+            "KZPARALLEL_CACHE_DIR",
+            str(Path(os.environ.get("TMPDIR", "/tmp")) / "kzparallel-test-cache"),
+        )
