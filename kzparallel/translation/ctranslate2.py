@@ -1,0 +1,257 @@
+"""MarianMT through CTranslate2 (int8 on CPU, int8_float16/float16 on CUDA).
+
+The Hugging Face model is converted once with
+``ctranslate2.converters.TransformersConverter`` into the cache directory
+(``<cache>/ctranslate2/<model>-<revision>-<quantization>``), built under a
+temporary name and renamed into place, so an interrupted conversion never
+leaves a half-written model. The SentencePiece files are copied next to it
+and tokenisation uses ``sentencepiece`` directly: once the converted model is
+cached, this backend never imports torch or transformers.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, ClassVar
+
+from kzparallel.errors import DependencyError, ModelError, missing_dependency
+from kzparallel.translation.base import (
+    DecodingConfig,
+    Hypothesis,
+    TermHints,
+    Translation,
+    Translator,
+)
+from kzparallel.translation.model import ModelRef
+
+try:
+    import ctranslate2
+except ImportError as exc:  # pragma: no cover - depends on the environment
+    raise missing_dependency("ctranslate2", "ctranslate2", "the ctranslate2 backend") from exc
+
+import sentencepiece as spm
+
+EOS = "</s>"
+CPU_QUANTIZATIONS = ("int8", "int8_float32", "int16", "float32")
+GPU_QUANTIZATIONS = ("int8_float16", "int8_bfloat16", "float16", "bfloat16", "int8", "float32")
+_MARKER = "kzparallel.json"
+
+
+def cuda_available() -> bool:
+    try:
+        return ctranslate2.get_cuda_device_count() > 0
+    except Exception:  # pragma: no cover - broken CUDA setups
+        return False
+
+
+def resolve_device(device: str) -> str:
+    if device == "auto":
+        return "cuda" if cuda_available() else "cpu"
+    if device not in ("cpu", "cuda") and not device.startswith("cuda:"):
+        raise ModelError(f"unknown device '{device}' (choose auto, cpu or cuda)")
+    return device
+
+
+def default_quantization(device: str) -> str:
+    return "int8_float16" if device.startswith("cuda") else "int8"
+
+
+def converted_dir(model_ref: ModelRef, quantization: str, cache_dir: Path | None = None) -> Path:
+    """Where the converted model for (model id, revision, quantization) lives."""
+    if cache_dir is None:
+        from kzparallel.translation.cache import default_cache_dir
+
+        cache_dir = default_cache_dir()
+    slug = re.sub(r"[^A-Za-z0-9._-]+", "--", model_ref.model_id.strip("/")).strip("-") or "model"
+    return Path(cache_dir) / "ctranslate2" / f"{slug}-{model_ref.revision[:12]}-{quantization}"
+
+
+def convert_model(
+    model_ref: ModelRef,
+    quantization: str = "int8",
+    cache_dir: Path | None = None,
+    *,
+    force: bool = False,
+) -> Path:
+    """Convert the Hugging Face model once; return the converted directory.
+
+    Needs torch + transformers only when the conversion actually runs.
+    """
+    out = converted_dir(model_ref, quantization, cache_dir)
+    if (out / _MARKER).is_file() and (out / "model.bin").is_file() and not force:
+        return out
+    try:
+        from ctranslate2.converters import TransformersConverter
+    except ImportError as exc:  # pragma: no cover
+        raise DependencyError(
+            "converting a model to CTranslate2 needs 'torch' and 'transformers': "
+            "pip install torch==2.13.0 transformers"
+        ) from exc
+    from kzparallel.atomic import atomic_directory
+
+    try:
+        with atomic_directory(out) as tmp:
+            TransformersConverter(str(model_ref.path)).convert(
+                str(tmp), quantization=quantization, force=True
+            )
+            for name in ("source.spm", "target.spm"):
+                shutil.copyfile(model_ref.path / name, tmp / name)
+            (tmp / _MARKER).write_text(
+                json.dumps(
+                    {
+                        "model": model_ref.model_id,
+                        "revision": model_ref.revision,
+                        "quantization": quantization,
+                        "ctranslate2": ctranslate2.__version__,
+                    },
+                    indent=1,
+                    sort_keys=True,
+                ),
+                encoding="utf-8",
+            )
+    except (ValueError, RuntimeError, OSError) as exc:
+        raise ModelError(
+            f"cannot convert model '{model_ref.model_id}' to CTranslate2: {exc}"
+        ) from None
+    return out
+
+
+class CTranslate2Translator(Translator):
+    name: ClassVar[str] = "ctranslate2"
+
+    def __init__(
+        self,
+        model_ref: ModelRef,
+        *,
+        device: str = "auto",
+        quantization: str | None = None,
+        cache_dir: str | Path | None = None,
+        inter_threads: int = 1,
+        intra_threads: int = 0,
+        alignment: bool = False,  # accepted for interface symmetry; attention is always available
+    ) -> None:
+        self.model_id = model_ref.model_id
+        self.revision = model_ref.revision
+        self.model_ref = model_ref
+        self.device = resolve_device(device)
+        on_gpu = self.device.startswith("cuda")
+        self.quantization = quantization or default_quantization(self.device)
+        allowed = GPU_QUANTIZATIONS if on_gpu else CPU_QUANTIZATIONS
+        if self.quantization not in allowed:
+            raise ModelError(
+                f"quantization '{self.quantization}' is not supported on {self.device} "
+                f"(choose from {', '.join(allowed)})"
+            )
+        self.model_dir = convert_model(
+            model_ref, self.quantization, Path(cache_dir) if cache_dir else None
+        )
+        device_name, _, index = self.device.partition(":")
+        self.translator = ctranslate2.Translator(
+            str(self.model_dir),
+            device=device_name,
+            device_index=int(index or 0),
+            compute_type=self.quantization,
+            inter_threads=inter_threads,
+            intra_threads=intra_threads,
+        )
+        self.sp_source = spm.SentencePieceProcessor(model_file=str(self.model_dir / "source.spm"))
+        self.sp_target = spm.SentencePieceProcessor(model_file=str(self.model_dir / "target.spm"))
+
+    # -- interface ------------------------------------------------------------
+
+    @property
+    def backend_label(self) -> str:
+        return f"ctranslate2-{self.quantization}"
+
+    def tokenize_source(self, text: str) -> list[str]:
+        return [*self.sp_source.encode(text, out_type=str), EOS]
+
+    def count_tokens(self, text: str) -> int:
+        return len(self.sp_source.encode(text)) + 1
+
+    def target_tokens(self, text: str) -> list[str]:
+        return list(self.sp_target.encode(text, out_type=str))
+
+    def describe(self) -> dict[str, Any]:
+        d = super().describe()
+        d.update(device=self.device, converted=str(self.model_dir))
+        return d
+
+    def translate(
+        self,
+        texts: list[str],
+        config: DecodingConfig,
+        hints: list[TermHints | None] | None = None,
+    ) -> list[Translation]:
+        if not texts:
+            return []
+        sources = [self.tokenize_source(t) for t in texts]
+        return self.translate_tokens(sources, config, hints)
+
+    def translate_tokens(
+        self,
+        sources: Sequence[list[str]],
+        config: DecodingConfig,
+        hints: Sequence[TermHints | None] | None = None,
+    ) -> list[Translation]:
+        """Translate already tokenised sources (each ending in ``</s>``)."""
+        # suppress_sequences is batch-wide: sentences with different forbidden
+        # variants go to separate calls (input order is restored below).
+        groups: dict[tuple[tuple[str, ...], ...], list[int]] = {}
+        for i in range(len(sources)):
+            h = hints[i] if hints else None
+            key = tuple(tuple(self.target_tokens(f)) for f in h.forbid) if h else ()
+            groups.setdefault(tuple(k for k in key if k), []).append(i)
+        results: list[Translation | None] = [None] * len(sources)
+        for forbid, idx in groups.items():
+            for i, tr in zip(idx, self._run([sources[i] for i in idx], config, forbid)):
+                results[i] = tr
+        return results  # type: ignore[return-value]
+
+    def _run(
+        self,
+        sources: list[list[str]],
+        config: DecodingConfig,
+        forbid: tuple[tuple[str, ...], ...],
+    ) -> list[Translation]:
+        beam = max(1, config.beam)
+        nbest = max(1, min(config.nbest, beam))
+        caps = [config.max_new_for(len(s)) for s in sources]
+        kwargs: dict[str, Any] = {
+            "beam_size": beam,
+            "num_hypotheses": nbest,
+            "length_penalty": config.length_penalty,
+            "return_scores": True,
+            "return_attention": config.return_alignment,
+            "max_input_length": 0,  # never truncate: long segments are split before
+            "max_decoding_length": max(caps),
+        }
+        if config.fixed_length is not None:
+            kwargs["min_decoding_length"] = config.fixed_length
+        if forbid:
+            kwargs["suppress_sequences"] = [list(f) for f in forbid]
+        raw = self.translator.translate_batch(list(sources), **kwargs)
+        out: list[Translation] = []
+        for src, cap, res in zip(sources, caps, raw):
+            hyps = []
+            for k, toks in enumerate(res.hypotheses):
+                toks = list(toks[:cap])  # the sentence's own cap (the call used the batch max)
+                hyps.append(
+                    Hypothesis(
+                        text=self.sp_target.decode_pieces(toks),
+                        score=float(res.scores[k]),
+                        tokens=toks,
+                    )
+                )
+            attention = None
+            if config.return_alignment and res.attention:
+                n_tgt = len(hyps[0].tokens)
+                attention = [
+                    [round(float(x), 6) for x in row[: len(src)]] for row in res.attention[0][:n_tgt]
+                ]
+            out.append(Translation(hypotheses=hyps, src_tokens=list(src), attention=attention))
+        return out

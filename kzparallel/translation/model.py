@@ -1,0 +1,186 @@
+"""Find a model and pin its revision, without loading any weights.
+
+``--model`` is either a local directory (a Hugging Face MarianMT directory, as
+written by ``save_pretrained`` or ``huggingface-cli download --local-dir``) or
+a Hub id such as ``Helsinki-NLP/opus-mt-ar-en``. The revision recorded for
+provenance is the Hub commit hash, or for a local directory a short hash of
+its files. File hashes are cached by (path, size, mtime) so large weights are
+not re-read on every run.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from kzparallel.errors import ModelError
+
+DEFAULT_MODEL = "Helsinki-NLP/opus-mt-ar-en"
+# Files a MarianMT directory needs (weights: one of the two).
+REQUIRED_FILES = ("config.json", "source.spm", "target.spm", "vocab.json")
+WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin")
+# Files that make up the model for the revision hash (others are ignored).
+_HASHED_SUFFIXES = (".json", ".spm", ".safetensors", ".bin", ".model", ".txt")
+_HUB_PATTERNS = [
+    "config.json",
+    "generation_config.json",
+    "tokenizer_config.json",
+    "special_tokens_map.json",
+    "vocab.json",
+    "source.spm",
+    "target.spm",
+    "model.safetensors",
+    "pytorch_model.bin",
+]
+
+
+@dataclass(frozen=True)
+class ModelRef:
+    """A model pinned to a revision: ``path`` is a local directory."""
+
+    model_id: str
+    revision: str
+    path: Path
+
+    def short(self) -> str:
+        return f"{self.model_id}@{self.revision[:12]}"
+
+
+def download_hint(model: str, target: str = "DIR") -> str:
+    hub_id = model if _looks_like_hub_id(model) else DEFAULT_MODEL
+    return (
+        f"download it with `huggingface-cli download {hub_id} --local-dir {target}` "
+        f"and pass --model {target}"
+    )
+
+
+def _looks_like_hub_id(model: str) -> bool:
+    parts = model.split("/")
+    return (
+        len(parts) == 2
+        and all(parts)
+        and not model.startswith((".", "~"))
+        and not os.path.isabs(model)
+        and "\\" not in model
+    )
+
+
+def _is_local(model: str) -> bool:
+    return Path(model).expanduser().exists() or not _looks_like_hub_id(model)
+
+
+def check_model_dir(path: Path, name: str) -> None:
+    """Raise :class:`ModelError` unless ``path`` holds a MarianMT model."""
+    if not path.is_dir():
+        raise ModelError(f"model '{name}' is not a directory")
+    missing = [f for f in REQUIRED_FILES if not (path / f).is_file()]
+    if not any((path / f).is_file() for f in WEIGHT_FILES):
+        missing.append(" or ".join(WEIGHT_FILES))
+    if missing:
+        raise ModelError(
+            f"model directory '{name}' is not a MarianMT model: missing {', '.join(missing)}"
+        )
+
+
+def resolve_model(model: str) -> ModelRef:
+    """Resolve ``model`` (local directory or Hub id) to a :class:`ModelRef`.
+
+    Never loads weights. Raises :class:`ModelError` (one line, with the
+    ``huggingface-cli download`` hint) when the model cannot be found.
+    """
+    if _is_local(model):
+        path = Path(model).expanduser()
+        if not path.exists():
+            raise ModelError(
+                f"model directory '{model}' does not exist: {download_hint(DEFAULT_MODEL, model)}"
+            )
+        check_model_dir(path, model)
+        return ModelRef(model_id=model, revision=local_revision(path), path=path.resolve())
+    return _resolve_hub(model)
+
+
+def _resolve_hub(model: str) -> ModelRef:
+    try:
+        from huggingface_hub import snapshot_download
+    except ImportError:  # pragma: no cover - huggingface_hub is a dependency
+        raise ModelError(
+            f"model '{model}' is not a local directory and huggingface_hub is not installed: "
+            f"{download_hint(model)}"
+        ) from None
+    offline_msg = f"model '{model}' is not available offline: {download_hint(model)}"
+    # 1) already downloaded: no network at all.
+    try:
+        local = snapshot_download(model, allow_patterns=_HUB_PATTERNS, local_files_only=True)
+    except Exception:
+        local = None
+    if local is None:
+        offline = os.environ.get("HF_HUB_OFFLINE", "").lower() in ("1", "true", "yes", "on")
+        if offline:
+            raise ModelError(offline_msg)
+        # 2) first use: download the files a MarianMT model needs.
+        try:
+            local = snapshot_download(model, allow_patterns=_HUB_PATTERNS)
+        except Exception as exc:
+            name = type(exc).__name__
+            if "RepositoryNotFound" in name or "RevisionNotFound" in name:
+                raise ModelError(f"model '{model}' was not found on the Hugging Face Hub") from None
+            raise ModelError(offline_msg) from None
+    path = Path(local)
+    check_model_dir(path, model)
+    # snapshot directories are named after the commit hash
+    revision = path.name if len(path.name) == 40 else local_revision(path)
+    return ModelRef(model_id=model, revision=revision, path=path)
+
+
+# -- local revision -----------------------------------------------------------
+
+
+def _hash_cache_file() -> Path:
+    from kzparallel.translation.cache import default_cache_dir
+
+    return default_cache_dir() / "file-hashes.json"
+
+
+def _file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def local_revision(path: Path, length: int = 12) -> str:
+    """Short hash over the names and contents of the model files in ``path``.
+
+    Per-file hashes are remembered by (absolute path, size, mtime) in the
+    user cache directory; a change to any file changes the revision.
+    """
+    cache_file = _hash_cache_file()
+    try:
+        known: dict[str, str] = json.loads(cache_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        known = {}
+    changed = False
+    total = hashlib.sha256()
+    files = sorted(
+        p for p in path.iterdir() if p.is_file() and p.name.endswith(_HASHED_SUFFIXES)
+    )
+    for f in files:
+        st = f.stat()
+        key = f"{f.resolve()}|{st.st_size}|{st.st_mtime_ns}"
+        digest = known.get(key)
+        if digest is None:
+            digest = _file_sha256(f)
+            known[key] = digest
+            changed = True
+        total.update(f"{f.name}\0{digest}\n".encode())
+    if changed:
+        with contextlib.suppress(OSError):
+            from kzparallel.atomic import atomic_write_text
+
+            atomic_write_text(cache_file, json.dumps(known, indent=0, sort_keys=True))
+    return total.hexdigest()[:length]

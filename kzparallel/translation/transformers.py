@@ -1,0 +1,300 @@
+"""MarianMT through Hugging Face ``transformers`` (PyTorch).
+
+Beam search under ``torch.inference_mode``; CPU in fp32, CUDA in fp16 (or
+bf16). When alignment is asked the model runs with eager attention (the only
+implementation that returns attention weights) and the cross-attention of the
+best hypothesis is averaged over heads and layers (or taken from one layer,
+``alignment_layer``, e.g. the guided-alignment layer of opus-mt models).
+
+Glossary hints are applied per sentence with transformers' own logits
+processors: ``SequenceBiasLogitsProcessor`` (the ``sequence_bias`` mechanism)
+boosts the pieces of preferred terms, ``NoBadWordsLogitsProcessor`` (the
+``bad_words_ids`` mechanism) forbids the pieces of forbidden variants. Both
+are batch-wide in ``generate(**kwargs)``, so they are wrapped here to apply to
+the beams of one source sentence each.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, ClassVar
+
+from kzparallel.errors import DependencyError, ModelError
+from kzparallel.translation.base import (
+    DecodingConfig,
+    Hypothesis,
+    TermHints,
+    Translation,
+    Translator,
+)
+from kzparallel.translation.model import ModelRef
+
+try:
+    import torch
+    from transformers import (
+        LogitsProcessor,
+        LogitsProcessorList,
+        MarianMTModel,
+        MarianTokenizer,
+        NoBadWordsLogitsProcessor,
+        SequenceBiasLogitsProcessor,
+    )
+except ImportError as exc:  # pragma: no cover - depends on the environment
+    raise DependencyError(
+        "the transformers backend needs 'torch' and 'transformers': "
+        "pip install torch==2.13.0 transformers"
+    ) from exc
+
+_DTYPES = {"fp32": torch.float32, "fp16": torch.float16, "bf16": torch.bfloat16}
+
+
+class _PerSentence(LogitsProcessor):
+    """Apply a different logits processor to the beams of each source sentence."""
+
+    def __init__(self, processors: list[LogitsProcessor | None], group: int) -> None:
+        self.processors = processors
+        self.group = group
+
+    def __call__(self, input_ids: torch.LongTensor, scores: torch.FloatTensor) -> torch.FloatTensor:
+        for i, proc in enumerate(self.processors):
+            if proc is None:
+                continue
+            rows = slice(i * self.group, (i + 1) * self.group)
+            scores[rows] = proc(input_ids[rows], scores[rows])
+        return scores
+
+
+class _PerSentenceMaxLength(LogitsProcessor):
+    """Force EOS once a sentence has ``cap`` real tokens (the batch-wide
+    ``max_new_tokens`` is the largest cap of the batch, plus one for EOS)."""
+
+    def __init__(self, caps: list[int], group: int, start_len: int, eos: int) -> None:
+        self.caps = caps
+        self.group = group
+        self.start_len = start_len
+        self.eos = eos
+
+    def __call__(self, input_ids: torch.LongTensor, scores: torch.FloatTensor) -> torch.FloatTensor:
+        generated = input_ids.shape[1] - self.start_len
+        for i, cap in enumerate(self.caps):
+            if generated >= cap:
+                rows = slice(i * self.group, (i + 1) * self.group)
+                scores[rows] = -math.inf
+                scores[rows, self.eos] = 0.0
+        return scores
+
+
+class TransformersTranslator(Translator):
+    name: ClassVar[str] = "transformers"
+
+    def __init__(
+        self,
+        model_ref: ModelRef,
+        *,
+        device: str = "auto",
+        dtype: str | None = None,
+        alignment: bool = False,
+        alignment_layer: int | None = None,
+        prefer_bias: float = 2.0,
+        num_threads: int | None = None,
+    ) -> None:
+        self.model_id = model_ref.model_id
+        self.revision = model_ref.revision
+        self.model_ref = model_ref
+        if device == "auto":
+            device = "cuda" if torch.cuda.is_available() else "cpu"
+        self.device = device
+        on_gpu = device.startswith("cuda")
+        self.dtype_name = dtype or ("fp16" if on_gpu else "fp32")
+        if self.dtype_name not in _DTYPES:
+            raise ModelError(f"unknown dtype '{dtype}' (choose from {', '.join(_DTYPES)})")
+        if not on_gpu and self.dtype_name != "fp32":
+            raise ModelError(f"dtype {self.dtype_name} needs a CUDA device; the CPU runs fp32")
+        if num_threads:
+            torch.set_num_threads(num_threads)
+        self.alignment_layer = alignment_layer
+        self.prefer_bias = prefer_bias
+        self._attn = "eager" if alignment else "sdpa"
+        try:
+            self.tokenizer = MarianTokenizer.from_pretrained(str(model_ref.path))
+            self.model = MarianMTModel.from_pretrained(
+                str(model_ref.path),
+                dtype=_DTYPES[self.dtype_name],
+                attn_implementation=self._attn,
+            )
+        except (OSError, ValueError) as exc:
+            raise ModelError(f"cannot load model '{self.model_id}': {exc}") from None
+        self.model.to(device).eval()
+        self._pad = self.tokenizer.pad_token_id
+        self._eos = self.tokenizer.eos_token_id
+        self._unk = self.tokenizer.unk_token_id
+
+    # -- interface ------------------------------------------------------------
+
+    @property
+    def backend_label(self) -> str:
+        return f"transformers-{self.dtype_name}"
+
+    @property
+    def max_input_tokens(self) -> int:
+        return int(getattr(self.model.config, "max_position_embeddings", 512))
+
+    def tokenize_source(self, text: str) -> list[str]:
+        ids = self.tokenizer(text).input_ids
+        return self.tokenizer.convert_ids_to_tokens(ids)
+
+    def count_tokens(self, text: str) -> int:
+        return len(self.tokenizer(text).input_ids)
+
+    def describe(self) -> dict[str, Any]:
+        d = super().describe()
+        d.update(device=self.device, dtype=self.dtype_name, attention=self._attn)
+        return d
+
+    def translate(
+        self,
+        texts: list[str],
+        config: DecodingConfig,
+        hints: list[TermHints | None] | None = None,
+    ) -> list[Translation]:
+        if not texts:
+            return []
+        if config.return_alignment and self._attn != "eager":
+            self.model.set_attn_implementation("eager")
+            self._attn = "eager"
+        beam = max(1, config.beam)
+        nbest = max(1, min(config.nbest, beam))
+        enc = self.tokenizer(texts, return_tensors="pt", padding=True).to(self.device)
+        src_lens = enc.attention_mask.sum(dim=1).tolist()
+        caps = [config.max_new_for(int(n)) for n in src_lens]
+        kwargs: dict[str, Any] = {
+            "num_beams": beam,
+            "num_return_sequences": nbest,
+            "max_new_tokens": max(caps) + 1,  # caps count real tokens; +1 for EOS
+            "length_penalty": config.length_penalty,
+            "output_scores": True,
+            "return_dict_in_generate": True,
+            "output_attentions": config.return_alignment,
+            "bad_words_ids": [[self._pad]],
+        }
+        processors = LogitsProcessorList()
+        if config.fixed_length is not None:
+            kwargs["min_new_tokens"] = config.fixed_length + 1
+        elif len(set(caps)) > 1:
+            processors.append(_PerSentenceMaxLength(caps, beam, 1, self._eos))
+        if hints and any(hints):
+            processors.append(_PerSentence([self._hint_processor(h) for h in hints], beam))
+        if processors:
+            kwargs["logits_processor"] = processors
+        with torch.inference_mode():
+            out = self.model.generate(**enc, **kwargs)
+        return self._collect(out, enc.input_ids, src_lens, nbest, beam, config)
+
+    # -- helpers --------------------------------------------------------------
+
+    def target_ids(self, text: str) -> list[int]:
+        """Target-vocabulary ids of ``text`` (as the decoder would produce it)."""
+        return list(self.tokenizer(text_target=text, add_special_tokens=False).input_ids)
+
+    def _hint_processor(self, hint: TermHints | None) -> LogitsProcessor | None:
+        if not hint:
+            return None
+        procs: list[LogitsProcessor] = []
+        bias: dict[tuple[int, ...], float] = {}
+        for term in hint.prefer:
+            ids = self.target_ids(term)
+            if not ids or self._unk in ids:
+                continue
+            # every prefix, so the decoder is pulled into the term and through it
+            for k in range(1, len(ids) + 1):
+                bias[tuple(ids[:k])] = self.prefer_bias
+        if bias:
+            procs.append(SequenceBiasLogitsProcessor([[list(k), v] for k, v in bias.items()]))
+        bad = [ids for t in hint.forbid if (ids := self.target_ids(t)) and self._eos not in ids]
+        if bad:
+            procs.append(NoBadWordsLogitsProcessor(bad, eos_token_id=self._eos))
+        if not procs:
+            return None
+        if len(procs) == 1:
+            return procs[0]
+        return _Chain(procs)
+
+    def _collect(
+        self,
+        out: Any,
+        input_ids: torch.Tensor,
+        src_lens: list[int],
+        nbest: int,
+        beam: int,
+        config: DecodingConfig,
+    ) -> list[Translation]:
+        seqs = out.sequences[:, 1:].tolist()  # drop the decoder start token
+        if getattr(out, "sequences_scores", None) is not None:
+            seq_scores = out.sequences_scores.float().tolist()
+        else:  # greedy: average log-probability of the generated tokens
+            trans = self.model.compute_transition_scores(
+                out.sequences, out.scores, normalize_logits=True
+            )
+            seq_scores = []
+            for row, ids in zip(trans.float().tolist(), seqs):
+                n = _length(ids, self._eos, self._pad, include_eos=True)
+                seq_scores.append(sum(row[:n]) / max(n, 1))
+        results: list[Translation] = []
+        for b, n_src in enumerate(src_lens):
+            src_tokens = self.tokenizer.convert_ids_to_tokens(input_ids[b, :n_src].tolist())
+            hyps = []
+            for r in range(b * nbest, (b + 1) * nbest):
+                ids = seqs[r][: _length(seqs[r], self._eos, self._pad, include_eos=False)]
+                hyps.append(
+                    Hypothesis(
+                        text=self.tokenizer.decode(ids, skip_special_tokens=True),
+                        score=float(seq_scores[r]),
+                        tokens=self.tokenizer.convert_ids_to_tokens(ids),
+                    )
+                )
+            attention = None
+            if config.return_alignment:
+                attention = self._attention(out, b * nbest, len(hyps[0].tokens), n_src, beam)
+            results.append(Translation(hypotheses=hyps, src_tokens=src_tokens, attention=attention))
+        return results
+
+    def _attention(
+        self, out: Any, seq_row: int, n_tgt: int, n_src: int, beam: int
+    ) -> list[list[float]]:
+        """Cross-attention rows of one returned sequence: [n_tgt][n_src]."""
+        beam_idx = getattr(out, "beam_indices", None)
+        rows: list[list[float]] = []
+        for t in range(n_tgt):
+            if beam_idx is not None:
+                r = int(beam_idx[seq_row, t])
+                if r < 0:
+                    break
+            else:
+                r = seq_row
+            layers = out.cross_attentions[t]  # tuple over layers: (rows, heads, 1, src)
+            if self.alignment_layer is not None:
+                att = layers[self.alignment_layer][r, :, -1, :n_src].float().mean(dim=0)
+            else:
+                att = torch.stack([la[r, :, -1, :n_src].float() for la in layers]).mean(dim=(0, 1))
+            rows.append([round(float(x), 6) for x in att.tolist()])
+        return rows
+
+
+class _Chain(LogitsProcessor):
+    def __init__(self, procs: list[LogitsProcessor]) -> None:
+        self.procs = procs
+
+    def __call__(self, input_ids: torch.LongTensor, scores: torch.FloatTensor) -> torch.FloatTensor:
+        for p in self.procs:
+            scores = p(input_ids, scores)
+        return scores
+
+
+def _length(ids: list[int], eos: int, pad: int, *, include_eos: bool) -> int:
+    """Number of real tokens in a generated row (up to EOS / padding)."""
+    for i, tok in enumerate(ids):
+        if tok == eos:
+            return i + 1 if include_eos else i
+        if tok == pad:
+            return i
+    return len(ids)
