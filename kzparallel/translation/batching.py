@@ -70,7 +70,9 @@ def make_batches(
 
 
 def _batch(idx: list[int], items: Sequence[T], lengths: Sequence[int]) -> Batch[T]:
-    return Batch(indices=list(idx), items=[items[i] for i in idx], lengths=[lengths[i] for i in idx])
+    return Batch(
+        indices=list(idx), items=[items[i] for i in idx], lengths=[lengths[i] for i in idx]
+    )
 
 
 def run_batched(
@@ -88,7 +90,7 @@ def run_batched(
             results = run(batch.items)
             if len(results) != len(batch.items):
                 raise RuntimeError("translator returned a different number of results")
-            for i, r in zip(batch.indices, results):
+            for i, r in zip(batch.indices, results, strict=True):
                 out[i] = r
         for r in out:
             yield r  # type: ignore[misc]

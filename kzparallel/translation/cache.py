@@ -13,6 +13,7 @@ warning and a fresh one is created: the cache never stops a run.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -90,7 +91,9 @@ def translation_to_json(tr: Translation) -> str:
 def translation_from_json(data: str) -> Translation:
     d = json.loads(data)
     return Translation(
-        hypotheses=[Hypothesis(h["text"], h["score"], h.get("tokens", [])) for h in d["hypotheses"]],
+        hypotheses=[
+            Hypothesis(h["text"], h["score"], h.get("tokens", [])) for h in d["hypotheses"]
+        ],
         src_tokens=d.get("src_tokens", []),
         attention=d.get("attention"),
     )
@@ -156,10 +159,8 @@ class TranslationCache:
         if not _is_corruption(exc):
             raise exc
         if self._conn is not None:
-            try:
+            with contextlib.suppress(sqlite3.Error):
                 self._conn.close()
-            except sqlite3.Error:
-                pass
             self._conn = None
         aside = self.path.with_name(f"{self.path.name}.corrupt-{int(time.time())}")
         for suffix in ("", "-wal", "-shm"):

@@ -208,7 +208,9 @@ class CTranslate2Translator(Translator):
             groups.setdefault(tuple(k for k in key if k), []).append(i)
         results: list[Translation | None] = [None] * len(sources)
         for forbid, idx in groups.items():
-            for i, tr in zip(idx, self._run([sources[i] for i in idx], config, forbid)):
+            for i, tr in zip(
+                idx, self._run([sources[i] for i in idx], config, forbid), strict=True
+            ):
                 results[i] = tr
         return results  # type: ignore[return-value]
 
@@ -236,7 +238,7 @@ class CTranslate2Translator(Translator):
             kwargs["suppress_sequences"] = [list(f) for f in forbid]
         raw = self.translator.translate_batch(list(sources), **kwargs)
         out: list[Translation] = []
-        for src, cap, res in zip(sources, caps, raw):
+        for src, cap, res in zip(sources, caps, raw, strict=True):
             hyps = []
             for k, toks in enumerate(res.hypotheses):
                 toks = list(toks[:cap])  # the sentence's own cap (the call used the batch max)
@@ -251,7 +253,8 @@ class CTranslate2Translator(Translator):
             if config.return_alignment and res.attention:
                 n_tgt = len(hyps[0].tokens)
                 attention = [
-                    [round(float(x), 6) for x in row[: len(src)]] for row in res.attention[0][:n_tgt]
+                    [round(float(x), 6) for x in row[: len(src)]]
+                    for row in res.attention[0][:n_tgt]
                 ]
             out.append(Translation(hypotheses=hyps, src_tokens=list(src), attention=attention))
         return out

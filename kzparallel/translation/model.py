@@ -166,9 +166,7 @@ def local_revision(path: Path, length: int = 12) -> str:
         known = {}
     changed = False
     total = hashlib.sha256()
-    files = sorted(
-        p for p in path.iterdir() if p.is_file() and p.name.endswith(_HASHED_SUFFIXES)
-    )
+    files = sorted(p for p in path.iterdir() if p.is_file() and p.name.endswith(_HASHED_SUFFIXES))
     for f in files:
         st = f.stat()
         key = f"{f.resolve()}|{st.st_size}|{st.st_mtime_ns}"

@@ -236,7 +236,7 @@ class TransformersTranslator(Translator):
                 out.sequences, out.scores, normalize_logits=True
             )
             seq_scores = []
-            for row, ids in zip(trans.float().tolist(), seqs):
+            for row, ids in zip(trans.float().tolist(), seqs, strict=True):
                 n = _length(ids, self._eos, self._pad, include_eos=True)
                 seq_scores.append(sum(row[:n]) / max(n, 1))
         results: list[Translation] = []

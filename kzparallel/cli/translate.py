@@ -1,0 +1,266 @@
+"""``kzparallel translate``, ``kzparallel model convert|info`` and ``kzparallel bench``."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import typer
+
+from kzparallel.cli.app import app
+from kzparallel.cli.output import warn, warn_skipped
+from kzparallel.errors import InputError, KzError, Problems
+from kzparallel.records import Segment
+from kzparallel.translation.model import DEFAULT_MODEL
+
+model_app = typer.Typer(help="Inspect and convert translation models.", no_args_is_help=True)
+app.add_typer(model_app, name="model")
+
+_ARABIC = re.compile(r"[\u0600-\u06FF]")
+_FILE_SUFFIXES = (".txt", ".html", ".htm", ".jsonl", ".json", ".xml")
+
+MODEL_OPT = typer.Option(DEFAULT_MODEL, "--model", "-m", help="Hub id or local model directory.")
+BACKEND_OPT = typer.Option("auto", "--backend", help="auto | transformers | ctranslate2.")
+DEVICE_OPT = typer.Option("auto", "--device", help="auto | cpu | cuda.")
+BEAM_OPT = typer.Option(4, "--beam", min=1, help="Beam size.")
+MAXNEW_OPT = typer.Option(
+    None, "--max-new-tokens", min=1, help="Fixed cap on generated tokens (default: 2x source + 10)."
+)
+BATCH_OPT = typer.Option(4096, "--batch-tokens", min=1, help="Padded source tokens per batch.")
+CACHE_DIR_OPT = typer.Option(
+    None,
+    "--cache-dir",
+    help="Translation cache directory (default: $KZPARALLEL_CACHE_DIR or user cache).",
+)
+NO_CACHE_OPT = typer.Option(False, "--no-cache", help="Neither read nor write the cache.")
+QUANT_OPT = typer.Option(
+    None,
+    "--quantization",
+    help="ctranslate2 compute type (default int8 on CPU, int8_float16 on CUDA).",
+)
+BENCH_BACKEND_OPT = typer.Option(
+    [], "--backend", help="Backend to measure (repeatable; default: every installed one)."
+)
+BENCH_INPUT_OPT = typer.Option(
+    None, "--input", help="Articles to take sentences from (default: the seed articles)."
+)
+FIXED_LENGTH_OPT = typer.Option(
+    None, "--fixed-length", min=1, help="Force every decode to this many tokens."
+)
+
+
+def _read_lines(source: str | None) -> list[str]:
+    if source is None or source == "-":
+        data = sys.stdin.buffer.read()
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise InputError(
+                "<stdin>", f"not UTF-8 text ({exc.reason} at byte {exc.start})"
+            ) from None
+    else:
+        text = source
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return [line.rstrip("\r") for line in lines]
+
+
+def _line_segments(lines: list[str]) -> Iterator[Segment]:
+    """One or more segments per input line; an empty line gives one empty segment."""
+    from kzparallel.segmentation import segment_text
+
+    for i, line in enumerate(lines):
+        segs = segment_text(line, doc_id="-", para=i) if line.strip() else []
+        yield from segs or [Segment("-", i, 0, "", 0, 0)]
+
+
+def _is_path(source: str) -> bool:
+    if os.path.exists(source):
+        return True
+    if _ARABIC.search(source) or "\n" in source:
+        return False
+    if source.lower().endswith(_FILE_SUFFIXES) or os.sep in source:
+        raise InputError(source, "no such file or directory")
+    return False
+
+
+def _grouped(results: Iterable[tuple[Segment, object, bool]]) -> Iterator[tuple[str, int, str]]:
+    """Join the English sentences of each (document, paragraph) with a space."""
+    current: tuple[str, int] | None = None
+    parts: list[str] = []
+    for seg, tr, _ in results:
+        key = (seg.doc_id, seg.para)
+        if current is not None and key != current:
+            yield current[0], current[1], " ".join(p for p in parts if p)
+            parts = []
+        current = key
+        parts.append(tr.text)  # type: ignore[attr-defined]
+    if current is not None:
+        yield current[0], current[1], " ".join(p for p in parts if p)
+
+
+@app.command("translate")
+def translate_cmd(
+    source: str | None = typer.Argument(
+        None,
+        metavar="[TEXT|PATH|-]",
+        help="Arabic text, a file/directory of articles, or - (stdin).",
+    ),
+    model: str = MODEL_OPT,
+    backend: str = BACKEND_OPT,
+    device: str = DEVICE_OPT,
+    beam: int = BEAM_OPT,
+    max_new_tokens: int | None = MAXNEW_OPT,
+    batch_tokens: int = BATCH_OPT,
+    quantization: str | None = QUANT_OPT,
+    cache_dir: Path | None = CACHE_DIR_OPT,
+    no_cache: bool = NO_CACHE_OPT,
+) -> None:
+    """Translate Arabic to English: one output line per input line (text or stdin);
+    a file or directory of articles is cleaned, segmented and printed as English
+    paragraphs (one per line, a blank line between articles)."""
+    from kzparallel.translation import DecodingConfig, prepare_translator
+    from kzparallel.translation.cache import TranslationCache, default_cache_dir
+    from kzparallel.translation.pipeline import translate_segments
+
+    problems = Problems(echo=warn_skipped)
+    file_mode = source not in (None, "-") and _is_path(source)  # type: ignore[arg-type]
+    kw = {"cache_dir": cache_dir} if cache_dir else {}
+    spec = prepare_translator(model, backend=backend, device=device, quantization=quantization)
+    if spec.backend == "ctranslate2":
+        spec.options.update(kw)
+    config = DecodingConfig(beam=beam, max_new_tokens=max_new_tokens)
+    cache = (
+        None if no_cache else TranslationCache(cache_dir or default_cache_dir(), on_warning=warn)
+    )
+    if file_mode:
+        segments: Iterable[Segment] = _article_segments(source, problems)  # type: ignore[arg-type]
+    else:
+        segments = _line_segments(_read_lines(source))
+    results = translate_segments(
+        segments,
+        translator=spec.load,
+        model_ref=spec.model_ref,
+        backend_label=spec.label,
+        config=config,
+        cache=cache,
+        batch_tokens=batch_tokens,
+        progress=True,
+    )
+    out = sys.stdout
+    try:
+        last_doc: str | None = None
+        for doc_id, _, english in _grouped(results):
+            if file_mode and last_doc is not None and doc_id != last_doc:
+                out.write("\n")
+            last_doc = doc_id
+            out.write(english + "\n")
+            out.flush()
+    finally:
+        if cache is not None:
+            cache.close()
+    if problems:
+        raise typer.Exit(2)
+
+
+def _article_segments(source: str, problems: Problems) -> Iterator[Segment]:
+    from kzparallel.cleaning import clean_document
+    from kzparallel.ingest import read_documents
+    from kzparallel.segmentation import segment_document
+
+    for doc in read_documents([source], on_error=problems.report):
+        try:
+            yield from segment_document(clean_document(doc))
+        except InputError as exc:
+            problems.report(exc)
+
+
+@model_app.command("convert")
+def model_convert(
+    model: str = typer.Argument(..., help="Hub id or local model directory."),
+    to: str = typer.Option("ctranslate2", "--to", help="Target format (ctranslate2)."),
+    quantization: str = typer.Option(
+        "int8", "--quantization", help="int8, int8_float16, float16, ..."
+    ),
+    cache_dir: Path | None = CACHE_DIR_OPT,
+    force: bool = typer.Option(False, "--force", help="Convert again even if cached."),
+) -> None:
+    """Convert a Hugging Face MarianMT model to CTranslate2 (cached); print its directory."""
+    if to != "ctranslate2":
+        raise KzError(f"unknown target format '{to}' (only ctranslate2 is supported)")
+    from kzparallel.translation import resolve_model
+    from kzparallel.translation.ctranslate2 import convert_model
+
+    ref = resolve_model(model)
+    typer.echo(str(convert_model(ref, quantization, cache_dir, force=force)))
+
+
+@model_app.command("info")
+def model_info(
+    model: str = typer.Argument(..., help="Hub id or local model directory."),
+    cache_dir: Path | None = CACHE_DIR_OPT,
+) -> None:
+    """Print the model's id, revision, directory, shape and cached conversions."""
+    from kzparallel.translation import resolve_model
+    from kzparallel.translation.cache import default_cache_dir
+    from kzparallel.translation.ctranslate2 import converted_dir
+
+    ref = resolve_model(model)
+    try:
+        cfg = json.loads((ref.path / "config.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise InputError(str(ref.path / "config.json"), f"unreadable ({exc})") from None
+    lines = [
+        ("model", ref.model_id),
+        ("revision", ref.revision),
+        ("path", str(ref.path)),
+        ("architecture", ",".join(cfg.get("architectures") or [cfg.get("model_type", "?")])),
+        ("layers", f"{cfg.get('encoder_layers')}+{cfg.get('decoder_layers')}"),
+        ("d_model", str(cfg.get("d_model"))),
+        ("heads", str(cfg.get("encoder_attention_heads"))),
+        ("ffn", str(cfg.get("encoder_ffn_dim"))),
+        ("vocab", str(cfg.get("vocab_size"))),
+        ("max_positions", str(cfg.get("max_position_embeddings"))),
+    ]
+    base = converted_dir(ref, "x", cache_dir or default_cache_dir()).parent
+    prefix = converted_dir(ref, "", cache_dir or default_cache_dir()).name
+    found = sorted(
+        p.name[len(prefix) :] for p in base.glob(prefix + "*") if (p / "model.bin").exists()
+    )
+    lines.append(("ctranslate2", ", ".join(found) if found else "not converted"))
+    for key, value in lines:
+        typer.echo(f"{key}: {value}")
+
+
+@app.command("bench")
+def bench_cmd(
+    model: str = MODEL_OPT,
+    backend: list[str] = BENCH_BACKEND_OPT,
+    input_path: Path | None = BENCH_INPUT_OPT,
+    beam: int = BEAM_OPT,
+    batch_tokens: int = BATCH_OPT,
+    fixed_length: int | None = FIXED_LENGTH_OPT,
+) -> None:
+    """Translate the seed sentences with each backend; print sentences/s, tokens/s and
+    peak memory (each backend in its own process, no cache)."""
+    from kzparallel.translation import DecodingConfig, available_backends, resolve_model
+    from kzparallel.translation.bench import format_table, run_subprocess, seed_sentences
+
+    resolve_model(model)  # fail early with the download hint
+    seeds = input_path or Path(__file__).resolve().parents[2] / "seeds"
+    if not seeds.exists():
+        raise InputError(str(seeds), "no such file or directory (pass --input)")
+    sentences = seed_sentences(seeds)
+    config = DecodingConfig(beam=beam, fixed_length=fixed_length)
+    results = [
+        run_subprocess(model, b, sentences, config, batch_tokens)
+        for b in (backend or available_backends())
+    ]
+    typer.echo(format_table(results))
+    if any(r.error for r in results):
+        raise typer.Exit(1)
