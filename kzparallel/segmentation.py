@@ -1,0 +1,267 @@
+"""Arabic sentence segmentation with character offsets, and splitting of over-long text.
+
+Conventions (see the README section "Segmentation"):
+
+* A sentence ends after a run of terminators ``. ! ? ؟ … ۔`` (``..``/``...``
+  included) together with any closing quotes/brackets that follow it, when the
+  run is followed by whitespace or the end of the paragraph. So ``"...ذلك".``
+  ends after the period, ``...ذلك."`` after the quote.
+* Never inside a number (``9.00``, ``6-1-2022``), a URL (also with the Arabic
+  ``؟`` in it), an e-mail address, or after an initial/abbreviation: a single
+  letter (``د.``, ``أ.``, ``U.S.``) or a known short abbreviation (``Mr.``).
+* Never inside a short parenthesis ``( ... )`` / ``[ ... ]`` that closes in the
+  same paragraph (e.g. the dateline ``( أردو بوینت نتورك ۔ / سبوتنيك - 11 ...)``).
+* A line break and the end of the paragraph are always boundaries.
+* The title (a headline) is one sentence.
+
+Segments never contain the whitespace between sentences; ``text ==
+paragraph[start:end]`` and joining the segments with single spaces reproduces
+the paragraph modulo whitespace.
+
+:func:`split_long` cuts a sentence that is too long for the translation model
+into pieces at clause boundaries, conjunctions, words, then characters.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+
+from kzparallel.records import Document, Segment
+
+TERMINATORS = ".!?؟…۔"
+CLOSERS = "\"'”’»›)]}"
+_OPEN_BRACKETS = {"(": ")", "[": "]"}
+MAX_PARENTHESIS = 200  # characters; a longer bracket does not hold sentences together
+
+
+# Latin abbreviations that take a period but rarely end a sentence.
+def _wordset(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+ABBREVIATIONS = _wordset(
+    "mr mrs ms dr prof st jr sr inc ltd co corp vs etc no gen col lt sgt gov sen rep "
+    "jan feb mar apr jun jul aug sep sept oct nov dec approx dept est fig"
+)
+
+_TERMINATOR_RUN = re.compile(r"[.!?؟…۔]+[\"'”’»›)\]}]*")
+_URL = re.compile(r"(?:https?://|ftp://|www\.)\S+|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.IGNORECASE)
+_INITIALS = re.compile(r"(?:[^\W\d_]\.)*[^\W\d_]")  # "د" / "U.S" / "أ.د" before the period
+_LINEBREAK = re.compile(r"[\n\r\u2028\u2029\x0b\x0c\x1c-\x1e\x85]+")
+
+
+def _protected(text: str) -> list[tuple[int, int]]:
+    """Spans inside which no sentence boundary may fall: URLs, e-mails, short brackets."""
+    spans = []
+    for m in _URL.finditer(text):
+        end = m.end()
+        while end > m.start() and text[end - 1] in TERMINATORS + CLOSERS + ",،;؛:":
+            end -= 1
+        spans.append((m.start(), end))
+    stack: list[tuple[int, str]] = []
+    for i, ch in enumerate(text):
+        if ch in _OPEN_BRACKETS:
+            stack.append((i, _OPEN_BRACKETS[ch]))
+        elif stack and ch == stack[-1][1]:
+            start, _ = stack.pop()
+            if i - start <= MAX_PARENTHESIS:
+                spans.append((start, i))
+        elif ch == "\n":
+            stack.clear()
+    return spans
+
+
+def _is_abbreviation(text: str, dot: int) -> bool:
+    """Is the period at ``text[dot]`` the end of an initial or abbreviation?"""
+    start = dot
+    while start > 0 and not text[start - 1].isspace() and text[start - 1] not in "(\"'«“":
+        start -= 1
+    word = text[start:dot]
+    if not word:
+        return False
+    if _INITIALS.fullmatch(word) and len(word.replace(".", "")) == word.count(".") + 1:
+        return True  # every part is one letter: "د", "U.S", "أ.د"
+    return word.lower() in ABBREVIATIONS
+
+
+def _boundaries(text: str) -> list[int]:
+    """End offsets of sentences (before the whitespace that follows them)."""
+    protected = _protected(text)
+    ends: list[int] = []
+    for m in _TERMINATOR_RUN.finditer(text):
+        end = m.end()
+        if end < len(text) and not text[end].isspace():
+            continue  # "9.00", "watch؟v=", "U.S.A": no whitespace after the run
+        if any(s <= m.start() < e for s, e in protected):
+            continue
+        run = m.group()
+        if run.rstrip(CLOSERS) == "." and _is_abbreviation(text, m.start()):
+            continue
+        ends.append(end)
+    for m in _LINEBREAK.finditer(text):
+        ends.append(m.start())
+    return sorted(set(ends))
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """``(start, end)`` of each sentence of ``text``, whitespace excluded."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for end in [*_boundaries(text), len(text)]:
+        s, e = start, end
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            spans.append((s, e))
+        start = max(start, end)
+    return spans
+
+
+def segment_text(
+    text: str, doc_id: str = "-", para: int = 0, *, is_title: bool = False
+) -> list[Segment]:
+    """Split one paragraph into sentence :class:`Segment` records (offsets into ``text``).
+
+    With ``is_title`` the stripped text is one segment (a headline is one sentence).
+    """
+    if is_title:
+        stripped = text.strip()
+        if not stripped:
+            return []
+        start = text.index(stripped)
+        spans = [(start, start + len(stripped))]
+    else:
+        spans = sentence_spans(text)
+    return [
+        Segment(doc_id, para, i, text[s:e], s, e, is_title=is_title)
+        for i, (s, e) in enumerate(spans)
+    ]
+
+
+def segment_document(doc: Document) -> list[Segment]:
+    """Segments of a (cleaned) document; paragraph numbers follow ``doc.blocks()``."""
+    out: list[Segment] = []
+    for para, block in enumerate(doc.blocks()):
+        out += segment_text(block, doc.doc_id, para, is_title=bool(doc.title) and para == 0)
+    return out
+
+
+# --------------------------------------------------------------------------- split_long
+
+_CLAUSE = re.compile(r"[،؛:,;]+[\"'”’»)\]]*\s*")
+_CONJUNCTIONS = _wordset(
+    "ثم بينما حيث لكن لكنّ لكنه لكنها غير إلا كما فيما بعدما عندما حين حينما لأن إذ "
+    "أو أم بل حتى رغم إذا"
+)
+# Words starting with و/ف that are not a conjunction + word.
+_NOT_CONJUNCTION = _wordset(
+    "في فقط فوق وزير وزيرة وزارة وزراء وسط وكالة وكالات وفد وضع وقت وقف وطني "
+    "وطنية ولاية ولايات واشنطن فرنسا فلسطين فنزويلا فيتنام فنلندا فريق فترة فرص فرصة"
+)
+
+
+def _clause_cuts(text: str, lo: int, hi: int) -> list[int]:
+    return [m.end() for m in _CLAUSE.finditer(text, lo, hi) if lo < m.end() < hi]
+
+
+def _conjunction_cuts(text: str, lo: int, hi: int) -> list[int]:
+    cuts = []
+    for m in re.finditer(r"(?<=\s)\S+", text[lo:hi]):
+        word = m.group().strip("\"'«»“”()")
+        if word in _CONJUNCTIONS or (
+            len(word) >= 3 and word[0] in "وف" and word not in _NOT_CONJUNCTION
+        ):
+            cuts.append(lo + m.start())
+    return [c for c in cuts if lo < c < hi]
+
+
+def _space_cuts(text: str, lo: int, hi: int) -> list[int]:
+    return [lo + m.start() for m in re.finditer(r"(?<=\s)\S", text[lo:hi]) if m.start() > 0]
+
+
+def _char_cuts(text: str, lo: int, hi: int) -> list[int]:
+    # never between a letter and its combining marks (Arabic diacritics)
+    return [i for i in range(lo + 1, hi) if not unicodedata.combining(text[i])]
+
+
+_LEVELS: list[Callable[[str, int, int], list[int]]] = [
+    _clause_cuts,
+    _conjunction_cuts,
+    _space_cuts,
+    _char_cuts,
+]
+
+
+def split_long(text: str, count_tokens: Callable[[str], int], limit: int) -> list[tuple[int, int]]:
+    """Cut ``text`` into contiguous spans of at most ``limit`` tokens each.
+
+    The spans cover ``text`` exactly (``"".join(text[s:e] ...) == text``; the
+    whitespace between two pieces stays at the end of the first). Cuts are made
+    at clause punctuation (``، ؛ : , ;``) first, then before conjunctions
+    (``و``/``ف``-words such as ``وقال``, ``ثم``, ``بينما``, ``حيث``), then
+    between words, then between characters; each piece's ``count_tokens`` is
+    ``<= limit`` unless a single character is already longer.
+    """
+    if not text:
+        return []
+    if limit < 1:
+        raise ValueError("limit must be >= 1")
+    return _split(text, 0, len(text), count_tokens, limit, 0)
+
+
+def _split(
+    text: str,
+    lo: int,
+    hi: int,
+    count: Callable[[str], int],
+    limit: int,
+    level: int,
+) -> list[tuple[int, int]]:
+    if hi - lo <= 1 or count(text[lo:hi]) <= limit or level >= len(_LEVELS):
+        return [(lo, hi)]
+    bounds = [lo, *_LEVELS[level](text, lo, hi), hi]
+    if len(bounds) == 2:
+        return _split(text, lo, hi, count, limit, level + 1)
+    out: list[tuple[int, int]] = []
+    i = 0
+    while i < len(bounds) - 1:
+        start = bounds[i]
+        # furthest bound j > i with text[start:bounds[j]] within the limit (binary search)
+        fits = lambda j, start=start: count(text[start : bounds[j]]) <= limit  # noqa: E731
+        if not fits(i + 1):
+            out += _split(text, start, bounds[i + 1], count, limit, level + 1)
+            i += 1
+            continue
+        a, b = i + 1, len(bounds) - 1
+        while a < b:
+            mid = (a + b + 1) // 2
+            if fits(mid):
+                a = mid
+            else:
+                b = mid - 1
+        out.append((start, bounds[a]))
+        i = a
+    return out
+
+
+def covering(spans: list[tuple[int, int]], n: int) -> bool:
+    """True when ``spans`` are contiguous and cover ``range(n)`` exactly."""
+    pos = 0
+    for s, e in spans:
+        if s != pos or e <= s:
+            return False
+        pos = e
+    return pos == n
+
+
+__all__ = [
+    "covering",
+    "segment_document",
+    "segment_text",
+    "sentence_spans",
+    "split_long",
+]
