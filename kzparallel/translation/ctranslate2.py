@@ -252,9 +252,18 @@ class CTranslate2Translator(Translator):
             attention = None
             if config.return_alignment and res.attention:
                 n_tgt = len(hyps[0].tokens)
-                attention = [
-                    [round(float(x), 6) for x in row[: len(src)]]
-                    for row in res.attention[0][:n_tgt]
-                ]
+                attention = [_normalise(row[: len(src)]) for row in res.attention[0][:n_tgt]]
             out.append(Translation(hypotheses=hyps, src_tokens=list(src), attention=attention))
         return out
+
+
+def _normalise(row: Sequence[float]) -> list[float]:
+    """Renormalise an attention row over the real source positions.
+
+    In a padded batch CTranslate2 can spread the first step's attention over
+    the padding too; the weights on real tokens are rescaled to sum to 1.
+    """
+    total = float(sum(row))
+    if total <= 0:
+        return [round(float(x), 6) for x in row]
+    return [round(float(x) / total, 6) for x in row]

@@ -167,13 +167,20 @@ def _translate_window(
         if p.result is None and not p.segment.text.strip():
             p.result = empty_translation(config)
 
-    # pieces to translate: (pending index, piece index, text, n tokens)
+    # pieces to translate: (pending index, piece index, text, n tokens); a
+    # text repeated in the window (same key) is translated once
     units: list[tuple[int, int, str, int]] = []
-    todo = [i for i, p in enumerate(pending) if p.result is None]
-    if todo:
+    first: dict[str, int] = {}
+    copies: dict[int, list[int]] = {}
+    for i, p in enumerate(pending):
+        if p.result is None:
+            j = first.setdefault(p.key, i)
+            if j != i:
+                copies.setdefault(j, []).append(i)
+    if first:
         tr = get_translator()
         limit = max_segment_tokens or tr.max_input_tokens
-        for i in todo:
+        for i in first.values():
             texts = _pieces(pending[i].segment.text, tr, limit)
             pending[i].pieces = [None] * len(texts)
             units += [(i, k, t, n) for k, (t, n) in enumerate(texts)]
@@ -209,6 +216,8 @@ def _translate_window(
                     p.result = join_translations(p.pieces, config.nbest)  # type: ignore[arg-type]
                     p.pieces = []
                     finished.append(p)
+                    for c in copies.get(i, []):
+                        pending[c].result = p.result
             if cache is not None and finished:
                 cache.put_many((p.key, p.result) for p in finished if p.result is not None)
             yield from ready()

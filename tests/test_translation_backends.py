@@ -1,0 +1,186 @@
+"""Both backends through the same Translator interface, on the tiny MarianMT model."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from kzparallel.translation import (
+    DecodingConfig,
+    TermHints,
+    Translator,
+    available_backends,
+    load_translator,
+    prepare_translator,
+    resolve_backend,
+)
+from kzparallel.translation.ctranslate2 import converted_dir
+
+SENTENCES = [
+    "أعلن الرئيس الكازاخستاني قاسم جومارت توكاييف حالة الطوارئ",
+    "كازاخستان",
+    "وصلت قوات حفظ السلام التابعة لمنظمة معاهدة الأمن الجماعي إلى ألماتي",
+]
+BACKENDS = ["transformers", "ctranslate2"]
+
+
+@pytest.fixture(scope="module")
+def backend_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    d = tmp_path_factory.mktemp("backend-cache")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("KZPARALLEL_CACHE_DIR", str(d))
+        yield d
+
+
+@pytest.fixture(scope="module")
+def translators(tiny_model: Path, backend_cache: Path) -> dict[str, Translator]:
+    return {
+        "transformers": load_translator(str(tiny_model), backend="transformers", device="cpu"),
+        "ctranslate2": load_translator(
+            str(tiny_model), backend="ctranslate2", device="cpu", cache_dir=backend_cache
+        ),
+    }
+
+
+def test_both_backends_installed() -> None:
+    assert available_backends() == ["transformers", "ctranslate2"]
+    assert resolve_backend("auto") == "ctranslate2"
+
+
+def test_labels_known_before_loading(tiny_model: Path, backend_cache: Path) -> None:
+    spec = prepare_translator(str(tiny_model), backend="ctranslate2", device="cpu")
+    assert spec.label == "ctranslate2-int8"
+    assert not spec.loaded
+    spec = prepare_translator(str(tiny_model), backend="transformers", device="cpu")
+    assert spec.label == "transformers-fp32"
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_label_and_revision(translators: dict[str, Translator], backend: str) -> None:
+    tr = translators[backend]
+    assert (
+        tr.backend_label
+        == {"transformers": "transformers-fp32", "ctranslate2": "ctranslate2-int8"}[backend]
+    )
+    assert tr.revision == translators["transformers"].revision
+    assert len(tr.revision) == 12
+
+
+def test_same_source_tokens(translators: dict[str, Translator]) -> None:
+    for s in SENTENCES:
+        a = translators["transformers"].tokenize_source(s)
+        b = translators["ctranslate2"].tokenize_source(s)
+        assert a == b
+        assert a[-1] == "</s>"
+        assert translators["transformers"].count_tokens(s) == len(a)
+        assert translators["ctranslate2"].count_tokens(s) == len(a)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_translate_one_result_per_input_in_order(
+    translators: dict[str, Translator], backend: str
+) -> None:
+    tr = translators[backend]
+    batch = tr.translate(SENTENCES, DecodingConfig(beam=2))
+    alone = [tr.translate([s], DecodingConfig(beam=2))[0] for s in SENTENCES]
+    assert len(batch) == len(SENTENCES)
+    for s, b, a in zip(SENTENCES, batch, alone, strict=True):
+        assert b.text == a.text
+        assert b.text.strip()
+        assert b.src_tokens == tr.tokenize_source(s)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_nbest_and_attention_shapes(translators: dict[str, Translator], backend: str) -> None:
+    tr = translators[backend]
+    res = tr.translate(SENTENCES, DecodingConfig(beam=4, nbest=3, return_alignment=True))
+    for src, t in zip(SENTENCES, res, strict=True):
+        assert len(t.hypotheses) == 3
+        scores = [h.score for h in t.hypotheses]
+        assert scores == sorted(scores, reverse=True)
+        assert all(s < 0 for s in scores)
+        assert t.src_tokens == tr.tokenize_source(src)
+        assert t.attention is not None
+        assert len(t.attention) == len(t.hypotheses[0].tokens)
+        for row in t.attention:
+            assert len(row) == len(t.src_tokens)
+            assert all(x >= 0 for x in row)
+            assert sum(row) == pytest.approx(1.0, abs=1e-3)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_no_attention_unless_asked(translators: dict[str, Translator], backend: str) -> None:
+    (t,) = translators[backend].translate(SENTENCES[:1], DecodingConfig(beam=2))
+    assert t.attention is None
+    assert len(t.hypotheses) == 1
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("beam", [1, 3])
+def test_fixed_length_decodes_exactly(
+    translators: dict[str, Translator], backend: str, beam: int
+) -> None:
+    res = translators[backend].translate(SENTENCES, DecodingConfig(beam=beam, fixed_length=17))
+    assert [len(t.hypotheses[0].tokens) for t in res] == [17, 17, 17]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_max_new_tokens_caps_each_sentence(
+    translators: dict[str, Translator], backend: str
+) -> None:
+    cfg = DecodingConfig(beam=2, max_new_tokens=5)
+    for t in translators[backend].translate(SENTENCES, cfg):
+        assert 1 <= len(t.hypotheses[0].tokens) <= 5
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_forbidden_variant_never_produced(translators: dict[str, Translator], backend: str) -> None:
+    tr = translators[backend]
+    cfg = DecodingConfig(beam=4)
+    plain = tr.translate(SENTENCES, cfg)
+    # forbid the first word the random model produces for each sentence
+    words = [t.text.split()[0] for t in plain]
+    hints = [TermHints(forbid=[w]) for w in words]
+    hinted = tr.translate(SENTENCES, cfg, hints)
+    for w, p, h in zip(words, plain, hinted, strict=True):
+        assert w in p.text.split()
+        assert w not in h.text.split()
+
+
+def test_preferred_term_boosted_by_transformers(translators: dict[str, Translator]) -> None:
+    tr = translators["transformers"]
+    cfg = DecodingConfig(beam=4)
+    (plain,) = tr.translate(SENTENCES[:1], cfg)
+    assert "Tokayev" not in plain.text
+    (hinted,) = tr.translate(SENTENCES[:1], cfg, [TermHints(prefer=["Tokayev"])])
+    assert "Tokayev" in hinted.text
+
+
+def test_hints_apply_per_sentence(translators: dict[str, Translator]) -> None:
+    tr = translators["transformers"]
+    cfg = DecodingConfig(beam=4)
+    plain = tr.translate(SENTENCES, cfg)
+    mixed = tr.translate(SENTENCES, cfg, [None, TermHints(prefer=["Tokayev"]), None])
+    assert mixed[0].text == plain[0].text
+    assert mixed[2].text == plain[2].text
+    assert "Tokayev" in mixed[1].text
+
+
+def test_ctranslate2_conversion_cached_by_revision_and_quantization(
+    translators: dict[str, Translator], backend_cache: Path
+) -> None:
+    tr = translators["ctranslate2"]
+    expected = converted_dir(tr.model_ref, "int8", backend_cache)  # type: ignore[attr-defined]
+    assert tr.model_dir == expected  # type: ignore[attr-defined]
+    assert expected.name.endswith(f"-{tr.revision}-int8")
+    assert sorted(p.name for p in expected.iterdir()) == [
+        "config.json",
+        "kzparallel.json",
+        "model.bin",
+        "shared_vocabulary.json",
+        "source.spm",
+        "target.spm",
+    ]
+    assert not [p for p in expected.parent.iterdir() if p.name.startswith(".")]
