@@ -1,0 +1,153 @@
+"""The dataset card ``dataset/README.md``: the YAML header the Hub reads, then prose."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from kzparallel.sinks.dataset import SPLITS, DatasetSummary, features, split_file
+
+LICENSE = "other"
+LICENSE_NOTE = (
+    "The Arabic source texts are news articles whose copyright stays with their "
+    "publishers; the English side is machine translation. Check the sources' terms "
+    "before redistributing; the `license: other` field says exactly this."
+)
+
+
+def size_category(n: int) -> str:
+    """The Hub's ``size_categories`` bucket for ``n`` rows."""
+    for limit, name in (
+        (1_000, "n<1K"),
+        (10_000, "1K<n<10K"),
+        (100_000, "10K<n<100K"),
+        (1_000_000, "100K<n<1M"),
+        (10_000_000, "1M<n<10M"),
+    ):
+        if n < limit:
+            return name
+    return "n>10M"
+
+
+@dataclass
+class CardInfo:
+    """What the card says about how the corpus was made."""
+
+    model: str
+    revision: str
+    backend: str
+    signature: str
+    glossary: str  # glossary hash or "none"
+    review: str  # e.g. "not reviewed" / "review decisions applied: 3 accepted, ..."
+    sources: list[str] = field(default_factory=list)  # one line per document
+    pretty_name: str = "kzparallel Arabic-English news parallel corpus"
+    qa_counts: dict[str, int] = field(default_factory=dict)
+
+
+def card_header(summary: DatasetSummary, info: CardInfo) -> dict[str, Any]:
+    splits = [s for s in SPLITS if summary.rows.get(s)]
+    return {
+        "pretty_name": info.pretty_name,
+        "language": ["ar", "en"],
+        "multilinguality": ["translation"],
+        "task_categories": ["translation"],
+        "license": LICENSE,
+        "size_categories": [size_category(summary.total)],
+        "source_datasets": ["original"],
+        "tags": ["machine-translated", "news", "kazakhstan"],
+        "configs": [
+            {
+                "config_name": "default",
+                "data_files": [{"split": s, "path": split_file(s)} for s in splits],
+            }
+        ],
+        "dataset_info": {
+            "features": features()._to_yaml_list(),
+            "splits": [{"name": s, "num_examples": summary.rows[s]} for s in splits],
+        },
+    }
+
+
+def render_card(summary: DatasetSummary, info: CardInfo) -> str:
+    head = yaml.safe_dump(
+        card_header(summary, info), sort_keys=False, allow_unicode=True, width=1000
+    )
+    split_lines = "\n".join(
+        f"| {s} | {summary.docs.get(s, 0)} | {summary.rows[s]} |"
+        for s in SPLITS
+        if summary.rows.get(s)
+    )
+    note = f"\n{summary.note}.\n" if summary.note else ""
+    sources = "\n".join(f"- {line}" for line in info.sources) or "- (none)"
+    qa = (
+        "\n".join(f"- `{k}`: {v} pairs" for k, v in sorted(info.qa_counts.items()))
+        or "- no pair was flagged"
+    )
+    return f"""---
+{head}---
+
+# {info.pretty_name}
+
+Sentence-aligned Arabic-English pairs made from Arabic news articles about the
+January 2022 unrest in Kazakhstan, with [kzparallel](https://pypi.org/project/kzparallel/).
+
+## How the pairs were made
+
+- The articles were cleaned (navigation, credits and duplicates removed) and split
+  into sentences; each Arabic sentence is one row.
+- The English is **machine translation** by `{info.model}` at revision
+  `{info.revision}` (backend `{info.backend}`), with names and places kept
+  consistent by an enforced glossary (glossary hash `{info.glossary}`).
+  `en_mt` is the raw model output, `translation.en` the text after glossary
+  enforcement (and after human edits where the review says so).
+- Provenance signature of every row: `{info.signature}`
+- Review status: {info.review}.
+
+## Splits
+
+Splits are by document (no document is in two splits).
+{note}
+| split | documents | pairs |
+|---|---|---|
+{split_lines}
+
+## Sources
+
+{sources}
+
+## Columns
+
+- `translation`: `{{"ar": ..., "en": ...}}` (`datasets.Translation`)
+- `id`: stable pair id (hash of document, paragraph, sentence and Arabic text);
+  `doc_id`, `para` (0 = title when `is_title`), `sent`
+- `en_mt`, `score` (mean log-probability per token), `model`, `revision`, `backend`
+- `terms` (JSON: glossary mentions and verdicts), `glossary_violations`
+- `qa_flags`: automatic checks (`numbers-missing`, `length-ratio`,
+  `arabic-in-english`, `repetition`, `empty`, `glossary`)
+- `review_status`: `unreviewed`, `accepted`, `edited`
+- `signature`: the provenance signature
+
+## Quality flags
+
+{qa}
+
+## Known limitations
+
+- The English is machine-translated: fluent-looking sentences can still be wrong.
+  Filter on `qa_flags` and `review_status` for training data you trust.
+- Sentence alignment is by construction (each Arabic sentence is translated on its
+  own), so context across sentences is not used.
+- The corpus is small and about one news event; expect topic and name bias.
+- {LICENSE_NOTE}
+
+## How to load
+
+```python
+from datasets import load_dataset
+
+ds = load_dataset("path/to/this/folder")  # or the Hub repo id
+print(ds["train"][0]["translation"])  # {{'ar': '...', 'en': '...'}}
+```
+"""

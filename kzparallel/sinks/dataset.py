@@ -1,0 +1,214 @@
+"""The Hugging Face dataset folder: ``dataset/data/<split>-00000-of-00001.parquet``.
+
+The main column is ``translation`` with the
+``datasets.Translation(languages=["ar", "en"])`` feature (what the transformers
+translation examples read); the other fields sit beside it. Parquet files are
+written by ``datasets`` (``Dataset.from_generator`` streams the pairs file into
+an Arrow file on disk, then ``to_parquet``), so memory stays bounded.
+
+Splits are by document: no document is in two splits. Documents are ordered
+by ``sha256(seed:doc_id)`` and cut by the ratios (validation and test get
+``floor(n * ratio)`` documents, train the rest). When a split with a non-zero
+ratio would get no document, everything goes to ``train`` and the reason is
+returned as a note (the card and the report say so).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import logging
+import math
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kzparallel.errors import KzError
+from kzparallel.records import Pair
+
+SPLITS = ("train", "validation", "test")
+DATA_DIR = "data"
+
+
+def features() -> Any:
+    """The ``datasets.Features`` of the corpus."""
+    import datasets
+
+    string = datasets.Value("string")
+    return datasets.Features(
+        {
+            "id": string,
+            "translation": datasets.Translation(languages=["ar", "en"]),
+            "doc_id": string,
+            "para": datasets.Value("int32"),
+            "sent": datasets.Value("int32"),
+            "is_title": datasets.Value("bool"),
+            "en_mt": string,
+            "score": datasets.Value("float64"),
+            "model": string,
+            "revision": string,
+            "backend": string,
+            "terms": string,  # JSON list of the glossary mentions and their verdicts
+            "glossary_violations": datasets.List(string),
+            "qa_flags": datasets.List(string),
+            "review_status": string,
+            "signature": string,
+        }
+    )
+
+
+def dataset_row(pair: Pair) -> dict[str, Any]:
+    return {
+        "id": pair.id,
+        "translation": {"ar": pair.ar, "en": pair.en},
+        "doc_id": pair.doc_id,
+        "para": pair.para,
+        "sent": pair.sent,
+        "is_title": pair.is_title,
+        "en_mt": pair.en_mt,
+        "score": None if pair.score is None else round(float(pair.score), 4),
+        "model": pair.model,
+        "revision": pair.revision,
+        "backend": pair.backend,
+        "terms": json.dumps(pair.terms, ensure_ascii=False, sort_keys=True),
+        "glossary_violations": list(pair.violations),
+        "qa_flags": list(pair.qa),
+        "review_status": pair.review_status,
+        "signature": pair.signature,
+    }
+
+
+def parse_ratios(text: str | Sequence[float]) -> tuple[float, float, float]:
+    """``"0.8,0.1,0.1"`` → (0.8, 0.1, 0.1); they must be >= 0 and sum to 1."""
+    try:
+        vals = [float(x) for x in (text.split(",") if isinstance(text, str) else text)]
+    except ValueError:
+        raise KzError(f"--split-by-doc: not numbers: {text!r}") from None
+    if len(vals) != 3 or any(v < 0 for v in vals) or not math.isclose(sum(vals), 1.0):
+        raise KzError(
+            f"--split-by-doc: give three ratios >= 0 for train,validation,test that sum to 1 (got {text!r})"
+        )
+    return vals[0], vals[1], vals[2]
+
+
+@dataclass
+class SplitPlan:
+    """Which split each document goes to."""
+
+    assignment: dict[str, str]
+    note: str = ""
+
+    def split_of(self, doc_id: str) -> str:
+        return self.assignment[doc_id]
+
+    def docs_in(self, split: str) -> list[str]:
+        return [d for d, s in self.assignment.items() if s == split]
+
+
+def plan_splits(doc_ids: Iterable[str], ratios: tuple[float, float, float], seed: int) -> SplitPlan:
+    """Deterministic split of documents for ``seed`` (see module doc)."""
+    ids = sorted(set(doc_ids))
+    order = sorted(ids, key=lambda d: hashlib.sha256(f"{seed}:{d}".encode()).hexdigest())
+    n = len(order)
+    n_val, n_test = (math.floor(n * r + 1e-9) for r in ratios[1:])
+    short = [
+        name
+        for name, r, k in (("validation", ratios[1], n_val), ("test", ratios[2], n_test))
+        if r > 0 and k == 0
+    ]
+    if short or n - n_val - n_test < 1:
+        why = " and ".join(short) or "train"
+        note = (
+            f"{n} document(s) are too few for a {why} split at ratios "
+            f"{','.join(f'{r:g}' for r in ratios)}: all documents are in train"
+        )
+        return SplitPlan({d: "train" for d in ids}, note if n and any(ratios[1:]) else "")
+    assignment: dict[str, str] = {}
+    for i, d in enumerate(order):
+        assignment[d] = "validation" if i < n_val else "test" if i < n_val + n_test else "train"
+    return SplitPlan(dict(sorted(assignment.items())))
+
+
+def split_file(split: str) -> str:
+    return f"{DATA_DIR}/{split}-00000-of-00001.parquet"
+
+
+@dataclass
+class DatasetSummary:
+    """What was written: rows and documents per split, the split note."""
+
+    rows: dict[str, int] = field(default_factory=dict)
+    docs: dict[str, int] = field(default_factory=dict)
+    note: str = ""
+
+    @property
+    def total(self) -> int:
+        return sum(self.rows.values())
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"rows": self.rows, "docs": self.docs, "note": self.note}
+
+
+def _quiet_datasets() -> contextlib.AbstractContextManager[None]:
+    import datasets
+
+    @contextlib.contextmanager
+    def cm() -> Iterator[None]:
+        was = datasets.is_progress_bar_enabled()
+        level = datasets.logging.get_verbosity()
+        datasets.disable_progress_bars()
+        datasets.logging.set_verbosity(logging.ERROR)
+        try:
+            yield
+        finally:
+            if was:
+                datasets.enable_progress_bars()
+            datasets.logging.set_verbosity(level)
+
+    return cm()
+
+
+def write_dataset_files(
+    pairs: Callable[[], Iterable[Pair]],
+    out_dir: str | Path,
+    plan: SplitPlan,
+) -> DatasetSummary:
+    """Write ``out_dir/data/<split>-00000-of-00001.parquet`` for every non-empty split.
+
+    ``pairs`` is called once per split and must return a fresh stream
+    (e.g. ``lambda: read_pairs(path)``).
+    """
+    import datasets
+
+    feats = features()
+    summary = DatasetSummary(note=plan.note)
+    data = Path(out_dir) / DATA_DIR
+    data.mkdir(parents=True, exist_ok=True)
+    with _quiet_datasets(), tempfile.TemporaryDirectory(prefix="kz-ds-") as cache:
+        for split in SPLITS:
+            docs = set(plan.docs_in(split))
+            if not docs:
+                continue
+
+            def rows(docs: set[str] = docs) -> Iterator[dict[str, Any]]:
+                for pair in pairs():
+                    if pair.doc_id in docs:
+                        yield dataset_row(pair)
+
+            ds = datasets.Dataset.from_generator(
+                rows,
+                features=feats,
+                cache_dir=cache,
+                split=datasets.NamedSplit(split),
+                fingerprint=hashlib.sha256(f"kz:{split}:{sorted(docs)}".encode()).hexdigest()[:16],
+            )
+            if len(ds) == 0:
+                continue
+            ds.to_parquet(str(Path(out_dir) / split_file(split)))
+            summary.rows[split] = len(ds)
+            summary.docs[split] = len(docs)
+            del ds
+    return summary

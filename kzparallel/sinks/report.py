@@ -1,0 +1,236 @@
+"""``report.html``: one self-contained page about a build.
+
+Counts per document, glossary term success and the failing pairs, QA flags
+with examples, the length-ratio distribution and other plots (matplotlib,
+Agg backend, embedded as base64 PNG), timings. Every text goes through
+jinja2 autoescaping: articles are untrusted input.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import math
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kzparallel.atomic import atomic_write_text
+from kzparallel.qa import FLAG_ORDER, LengthBand, LengthStats
+from kzparallel.records import Pair
+
+EXAMPLES_PER_FLAG = 5
+MAX_GLOSSARY_FAILURES = 50
+
+
+@dataclass
+class DocCounts:
+    pairs: int = 0
+    paragraphs: int = 0
+    flagged: int = 0
+    glossary_failed: int = 0
+    with_terms: int = 0
+
+
+@dataclass
+class ReportStats:
+    """Bounded summary of a stream of pairs (examples are capped)."""
+
+    pairs: int = 0
+    flagged: int = 0
+    flag_counts: Counter[str] = field(default_factory=Counter)
+    examples: dict[str, list[Pair]] = field(default_factory=dict)
+    docs: dict[str, DocCounts] = field(default_factory=dict)
+    mentions: int = 0  # glossary mentions in the Arabic
+    mentions_failed: int = 0
+    pairs_with_terms: int = 0
+    pairs_glossary_ok: int = 0
+    glossary_failures: list[Pair] = field(default_factory=list)
+    review: Counter[str] = field(default_factory=Counter)
+    score_bins: Counter[int] = field(default_factory=Counter)  # 0.1-wide bins
+    _last_para: tuple[str, int] | None = None
+
+    def add(self, pair: Pair) -> None:
+        self.pairs += 1
+        doc = self.docs.setdefault(pair.doc_id, DocCounts())
+        doc.pairs += 1
+        if self._last_para != (pair.doc_id, pair.para):
+            doc.paragraphs += 1
+            self._last_para = (pair.doc_id, pair.para)
+        self.review[pair.review_status] += 1
+        if pair.qa:
+            self.flagged += 1
+            doc.flagged += 1
+        for flag in pair.qa:
+            self.flag_counts[flag] += 1
+            ex = self.examples.setdefault(flag, [])
+            if len(ex) < EXAMPLES_PER_FLAG:
+                ex.append(pair)
+        if pair.terms:
+            self.pairs_with_terms += 1
+            doc.with_terms += 1
+            self.mentions += len(pair.terms)
+            self.mentions_failed += min(len(pair.violations), len(pair.terms))
+            if pair.violations:
+                doc.glossary_failed += 1
+                if len(self.glossary_failures) < MAX_GLOSSARY_FAILURES:
+                    self.glossary_failures.append(pair)
+            else:
+                self.pairs_glossary_ok += 1
+        if pair.score is not None and math.isfinite(pair.score):
+            self.score_bins[math.floor(pair.score * 10)] += 1
+
+    @property
+    def term_success(self) -> float | None:
+        """Share of glossary mentions rendered as the glossary says."""
+        if not self.mentions:
+            return None
+        return 1 - self.mentions_failed / self.mentions
+
+    def review_summary(self) -> str:
+        return ", ".join(f"{v} {k}" for k, v in sorted(self.review.items())) or "no pairs"
+
+
+def collect_stats(pairs: Iterable[Pair], band: LengthBand | None = None) -> ReportStats:
+    stats = ReportStats()
+    for pair in pairs:
+        stats.add(pair)
+    return stats
+
+
+def _png(fig: Any) -> str:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=90, bbox_inches="tight", metadata={"Software": None})
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)
+    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def plots(stats: ReportStats, lengths: LengthStats, band: LengthBand) -> dict[str, str]:
+    """The report's figures as ``data:`` URIs."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    out: dict[str, str] = {}
+    hist = lengths.histogram()
+    if hist:
+        fig, ax = plt.subplots(figsize=(6, 3))
+        xs = [r for r, _ in hist]
+        ax.bar(xs, [c for _, c in hist], width=[x * 0.03 for x in xs], color="#4477aa")
+        ax.set_xscale("log")
+        ax.axvline(band.low, color="#cc3311", linestyle="--", label=f"band ({band.source})")
+        ax.axvline(band.high, color="#cc3311", linestyle="--")
+        ax.set_xlabel("English / Arabic length (characters)")
+        ax.set_ylabel("pairs")
+        ax.legend()
+        out["length"] = _png(fig)
+    if stats.docs:
+        fig, ax = plt.subplots(figsize=(6, 0.4 * len(stats.docs) + 1))
+        names = list(stats.docs)
+        ax.barh(names, [stats.docs[d].pairs for d in names], color="#4477aa", label="pairs")
+        ax.barh(names, [stats.docs[d].flagged for d in names], color="#ee7733", label="flagged")
+        ax.invert_yaxis()
+        ax.set_xlabel("pairs")
+        ax.legend()
+        out["docs"] = _png(fig)
+    if stats.flag_counts:
+        fig, ax = plt.subplots(figsize=(6, 2.5))
+        flags = [f for f in FLAG_ORDER if f in stats.flag_counts] + sorted(
+            set(stats.flag_counts) - set(FLAG_ORDER)
+        )
+        ax.bar(flags, [stats.flag_counts[f] for f in flags], color="#ee7733")
+        ax.set_ylabel("pairs")
+        ax.tick_params(axis="x", rotation=20)
+        out["flags"] = _png(fig)
+    if stats.score_bins:
+        fig, ax = plt.subplots(figsize=(6, 2.5))
+        keys = sorted(stats.score_bins)
+        ax.bar([k / 10 for k in keys], [stats.score_bins[k] for k in keys], width=0.09)
+        ax.set_xlabel("model score (mean log-probability per token)")
+        ax.set_ylabel("pairs")
+        out["score"] = _png(fig)
+    return out
+
+
+_TEMPLATE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<title>kzparallel build report</title>
+<style>
+body{font-family:system-ui,sans-serif;margin:2em;max-width:72em;color:#222}
+table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:.3em .6em;vertical-align:top}
+th{background:#f3f3f3}.ar{direction:rtl;font-size:1.1em}.num{text-align:right}
+code{background:#f6f6f6;padding:0 .2em}.flag{color:#a33;font-family:monospace}
+</style></head><body>
+<h1>kzparallel build report</h1>
+<p>Signature: <code>{{ result.signature }}</code></p>
+<p>{{ result.documents }} documents, {{ result.pairs }} pairs, {{ result.flagged }} flagged.
+Splits: {% for k, v in result.splits.items() %}{{ k }} {{ v }}{% if not loop.last %}, {% endif %}{% endfor %}.
+{% if result.split_note %}<br>{{ result.split_note }}.{% endif %}</p>
+{% if result.skipped %}<h2>Skipped inputs</h2><ul>{% for s in result.skipped %}<li>{{ s }}</li>{% endfor %}</ul>{% endif %}
+<h2>Documents</h2>
+<table><tr><th>document</th><th>paragraphs</th><th>pairs</th><th>flagged</th><th>glossary failures</th></tr>
+{% for d, c in stats.docs.items() %}<tr><td>{{ d }}</td><td class="num">{{ c.paragraphs }}</td><td class="num">{{ c.pairs }}</td>
+<td class="num">{{ c.flagged }}</td><td class="num">{{ c.glossary_failed }} / {{ c.with_terms }}</td></tr>{% endfor %}
+</table>
+{% if figs.docs %}<img alt="pairs per document" src="{{ figs.docs }}">{% endif %}
+<h2>Glossary</h2>
+{% if stats.mentions %}<p>Term success rate: <b>{{ "%.1f"|format(100 * stats.term_success) }}%</b>
+({{ stats.mentions - stats.mentions_failed }} of {{ stats.mentions }} mentions; {{ stats.pairs_glossary_ok }} of
+{{ stats.pairs_with_terms }} pairs with glossary terms have no violation). Glossary: <code>{{ ctx.glossary_hash }}</code>.</p>
+{% if stats.glossary_failures %}<h3>Failing pairs{% if stats.glossary_failures|length < stats.pairs_with_terms - stats.pairs_glossary_ok %} (first {{ stats.glossary_failures|length }}){% endif %}</h3>
+<table><tr><th>id</th><th>Arabic</th><th>English</th><th>violations</th></tr>
+{% for p in stats.glossary_failures %}<tr><td><code>{{ p.id }}</code></td><td class="ar" dir="rtl" lang="ar">{{ p.ar }}</td><td>{{ p.en }}</td>
+<td>{{ p.violations|join("; ") }}</td></tr>{% endfor %}</table>{% endif %}
+{% else %}<p>No glossary term was found in the Arabic{% if ctx.glossary is none %} (built without a glossary){% endif %}.</p>{% endif %}
+<h2>QA flags</h2>
+{% if stats.flag_counts %}<table><tr><th>flag</th><th>pairs</th></tr>
+{% for f in flags %}<tr><td class="flag">{{ f }}</td><td class="num">{{ stats.flag_counts[f] }}</td></tr>{% endfor %}</table>
+{% if figs.flags %}<img alt="QA flags" src="{{ figs.flags }}">{% endif %}
+{% for f in flags %}<h3 class="flag">{{ f }}</h3><table><tr><th>id</th><th>Arabic</th><th>English</th><th>flags</th></tr>
+{% for p in stats.examples[f] %}<tr><td><code>{{ p.id }}</code><br>{{ p.doc_id }} ¶{{ p.para }}.{{ p.sent }}</td>
+<td class="ar" dir="rtl" lang="ar">{{ p.ar }}</td><td>{{ p.en }}</td><td class="flag">{{ p.qa|join(" ") }}</td></tr>{% endfor %}</table>{% endfor %}
+{% else %}<p>No pair was flagged.</p>{% endif %}
+<h2>Length ratio</h2>
+<p>Band {{ "%.2f"|format(band.low) }} – {{ "%.2f"|format(band.high) }} ({{ band.source }}{% if band.source == "default" %}: too few pairs for a corpus band{% else %}: median ± 3.5·MAD of the log ratio{% endif %}).</p>
+{% if figs.length %}<img alt="length ratio histogram" src="{{ figs.length }}">{% endif %}
+{% if figs.score %}<h2>Model scores</h2><img alt="score histogram" src="{{ figs.score }}">{% endif %}
+<h2>Timings</h2>
+<table>{% for k, v in result.timings.items() %}<tr><td>{{ k }}</td><td class="num">{{ "%.2f"|format(v) }} s</td></tr>{% endfor %}
+<tr><td>translation cache</td><td class="num">{{ result.cache_hits }} hits, {{ result.cache_misses }} misses</td></tr></table>
+</body></html>
+"""
+
+
+def render_report(
+    stats: ReportStats, result: Any, band: LengthBand, lengths: LengthStats, ctx: Any
+) -> str:
+    import jinja2
+
+    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+    flags = [f for f in FLAG_ORDER if f in stats.flag_counts] + sorted(
+        set(stats.flag_counts) - set(FLAG_ORDER)
+    )
+    return env.from_string(_TEMPLATE).render(
+        stats=stats,
+        result=result,
+        band=band,
+        ctx=ctx,
+        flags=flags,
+        figs=plots(stats, lengths, band),
+    )
+
+
+def write_report(
+    path: str | Path,
+    stats: ReportStats,
+    result: Any,
+    band: LengthBand,
+    lengths: LengthStats,
+    ctx: Any,
+) -> None:
+    atomic_write_text(path, render_report(stats, result, band, lengths, ctx))
