@@ -33,6 +33,7 @@ class BenchResult:
     peak_rss_mb: float
     torch_imported: bool
     error: str = ""
+    model_loaded: bool = True
 
     @property
     def sentences_per_s(self) -> float:
@@ -56,30 +57,42 @@ def run_in_process(
     config: DecodingConfig,
     batch_tokens: int = 4096,
     started: float | None = None,
+    cache_dir: str | None = None,
+    preload: bool = True,
 ) -> BenchResult:
-    """Load ``backend`` and translate ``sentences`` (no cache) in this process."""
+    """Translate ``sentences`` with ``backend`` in this process.
+
+    With ``preload`` the model is loaded before the clock starts; without
+    it, it is loaded on the first cache miss (never, on a fully cached run).
+    With ``cache_dir`` the run reads and writes that cache (writes are timed).
+    """
     from kzparallel.records import Segment
     from kzparallel.translation import prepare_translator
+    from kzparallel.translation.cache import TranslationCache
     from kzparallel.translation.pipeline import translate_segments
 
     t0 = time.perf_counter()
     spec = prepare_translator(model, backend=backend)
-    translator = spec.load()
+    if preload:
+        spec.load()
     load = time.perf_counter() - t0
+    cache = TranslationCache(cache_dir) if cache_dir else None
     segs = [Segment("bench", i, 0, s, 0, len(s)) for i, s in enumerate(sentences)]
     t1 = time.perf_counter()
     tokens = 0
     for _, tr, _ in translate_segments(
         segs,
-        translator=lambda: translator,
+        translator=spec.load,
         model_ref=spec.model_ref,
         backend_label=spec.label,
         config=config,
-        cache=None,
+        cache=cache,
         batch_tokens=batch_tokens,
     ):
         tokens += len(tr.hypotheses[0].tokens)
     seconds = time.perf_counter() - t1
+    if cache is not None:
+        cache.close()
     return BenchResult(
         backend=backend,
         label=spec.label,
@@ -90,6 +103,7 @@ def run_in_process(
         process_seconds=time.perf_counter() - (started if started is not None else t0),
         peak_rss_mb=peak_rss_mb(),
         torch_imported="torch" in sys.modules,
+        model_loaded=spec.loaded,
     )
 
 

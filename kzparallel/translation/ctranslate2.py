@@ -91,8 +91,12 @@ def convert_model(
             "converting a model to CTranslate2 needs 'torch' and 'transformers': "
             "pip install torch==2.13.0 transformers"
         ) from exc
+    from transformers.utils import logging as hf_logging
+
     from kzparallel.atomic import atomic_directory
 
+    bars = hf_logging.is_progress_bar_enabled()
+    hf_logging.disable_progress_bar()  # no "Loading weights" bar
     try:
         with atomic_directory(out) as tmp:
             TransformersConverter(str(model_ref.path)).convert(
@@ -117,6 +121,9 @@ def convert_model(
         raise ModelError(
             f"cannot convert model '{model_ref.model_id}' to CTranslate2: {exc}"
         ) from None
+    finally:
+        if bars:
+            hf_logging.enable_progress_bar()
     return out
 
 

@@ -39,6 +39,7 @@ try:
         NoBadWordsLogitsProcessor,
         SequenceBiasLogitsProcessor,
     )
+    from transformers.utils import logging as hf_logging
 except ImportError as exc:  # pragma: no cover - depends on the environment
     raise DependencyError(
         "the transformers backend needs 'torch' and 'transformers': "
@@ -115,6 +116,8 @@ class TransformersTranslator(Translator):
         self.alignment_layer = alignment_layer
         self.prefer_bias = prefer_bias
         self._attn = "eager" if alignment else "sdpa"
+        bars = hf_logging.is_progress_bar_enabled()
+        hf_logging.disable_progress_bar()  # no "Loading weights" bar on every run
         try:
             self.tokenizer = MarianTokenizer.from_pretrained(str(model_ref.path))
             self.model = MarianMTModel.from_pretrained(
@@ -124,6 +127,9 @@ class TransformersTranslator(Translator):
             )
         except (OSError, ValueError) as exc:
             raise ModelError(f"cannot load model '{self.model_id}': {exc}") from None
+        finally:
+            if bars:
+                hf_logging.enable_progress_bar()
         self.model.to(device).eval()
         self._pad = self.tokenizer.pad_token_id
         self._eos = self.tokenizer.eos_token_id

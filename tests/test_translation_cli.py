@@ -1,0 +1,153 @@
+"""``kzparallel translate`` / ``model`` commands: exact output, line for line."""
+
+from __future__ import annotations
+
+import io
+import sys
+from pathlib import Path
+
+import pytest
+
+from kzparallel.cli import main
+from kzparallel.segmentation import segment_text
+from kzparallel.translation import DecodingConfig, TranslatorSpec, load_translator
+
+LINES = [
+    "قال الرئيس الكازاخستاني إن الوضع مستقر. وأضاف أن القوات ستغادر قريبا.",
+    "",
+    "كازاخستان",
+    "وصلت قوات حفظ السلام إلى ألماتي",
+]
+
+
+def _run(argv: list[str], capsys: pytest.CaptureFixture[str], stdin: str | None = None):  # type: ignore[no-untyped-def]
+    if stdin is not None:
+        sys.stdin = io.TextIOWrapper(io.BytesIO(stdin.encode("utf-8")), encoding="utf-8")
+    try:
+        with pytest.raises(SystemExit) as exc:
+            main(argv)
+    finally:
+        sys.stdin = sys.__stdin__
+    out = capsys.readouterr()
+    return exc.value.code, out.out, out.err
+
+
+def _expected(model: Path, backend: str, lines: list[str]) -> list[str]:
+    """Each line's sentences translated one at a time, joined with a space."""
+    tr = load_translator(str(model), backend=backend, device="cpu")
+    cfg = DecodingConfig(beam=4, max_new_tokens=12)
+    out = []
+    for i, line in enumerate(lines):
+        sents = [s.text for s in segment_text(line, para=i)] if line.strip() else []
+        out.append(" ".join(tr.translate([s], cfg)[0].text for s in sents))
+    return out
+
+
+@pytest.mark.parametrize("backend", ["transformers", "ctranslate2"])
+def test_translate_stdin_line_for_line(
+    tiny_model: Path,
+    cache_dir: Path,
+    backend: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert len(segment_text(LINES[0])) == 2
+    args = ["translate", "-", "--model", str(tiny_model), "--backend", backend]
+    args += ["--max-new-tokens", "12", "--batch-tokens", "1", "--device", "cpu"]
+    code, out, err = _run(args, capsys, stdin="\n".join(LINES) + "\n")
+    assert (code, err) == (0, "")
+    expected = _expected(tiny_model, backend, LINES)
+    assert out == "\n".join(expected) + "\n"
+    assert out.split("\n")[1] == ""
+    assert all(expected[i] for i in (0, 2, 3))
+
+    # second run: everything from the cache, the model is never loaded
+    def no_load(self: TranslatorSpec) -> None:
+        raise AssertionError("model loaded on a cached run")
+
+    monkeypatch.setattr(TranslatorSpec, "load", no_load)
+    code2, out2, err2 = _run(args, capsys, stdin="\n".join(LINES) + "\n")
+    assert (code2, out2, err2) == (0, out, "")
+
+
+def test_translate_text_argument(
+    tiny_model: Path, cache_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["translate", LINES[2], "--model", str(tiny_model), "--max-new-tokens", "12"]
+    code, out, err = _run([*args, "--no-cache"], capsys)
+    assert (code, err) == (0, "")
+    assert out == _expected(tiny_model, "ctranslate2", [LINES[2]])[0] + "\n"
+    assert not (cache_dir / "translations.sqlite").exists()
+
+
+def test_missing_model_is_one_line_error(
+    tmp_path: Path, cache_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = tmp_path / "no-model"
+    code, out, err = _run(["translate", "كازاخستان", "--model", str(missing)], capsys)
+    assert (code, out) == (1, "")
+    assert err == (
+        f"error: model directory '{missing}' does not exist: download it with "
+        f"`huggingface-cli download Helsinki-NLP/opus-mt-ar-en --local-dir {missing}` "
+        f"and pass --model {missing}\n"
+    )
+
+
+def test_default_model_offline_error(
+    tmp_path: Path,
+    cache_dir: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from huggingface_hub import constants
+
+    monkeypatch.setattr(constants, "HF_HUB_CACHE", str(tmp_path / "hub"))
+    code, out, err = _run(["translate", "كازاخستان"], capsys)
+    assert (code, out) == (1, "")
+    assert err == (
+        "error: model 'Helsinki-NLP/opus-mt-ar-en' is not available offline: download it with "
+        "`huggingface-cli download Helsinki-NLP/opus-mt-ar-en --local-dir DIR` "
+        "and pass --model DIR\n"
+    )
+
+
+def test_missing_input_file(
+    tiny_model: Path, cache_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = _run(["translate", "nothere.txt", "--model", str(tiny_model)], capsys)
+    assert (code, out, err) == (1, "", "error: nothere.txt: no such file or directory\n")
+
+
+def test_model_info_and_convert(
+    tiny_model: Path, cache_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from kzparallel.translation import resolve_model
+
+    ref = resolve_model(str(tiny_model))
+    code, out, _ = _run(["model", "info", str(tiny_model)], capsys)
+    assert code == 0
+    assert out.splitlines() == [
+        f"model: {tiny_model}",
+        f"revision: {ref.revision}",
+        f"path: {ref.path}",
+        "architecture: MarianMTModel",
+        "layers: 2+2",
+        "d_model: 32",
+        "heads: 2",
+        "ffn: 64",
+        "vocab: 1028",
+        "max_positions: 512",
+        "ctranslate2: not converted",
+    ]
+    code, out, _ = _run(["model", "convert", str(tiny_model), "--to", "ctranslate2"], capsys)
+    assert code == 0
+    converted = Path(out.strip())
+    assert converted.parent == cache_dir / "ctranslate2"
+    assert (converted / "model.bin").is_file()
+    _, out, _ = _run(["model", "info", str(tiny_model)], capsys)
+    assert out.splitlines()[-1] == "ctranslate2: int8"
+    code, _, err = _run(["model", "convert", str(tiny_model), "--to", "onnx"], capsys)
+    assert (code, err) == (
+        1,
+        "error: unknown target format 'onnx' (only ctranslate2 is supported)\n",
+    )
