@@ -1,0 +1,159 @@
+"""``kzparallel build``, ``export``, ``publish`` and ``eval``: thin wrappers over the library."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from kzparallel.cli.app import app
+from kzparallel.cli.output import warn, warn_skipped
+from kzparallel.translation.model import DEFAULT_MODEL
+
+
+@app.command()
+def build(
+    inputs: Annotated[
+        list[str], typer.Argument(help="Article files or directories ('-' = stdin).")
+    ],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output directory.")],
+    model: Annotated[
+        str, typer.Option("--model", "-m", help="Hub id or model directory.")
+    ] = DEFAULT_MODEL,
+    backend: Annotated[
+        str, typer.Option("--backend", help="auto | transformers | ctranslate2.")
+    ] = "auto",
+    device: Annotated[str, typer.Option("--device", help="auto | cpu | cuda.")] = "auto",
+    quantization: Annotated[
+        str | None, typer.Option("--quantization", help="ctranslate2 type.")
+    ] = None,
+    glossary: Annotated[
+        str | None, typer.Option("--glossary", help="Glossary file (default: shipped).")
+    ] = None,
+    no_glossary: Annotated[
+        bool, typer.Option("--no-glossary", help="Build without a glossary.")
+    ] = False,
+    beam: Annotated[int, typer.Option("--beam", min=1, help="Beam size.")] = 4,
+    max_new_tokens: Annotated[int | None, typer.Option("--max-new-tokens", min=1)] = None,
+    batch_tokens: Annotated[int, typer.Option("--batch-tokens", min=1)] = 4096,
+    split_by_doc: Annotated[
+        str, typer.Option("--split-by-doc", help="train,validation,test ratios (by document).")
+    ] = "0.8,0.1,0.1",
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the document split.")] = 0,
+    cache_dir: Annotated[
+        str | None, typer.Option("--cache-dir", help="Translation cache dir.")
+    ] = None,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Do not use the translation cache.")
+    ] = False,
+    engine: Annotated[
+        str, typer.Option("--engine", help="local (ray: see --engine ray).")
+    ] = "local",
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite a build of another model.")
+    ] = False,
+    apply_review: Annotated[
+        bool,
+        typer.Option(
+            "--apply-review", help="Apply DIR/review.sqlite decisions to en/ and dataset/."
+        ),
+    ] = False,
+    alignment: Annotated[
+        bool, typer.Option("--alignment", help="Keep attention alignments.")
+    ] = False,
+    progress: Annotated[bool, typer.Option("--progress", help="Show a progress bar.")] = False,
+) -> None:
+    """Articles in, English articles + parallel corpus (pairs, dataset, report) out."""
+    from kzparallel.build import BuildSettings
+    from kzparallel.build import build as run_build
+    from kzparallel.sinks.dataset import parse_ratios
+
+    settings = BuildSettings(
+        model=model,
+        backend=backend,
+        device=device,
+        quantization=quantization,
+        beam=beam,
+        max_new_tokens=max_new_tokens,
+        batch_tokens=batch_tokens,
+        glossary=glossary,
+        use_glossary=not no_glossary,
+        split_by_doc=parse_ratios(split_by_doc),
+        seed=seed,
+        cache_dir=cache_dir,
+        use_cache=not no_cache,
+        force=force,
+        apply_review=apply_review,
+        alignment=alignment,
+        engine=engine,
+        progress=progress,
+    )
+    result = run_build(inputs, out, settings, on_error=warn_skipped)
+    if result.split_note:
+        warn(result.split_note)
+    typer.echo(result.summary())
+    if result.skipped:
+        raise typer.Exit(2)
+
+
+@app.command()
+def export(
+    build_dir: Annotated[Path, typer.Argument(help="A build's output directory.")],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="tmx | moses | csv | jsonl.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output file (moses: path prefix).")],
+    no_review: Annotated[
+        bool, typer.Option("--no-review", help="Ignore review decisions.")
+    ] = False,
+) -> None:
+    """Export the pairs (review decisions applied when DIR/review.sqlite exists)."""
+    from kzparallel.exports import export as run_export
+
+    n = run_export(build_dir, fmt, out, apply_review=not no_review)
+    typer.echo(f"{n} pairs -> {out}")
+
+
+@app.command()
+def publish(
+    build_dir: Annotated[Path, typer.Argument(help="A build's output directory.")],
+    repo_id: Annotated[str, typer.Option("--repo-id", help="ORG/NAME of the Hub dataset.")],
+    private: Annotated[bool, typer.Option("--private", help="Create the repo as private.")] = False,
+    token: Annotated[
+        str | None, typer.Option("--token", help="Hub token (default: HF_TOKEN/login).")
+    ] = None,
+) -> None:
+    """Push DIR/dataset to the Hugging Face Hub."""
+    from kzparallel.publish import publish as run_publish
+
+    typer.echo(run_publish(build_dir, repo_id, private=private, token=token))
+
+
+@app.command("eval")
+def evaluate(
+    hyp: Annotated[Path, typer.Option("--hyp", help="Hypotheses: text lines or JSON lines.")],
+    ref: Annotated[
+        Path, typer.Option("--ref", help="References: file or directory of JSON lines.")
+    ],
+    glossary: Annotated[
+        str | None, typer.Option("--glossary", help="Also score glossary terms.")
+    ] = None,
+    use_glossary: Annotated[
+        bool, typer.Option("--terms", help="Score terms with the shipped glossary.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """BLEU, chrF and TER (sacrebleu, with signatures) and the glossary term success rate."""
+    from kzparallel.evaluation import evaluate as run_eval
+
+    gl = None
+    if glossary is not None or use_glossary:
+        from kzparallel.glossary import load_glossary
+
+        gl = load_glossary(glossary)
+    result = run_eval(hyp, ref, gl)
+    if as_json:
+        typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        for line in result.lines():
+            typer.echo(line)
