@@ -1,0 +1,215 @@
+"""Cleaning scraped article text into a title and whole paragraphs.
+
+One non-empty source line is one candidate paragraph. A line is either kept
+whole (normalised by :func:`kzparallel.normalization.normalize_text`) or
+dropped with a :class:`~kzparallel.records.Decision` naming the rule; nothing is
+cut out of the middle of a kept paragraph. The only edit inside a kept line is
+on the headline: a trailing ``" | section"`` part and trailing emoji are removed
+(recorded as ``title-suffix``).
+
+How the article is found:
+
+1. Lines that are boilerplate by themselves (:func:`cleaning_rules.line_rule`:
+   URLs, handles, counters, non-Arabic, credits, markers, UI labels, bullet
+   menu items) are dropped wherever they are; a line repeating an earlier line
+   is a ``duplicate``.
+2. The body starts at the first prose line (ends like a sentence and has at
+   least 6 words, or has 25+ words). The headline is the first remaining line
+   before it with at least 4 words (preferring one the page repeats later);
+   everything else before the headline is ``navigation``.
+3. After the headline: repeated headlines, a comments/related label and the
+   list of other headlines after it, and duplicates or ``…``-truncated copies
+   of other paragraphs are dropped.
+
+See :data:`kzparallel.cleaning_rules.RULES` for the rule ids.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from kzparallel import cleaning_rules as R
+from kzparallel.normalization import normalize_text
+from kzparallel.records import Decision, Document
+
+MIN_TITLE_WORDS = 4
+
+
+@dataclass
+class _Line:
+    number: int  # 1-based line in the decoded source
+    raw: str
+    text: str  # normalised
+    rule: str | None = None
+    detail: str = ""
+
+    @property
+    def kept(self) -> bool:
+        return self.rule is None
+
+    def drop(self, rule: str, detail: str = "") -> None:
+        self.rule, self.detail = rule, detail
+
+
+def clean_document(doc: Document) -> Document:
+    """Return a copy of ``doc`` with ``title``, ``paragraphs`` and ``decisions`` filled in.
+
+    Never raises; a document whose every line is boilerplate comes back with no
+    title and no paragraphs.
+    """
+    lines = [
+        _Line(i, raw, normalize_text(raw))
+        for i, raw in enumerate(doc.text.split("\n"), start=1)
+        if raw.strip()
+    ]
+    lines = [ln for ln in lines if ln.text]
+    decisions: list[Decision] = []
+    meta = dict(doc.meta)
+
+    _drop_by_line_rules(lines, meta)
+    _drop_repeats(lines)
+
+    title_line: _Line | None = None
+    title = normalize_text(doc.title) if doc.title else None
+    if title is None:
+        title_line = _find_title(lines)
+        if title_line is not None:
+            title = title_line.text
+            _drop_before(lines, title_line)
+    if title:
+        title, suffix_decisions = _clean_title(title, title_line)
+        decisions += suffix_decisions
+        _drop_repeated_headline(lines, title, title_line)
+    body = [ln for ln in lines if ln is not title_line]
+    _drop_after_labels(body)
+    _drop_copies(body)
+
+    for ln in lines:
+        if ln.rule is not None:
+            decisions.append(Decision(ln.number, ln.rule, ln.raw.strip(), ln.detail))
+    decisions.sort(key=lambda d: d.line)
+    return replace(
+        doc,
+        title=title or None,
+        paragraphs=[ln.text for ln in body if ln.kept],
+        decisions=decisions,
+        meta=meta,
+    )
+
+
+def _drop_by_line_rules(lines: list[_Line], meta: dict[str, object]) -> None:
+    for ln in lines:
+        found = R.line_rule(ln.text)
+        if found is None:
+            continue
+        ln.drop(*found)
+        if found[0] == "source-credit":
+            meta.setdefault("source_credit", R.source_credit(ln.text))
+
+
+def _drop_repeats(lines: list[_Line]) -> None:
+    """A line whose text (bullets and symbols ignored) appeared on an earlier line."""
+    seen: dict[str, int] = {}
+    for ln in lines:
+        k = R.key(ln.text)
+        if not k:
+            continue
+        if k in seen and ln.kept:
+            ln.drop("duplicate", f"same as line {seen[k]}")
+        seen.setdefault(k, ln.number)
+
+
+def _find_title(lines: list[_Line]) -> _Line | None:
+    start = next((i for i, ln in enumerate(lines) if ln.kept and R.is_prose(ln.text)), len(lines))
+    candidates = [ln for ln in lines[:start] if ln.kept]
+    if not candidates:
+        return None
+    later = [R.headline_key(ln.text) for ln in lines]
+    for ln in candidates:  # a headline the page repeats (e.g. above the photo)
+        k = R.headline_key(ln.text)
+        if len(R.words(ln.text)) >= MIN_TITLE_WORDS and later.count(k) > 1:
+            return ln
+    for ln in candidates:
+        if len(R.words(ln.text)) >= MIN_TITLE_WORDS:
+            return ln
+    return candidates[-1]
+
+
+def _drop_before(lines: list[_Line], title_line: _Line) -> None:
+    for ln in lines:
+        if ln is title_line:
+            return
+        if ln.kept:
+            ln.drop("navigation", "before the headline")
+
+
+def _clean_title(title: str, title_line: _Line | None) -> tuple[str, list[Decision]]:
+    number = title_line.number if title_line else 0
+    decisions = []
+    head, suffix = R.split_title_suffix(title)
+    head, symbols = R.strip_trailing_symbols(head)
+    removed = " ".join(x for x in (suffix, symbols) if x)
+    if removed:
+        decisions.append(Decision(number, "title-suffix", removed, "removed from the headline"))
+    return head, decisions
+
+
+def _drop_repeated_headline(lines: list[_Line], title: str, title_line: _Line | None) -> None:
+    k = R.headline_key(title)
+    for ln in lines:
+        if ln is title_line:
+            continue
+        if R.headline_key(ln.text) == k and (ln.kept or ln.rule == "duplicate"):
+            ln.drop("repeated-headline", "same as the headline")
+
+
+def _drop_after_labels(body: list[_Line]) -> None:
+    """Comment/related labels, and the headline list that follows them."""
+    in_list: str | None = None
+    for ln in body:
+        if not ln.kept:
+            continue
+        if R.is_comments_label(ln.text):
+            ln.drop("comments", "comment-section label")
+            in_list = "comments label"
+        elif R.is_related_label(ln.text):
+            ln.drop("related-label", "related-articles label")
+            in_list = "related label"
+        elif in_list and not R.is_prose(ln.text):
+            ln.drop("related-headlines", f"other headline after the {in_list}")
+        else:
+            in_list = None
+
+
+def _drop_copies(body: list[_Line]) -> None:
+    """Repeated paragraphs and copies cut off with an ellipsis, of earlier or later text."""
+    kept = [ln for ln in body if ln.kept]
+    for ln in kept:
+        m = R.ELLIPSIS.search(ln.text)
+        if not m:
+            continue
+        prefix = _drop_partial_word(ln.text[: m.start()])
+        if len(R.words(prefix)) < 3:
+            continue
+        others = [o for o in kept if o is not ln and o.kept]
+        for i, other in enumerate(others):
+            run = " ".join(o.text for o in others[i:])
+            if run.startswith(prefix) and len(run) > len(prefix):
+                ln.drop("truncated-copy", f"cut-off copy of line {other.number}")
+                break
+
+
+def _drop_partial_word(text: str) -> str:
+    """Text before the ellipsis, without its last word (it may be cut in the middle)."""
+    text = text.rstrip()
+    head, _, last = text.rpartition(" ")
+    return head.rstrip() if head else text
+
+
+def explain_lines(doc: Document) -> list[str]:
+    """``# dropped <line>: <rule>: <text> [<detail>]`` for each decision of a cleaned document."""
+    out = []
+    for d in doc.decisions:
+        detail = f" [{d.detail}]" if d.detail else ""
+        out.append(f"# dropped {d.line}: {d.rule}: {d.text}{detail}")
+    return out

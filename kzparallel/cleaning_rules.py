@@ -1,0 +1,274 @@
+"""Pattern tables and single-line tests used by :mod:`kzparallel.cleaning`.
+
+Every test looks at one normalised line and is keyed to a pattern of scraped
+news pages (menus, credits, widgets, footers), not to the text of one site.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from kzparallel.ingest import has_arabic
+
+# Rule ids (shown by ``clean --explain``) and what they mean — the README table.
+RULES: dict[str, str] = {
+    "navigation": "site menu/navigation before the headline, bullet menu items, UI labels",
+    "repeated-headline": "the headline again (also with a ' | section' suffix or emoji)",
+    "title-suffix": "' | section/site' suffix removed from the headline",
+    "photo-credit": "photo caption credit such as '... / Evan Vucci / AP'",
+    "social-handle": "a bare social-media handle such as '(@FahadShabbir)'",
+    "url": "a bare URL on its own line",
+    "marker": "a continuation marker such as '(تستمر)' or '(يتبع)'",
+    "counter": "emoji, bullet or counter line without words ('• 31', '54 خبر')",
+    "non-arabic": "a line without any Arabic letter ('Leave a Reply', 'Stories')",
+    "source-credit": "'المصدر: وكالات' attribution line (kept in meta['source_credit'])",
+    "timestamp": "a line that is only a date/time",
+    "comments": "comment-section label ('التعليقات', 'أفكارك وتعليقاتك')",
+    "related-label": "'اقرأ أيضا' / 'مواضيع ذات صلة' style label",
+    "related-headlines": "list of other headlines after a comments/related label",
+    "duplicate": "the same text as an earlier line",
+    "truncated-copy": "a copy of earlier (or later) text cut off with '…' or '...'",
+}
+
+BULLETS = "•·▪▫►▶◄◆◇■□●○‣⁃➤➢✓✔*-–—"
+ELLIPSIS = re.compile(r"(?:…|\.{2,})\s*$")
+TERMINAL = re.compile(r"[.۔:!?؟…][\"'”’»)\]]*$")
+SENTENCE_END = re.compile(r"[.۔:][\"'”’»)\]]*$")
+
+_URL_LINE = re.compile(r"^[(<\[]?(?:https?://|ftp://|www\.)\S+[)>\]]?$", re.IGNORECASE)
+_HANDLE = re.compile(r"^[(\[]?\s*@[A-Za-z0-9_.]{2,}\s*[)\]]?$")
+_MARKER = re.compile(r"^[(\[]\s*[^()\[\]\d]{1,25}?\s*[)\]]$|^[-–—*]+\s*\S+\s*[-–—*]+$")
+_COUNTER = re.compile(r"^\d[\d,.]*\s*\S{0,12}$|^\S{0,12}\s*\d[\d,.]*$")
+_SOURCE = re.compile(r"^(?:المصدر|مصدر|المصادر|Source)\s*[:：]\s*(.{1,60})$", re.IGNORECASE)
+_SOCIAL = r"(?:AP|AFP|Reuters|Getty(?: Images)?|EPA|Anadolu|Xinhua|Shutterstock|Bloomberg|رويترز|أ ف ب|ا ف ب|فرانس برس|أسوشيتد برس|الأناضول|شينخوا|وكالات)"
+_CREDIT_END = re.compile(rf"/\s*{_SOCIAL}\s*\)?$", re.IGNORECASE)
+_CREDIT_START = re.compile(
+    r"^[(\[]?\s*(?:صورة|الصورة|صور|تصوير|مصدر الصورة|حقوق الصورة|Photo|Image|Credit|©)\b",
+    re.IGNORECASE,
+)
+_COMMENTS = re.compile(r"تعليق|comment|leave a reply|reply", re.IGNORECASE)
+_RELATED = re.compile(
+    r"اقرأ|إقرأ|ذات صلة|الأكثر|المزيد|شاهد أيضا|شاهد أيضاً|قد يعجبك|متعلقة|وسوم|الكلمات المفتاحية|"
+    r"read more|related|most read|more stories|tags",
+    re.IGNORECASE,
+)
+# Labels of site UI widgets (share buttons, live tickers, follow boxes).
+UI_LABELS = frozenset(
+    [
+        "مباشر",
+        "بث",
+        "مباشر",
+        "عاجل",
+        "شارك",
+        "مشاركة",
+        "طباعة",
+        "تويتر",
+        "فيسبوك",
+        "واتساب",
+        "تيليجرام",
+        "تلغرام",
+        "يوتيوب",
+        "انستغرام",
+        "الرئيسية",
+        "الصفحة",
+        "الرئيسية",
+        "اتصل",
+        "بنا",
+        "من",
+        "نحن",
+        "سياسة",
+        "الخصوصية",
+        "أين",
+        "يمكنك",
+        "متابعتنا",
+        "تابعنا",
+        "تابعونا",
+        "أقسام",
+        "مهمة",
+        "الأقسام",
+        "فيديوهات",
+        "فيديو",
+        "صور",
+        "الأخبار",
+        "أخبار",
+    ]
+)
+UI_PHRASES = frozenset(
+    {
+        "بث مباشر",
+        "الصفحة الرئيسية",
+        "اتصل بنا",
+        "من نحن",
+        "سياسة الخصوصية",
+        "أين يمكنك متابعتنا",
+        "أقسام مهمة",
+        "تابعنا على",
+    }
+)
+_DATE_WORDS = frozenset(
+    [
+        "يناير",
+        "فبراير",
+        "مارس",
+        "أبريل",
+        "إبريل",
+        "مايو",
+        "يونيو",
+        "يوليو",
+        "أغسطس",
+        "سبتمبر",
+        "أكتوبر",
+        "نوفمبر",
+        "ديسمبر",
+        "كانون",
+        "الثاني",
+        "الأول",
+        "شباط",
+        "آذار",
+        "نيسان",
+        "أيار",
+        "حزيران",
+        "تموز",
+        "آب",
+        "أيلول",
+        "تشرين",
+        "السبت",
+        "الأحد",
+        "الاثنين",
+        "الإثنين",
+        "الثلاثاء",
+        "الأربعاء",
+        "الخميس",
+        "الجمعة",
+        "ص",
+        "م",
+        "صباحا",
+        "مساء",
+        "صباحاً",
+        "مساءً",
+        "الساعة",
+        "بتوقيت",
+        "غرينتش",
+        "GMT",
+        "آخر",
+        "تحديث",
+        "تحديث",
+        "نشر",
+        "في",
+        "AM",
+        "PM",
+    ]
+)
+
+
+def words(line: str) -> list[str]:
+    return line.split()
+
+
+def has_letters(line: str) -> bool:
+    return any(unicodedata.category(ch).startswith("L") for ch in line)
+
+
+def strip_bullet(line: str) -> tuple[str, bool]:
+    """The line without a leading bullet; True when there was one."""
+    stripped = line.lstrip(BULLETS + " ")
+    return stripped, stripped != line and line[:1] in BULLETS
+
+
+def key(line: str) -> str:
+    """Comparison key: without bullets, symbols/emoji, punctuation spacing, case."""
+    line = strip_bullet(line)[0]
+    kept = "".join(ch if unicodedata.category(ch)[0] in "LNM" else " " for ch in line.casefold())
+    return " ".join(kept.split())
+
+
+def headline_key(line: str) -> str:
+    """Key of a headline without a trailing ' | section' part."""
+    return key(split_title_suffix(line)[0])
+
+
+def split_title_suffix(line: str) -> tuple[str, str]:
+    """``"Headline | Section 📰"`` -> ``("Headline", "| Section 📰")``; else ``(line, "")``."""
+    m = re.match(r"^(.*\S)\s+[|｜]\s*([^|｜]{1,40})$", line)
+    if m and len(words(m.group(2))) <= 5 and len(words(m.group(1))) >= 2:
+        return m.group(1), line[len(m.group(1)) :].strip()
+    return line, ""
+
+
+def strip_trailing_symbols(line: str) -> tuple[str, str]:
+    """Remove trailing emoji/symbols (category S*) from a headline."""
+    end = len(line)
+    while end and (unicodedata.category(line[end - 1]).startswith("S") or line[end - 1].isspace()):
+        end -= 1
+    return line[:end], line[end:].strip()
+
+
+def is_prose(line: str) -> bool:
+    """A body paragraph: ends like a sentence and has a few words, or is long."""
+    n = len(words(line))
+    return (n >= 6 and SENTENCE_END.search(line) is not None) or n >= 25
+
+
+def line_rule(line: str) -> tuple[str, str] | None:
+    """``(rule, detail)`` when a line is boilerplate by itself, else None."""
+    if _URL_LINE.match(line):
+        return "url", ""
+    if _HANDLE.match(line):
+        return "social-handle", ""
+    if not has_letters(line):
+        return "counter", "no words"
+    body, bullet = strip_bullet(line)
+    if _COUNTER.match(body) and len(words(body)) <= 2:
+        return "counter", ""
+    if not has_arabic(line):
+        return "non-arabic", ""
+    if _MARKER.match(line) and len(words(line)) <= 3 and not TERMINAL.search(line.strip("()[]")):
+        return "marker", ""
+    if is_photo_credit(line):
+        return "photo-credit", ""
+    m = _SOURCE.match(line)
+    if m and len(words(m.group(1))) <= 4:
+        return "source-credit", ""
+    if is_timestamp(line):
+        return "timestamp", ""
+    if is_ui_label(body):
+        return "navigation", "UI label"
+    if bullet and len(words(body)) <= 8 and not TERMINAL.search(body):
+        return "navigation", "bullet menu item"
+    return None
+
+
+def is_photo_credit(line: str) -> bool:
+    n = len(words(line))
+    if n > 15:
+        return False
+    if _CREDIT_END.search(line) or (_CREDIT_START.match(line) and n <= 12):
+        return True
+    # "caption / First Last / AGENCY" : two or more slashes, Latin name parts
+    parts = [p.strip() for p in line.split(" / ")]
+    return len(parts) >= 3 and re.fullmatch(r"[A-Za-z][A-Za-z .'-]*", parts[-1]) is not None
+
+
+def is_timestamp(line: str) -> bool:
+    tokens = re.findall(r"[^\W\d_]+", line)
+    return bool(re.search(r"\d", line)) and all(t in _DATE_WORDS for t in tokens)
+
+
+def is_ui_label(line: str) -> bool:
+    return line in UI_PHRASES or (len(words(line)) == 1 and line in UI_LABELS)
+
+
+def is_comments_label(line: str) -> bool:
+    return (
+        len(words(line)) <= 4 and _COMMENTS.search(line) is not None and not TERMINAL.search(line)
+    )
+
+
+def is_related_label(line: str) -> bool:
+    return len(words(line)) <= 4 and _RELATED.search(line) is not None and not is_prose(line)
+
+
+def source_credit(line: str) -> str | None:
+    m = _SOURCE.match(line)
+    return m.group(1).strip() if m else None

@@ -1,0 +1,156 @@
+"""``kzparallel clean`` and ``kzparallel segment``: cleaned articles and their sentences."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from enum import Enum
+from pathlib import Path
+
+import typer
+
+from kzparallel.cli.app import app
+from kzparallel.cli.output import warn, warn_skipped
+from kzparallel.errors import InputError, Problems
+from kzparallel.records import Document
+
+PATHS_ARG = typer.Argument(
+    ..., metavar="PATH...", help="Article files (.txt, .html, .jsonl), directories, or - (stdin)."
+)
+
+
+class Format(str, Enum):
+    text = "text"
+    json = "json"
+
+
+FORMAT_OPT = typer.Option(Format.text, "--format", help="text, or json (one JSON object per line).")
+
+
+def _multi(paths: list[str]) -> bool:
+    """Several documents may come out: then each is preceded by ``# <doc_id>``."""
+    return len(paths) > 1 or any(
+        p != "-" and (Path(p).is_dir() or Path(p).suffix.lower() == ".jsonl") for p in paths
+    )
+
+
+def _documents(paths: list[str], clean: bool, problems: Problems) -> Iterator[Document]:
+    """Read (and clean) the documents; a single bad file raises, a batch reports and skips."""
+    from kzparallel.cleaning import clean_document
+    from kzparallel.ingest import IngestStats, RecordError, read_documents
+
+    single = len(paths) == 1 and not (paths[0] != "-" and Path(paths[0]).is_dir())
+    stats = IngestStats()
+
+    def on_error(err: InputError) -> None:
+        if single and not isinstance(err, RecordError):
+            raise err
+        problems.report(err)
+
+    for doc in read_documents(paths, on_error=on_error, stats=stats):
+        if not clean:
+            yield _lines_as_paragraphs(doc)
+            continue
+        cleaned = clean_document(doc)
+        if not cleaned.blocks():
+            err = InputError(doc.source, "no article text left after cleaning")
+            if doc.meta.get("format") == "jsonl":
+                stats.skipped_records += 1
+            else:
+                stats.skipped_files += 1
+            on_error(err)
+            continue
+        yield cleaned
+    if problems:
+        warn(stats.summary() or f"{len(problems)} inputs skipped")
+        raise typer.Exit(2)
+
+
+def _lines_as_paragraphs(doc: Document) -> Document:
+    """``--no-clean``: every non-empty input line is one paragraph, as written."""
+    paragraphs = [line for line in doc.text.split("\n") if line.strip()]
+    return Document(doc.doc_id, doc.source, doc.text, None, paragraphs, encoding=doc.encoding)
+
+
+def _dump(obj: dict[str, object]) -> str:
+    return json.dumps(obj, ensure_ascii=False)
+
+
+@app.command("clean")
+def clean_cmd(
+    paths: list[str] = PATHS_ARG,
+    explain: bool = typer.Option(
+        False, "--explain", help="List each dropped line with its rule on stderr."
+    ),
+    fmt: Format = FORMAT_OPT,
+) -> None:
+    """Print the cleaned article(s): title line, empty line, paragraphs separated by one
+    empty line (with several inputs each is preceded by '# <doc_id>')."""
+    from kzparallel.cleaning import explain_lines
+
+    problems = Problems(echo=warn_skipped)
+    multi = _multi(paths)
+    for n, doc in enumerate(_documents(paths, True, problems)):
+        if explain and (multi or doc.decisions):
+            head = [f"# {doc.doc_id}"] if multi else []
+            typer.echo("\n".join(head + explain_lines(doc)), err=True)
+        if fmt is Format.json:
+            rows = [
+                _dump(
+                    {
+                        "doc_id": doc.doc_id,
+                        "para": i,
+                        "text": t,
+                        "title": i == 0 and bool(doc.title),
+                    }
+                )
+                for i, t in enumerate(doc.blocks())
+            ]
+            typer.echo("\n".join(rows))
+            continue
+        parts = ([f"# {doc.doc_id}"] if multi else []) + doc.blocks()
+        typer.echo(("\n" if n else "") + "\n\n".join(parts))
+
+
+@app.command("segment")
+def segment_cmd(
+    paths: list[str] = PATHS_ARG,
+    no_clean: bool = typer.Option(
+        False, "--no-clean", help="Do not clean: each input line is one paragraph."
+    ),
+    fmt: Format = FORMAT_OPT,
+) -> None:
+    """Print one sentence per line, an empty line between paragraphs (with several inputs
+    each article is preceded by '# <doc_id>')."""
+    from kzparallel.segmentation import segment_document
+
+    problems = Problems(echo=warn_skipped)
+    multi = _multi(paths)
+    for n, doc in enumerate(_documents(paths, not no_clean, problems)):
+        segments = segment_document(doc)
+        if fmt is Format.json:
+            rows = [
+                _dump(
+                    {
+                        "doc_id": s.doc_id,
+                        "para": s.para,
+                        "sent": s.sent,
+                        "text": s.text,
+                        "start": s.start,
+                        "end": s.end,
+                    }
+                )
+                for s in segments
+            ]
+            if rows:
+                typer.echo("\n".join(rows))
+            continue
+        paragraphs: list[list[str]] = []
+        last = None
+        for s in segments:
+            if s.para != last:
+                paragraphs.append([])
+                last = s.para
+            paragraphs[-1].append(s.text)
+        parts = ([f"# {doc.doc_id}"] if multi else []) + ["\n".join(p) for p in paragraphs]
+        typer.echo(("\n" if n else "") + "\n\n".join(parts))

@@ -1,0 +1,298 @@
+"""Reading articles: files, directories, standard input; any encoding; .txt/.html/.jsonl.
+
+:func:`read_documents` yields one :class:`~kzparallel.records.Document` per
+article (``text`` = decoded source, ``paragraphs`` still empty). Problems with
+one input are :class:`~kzparallel.errors.InputError` (``<path>: <reason>``):
+passed to ``on_error`` and the input skipped, or raised when ``on_error`` is None.
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+import re
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from kzparallel.errors import InputError
+from kzparallel.records import Document
+
+SUPPORTED = (".txt", ".html", ".htm", ".jsonl")
+NO_SUPPORTED_FILES = "no supported files (.txt, .html, .jsonl)"
+STDIN = "<stdin>"
+
+_ARABIC_LETTER = re.compile(
+    r"[\u0621-\u064A\u0671-\u06D3\u06FA-\u06FF\u0750-\u077F\uFB50-\uFDFF\uFE70-\uFEFC]"
+)
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),  # before UTF-16 LE: it starts with the same two bytes
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+# Control characters that never occur in text (tab, newlines, form feed excepted).
+_BINARY_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f]")
+
+OnError = Callable[[InputError], None]
+
+
+class RecordError(InputError):
+    """A problem with one JSONL line (``<path>: line N: <reason>``); the other lines are kept."""
+
+    def __init__(self, source: str, line: int, reason: str) -> None:
+        self.line = line
+        super().__init__(source, f"line {line}: {reason}")
+
+
+@dataclass
+class IngestStats:
+    """Counts for the summary line of a batch (files and JSONL records)."""
+
+    files: int = 0
+    skipped_files: int = 0
+    records: int = 0
+    skipped_records: int = 0
+
+    def summary(self) -> str:
+        parts = []
+        if self.skipped_files:
+            parts.append(f"{self.skipped_files} of {self.files} files skipped")
+        if self.skipped_records:
+            parts.append(f"{self.skipped_records} of {self.records} JSONL records skipped")
+        return "; ".join(parts)
+
+
+def has_arabic(text: str) -> bool:
+    return _ARABIC_LETTER.search(text) is not None
+
+
+def decode_bytes(data: bytes, source: str) -> tuple[str, str]:
+    """Decode a whole file; return ``(text, encoding)``.
+
+    BOMs first (UTF-8, UTF-16, UTF-32), then strict UTF-8, then a mostly-UTF-8
+    file with a few invalid bytes (replaced by U+FFFD, encoding
+    ``"utf-8 (N invalid bytes replaced)"``), then charset-normalizer's best guess
+    (Windows-1256, ISO-8859-6, BOM-less UTF-16, ...). Raises :class:`InputError`
+    for binary data.
+    """
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            try:
+                return _check_text(data.decode(name), source), name
+            except UnicodeDecodeError:
+                raise InputError(source, f"invalid {name.upper()} text") from None
+    try:
+        return _check_text(data.decode("utf-8"), source), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    # mostly valid UTF-8: multi-byte sequences decode, only a few bytes are bad
+    replaced = data.decode("utf-8", errors="replace")
+    bad = replaced.count("\ufffd")
+    multibyte = sum(1 for ch in replaced if ch >= "\u0080" and ch != "\ufffd")
+    if b"\x00" not in data and multibyte >= 20 * bad:
+        return _check_text(replaced, source), f"utf-8 ({bad} invalid bytes replaced)"
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None:
+        raise InputError(source, "binary file (not text)")
+    text = str(best)
+    if not has_arabic(text):
+        # a legacy single-byte guess that is not Arabic: try the Arabic code pages
+        for name in ("cp1256", "iso8859_6"):
+            try:
+                candidate = data.decode(name)
+            except UnicodeDecodeError:
+                continue
+            if has_arabic(candidate):
+                return _check_text(candidate, source), name
+    return _check_text(text, source), best.encoding
+
+
+def _check_text(text: str, source: str) -> str:
+    controls = len(_BINARY_CONTROL.findall(text))
+    if "\x00" in text or controls > max(2, len(text) // 100):
+        raise InputError(source, "binary file (not text)")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _decode_file(data: bytes, source: str) -> tuple[str, str]:
+    if not data.strip():
+        raise InputError(source, "file is empty")
+    text, encoding = decode_bytes(data, source)
+    if not text.strip("\ufeff \t\n\x0b\x0c"):
+        raise InputError(source, "file is empty")
+    return text, encoding
+
+
+def iter_input_files(path: Path) -> list[Path]:
+    """Supported files under a directory, recursively, in sorted order (hidden ones skipped)."""
+    found = [
+        p
+        for p in path.rglob("*")
+        if p.suffix.lower() in SUPPORTED
+        and p.is_file()
+        and not any(part.startswith(".") for part in p.relative_to(path).parts)
+    ]
+    return sorted(found, key=lambda p: p.relative_to(path).as_posix())
+
+
+def read_documents(
+    paths: Iterable[str | Path],
+    on_error: OnError | None = None,
+    stats: IngestStats | None = None,
+) -> Iterator[Document]:
+    """Yield the documents of files, directories (recursive) and ``"-"`` (stdin, UTF-8)."""
+    stats = stats if stats is not None else IngestStats()
+
+    def report(err: InputError) -> None:
+        if on_error is None:
+            raise err
+        on_error(err)
+
+    for raw in paths:
+        if str(raw) == "-":
+            stats.files += 1
+            try:
+                yield from _read_stdin()
+            except InputError as err:
+                stats.skipped_files += 1
+                report(err)
+            continue
+        path = Path(raw)
+        if path.is_dir():
+            files = iter_input_files(path)
+            if not files:
+                report(InputError(str(path), NO_SUPPORTED_FILES))
+                continue
+        elif path.exists():
+            files = [path]
+        else:
+            stats.files += 1
+            stats.skipped_files += 1
+            report(InputError(str(path), "no such file or directory"))
+            continue
+        for file in files:
+            stats.files += 1
+            try:
+                yield from _read_file(file, report, stats)
+            except InputError as err:
+                stats.skipped_files += 1
+                report(err)
+
+
+def _read_stdin() -> Iterator[Document]:
+    data = sys.stdin.buffer.read()
+    if not data.strip():
+        raise InputError(STDIN, "file is empty")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(STDIN, f"not UTF-8 text (invalid byte at offset {exc.start})") from None
+    text = _check_text(text, STDIN)
+    if not has_arabic(text):
+        raise InputError(STDIN, "no Arabic text")
+    yield Document(doc_id="stdin", source=STDIN, text=text, encoding="utf-8")
+
+
+def _read_file(path: Path, report: OnError, stats: IngestStats) -> Iterator[Document]:
+    source = str(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(source, f"cannot read ({exc.strerror or exc})") from None
+    text, encoding = _decode_file(data, source)
+    suffix = path.suffix.lower()
+    if suffix == ".jsonl":
+        yield from _read_jsonl(path, text, encoding, report, stats)
+        return
+    if suffix in (".html", ".htm"):
+        doc = _from_html(path, text, encoding)
+    else:
+        doc = Document(doc_id=path.stem, source=source, text=text, encoding=encoding)
+    if not has_arabic(doc.text) and not has_arabic(doc.title or ""):
+        raise InputError(source, "no Arabic text")
+    yield doc
+
+
+def _from_html(path: Path, html: str, encoding: str) -> Document:
+    import trafilatura
+
+    source = str(path)
+    try:
+        extracted = trafilatura.bare_extraction(
+            html, with_metadata=True, include_comments=False, include_tables=False
+        )
+        result = extracted.as_dict() if hasattr(extracted, "as_dict") else extracted
+    except Exception as exc:  # trafilatura raises several parser errors
+        raise InputError(source, f"cannot parse HTML ({type(exc).__name__})") from None
+    if not isinstance(result, dict) or not (result.get("text") or "").strip():
+        if not has_arabic(html):
+            raise InputError(source, "no Arabic text")
+        raise InputError(source, "no article text found in the HTML")
+    title = (result.get("title") or "").strip() or None
+    return Document(
+        doc_id=path.stem,
+        source=source,
+        text=result["text"],
+        title=title,
+        url=result.get("url") or None,
+        date=result.get("date") or None,
+        encoding=encoding,
+        meta={"format": "html"},
+    )
+
+
+def _read_jsonl(
+    path: Path, text: str, encoding: str, report: OnError, stats: IngestStats
+) -> Iterator[Document]:
+    source = str(path)
+    records = 0
+    for number, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        records += 1
+        stats.records += 1
+        try:
+            doc = _jsonl_record(path, number, line, encoding)
+        except InputError as err:
+            stats.skipped_records += 1
+            report(err)
+            continue
+        yield doc
+    if records == 0:
+        raise InputError(source, "file is empty")
+
+
+def _jsonl_record(path: Path, number: int, line: str, encoding: str) -> Document:
+    source = str(path)
+    try:
+        record = json.loads(line)
+    except ValueError:
+        raise RecordError(source, number, "invalid JSON") from None
+    if not isinstance(record, dict):
+        raise RecordError(source, number, "not a JSON object")
+    body = record.get("text")
+    if not isinstance(body, str) or not body.strip():
+        raise RecordError(source, number, 'no "text" field')
+    title = record.get("title")
+    title = title.strip() if isinstance(title, str) and title.strip() else None
+    if not has_arabic(body) and not has_arabic(title or ""):
+        raise RecordError(source, number, "no Arabic text")
+    rid = record.get("id")
+    doc_id = (
+        str(rid) if isinstance(rid, (str, int)) and str(rid).strip() else f"{path.stem}-{number}"
+    )
+    return Document(
+        doc_id=doc_id,
+        source=f"{source}:{number}",
+        text=body.replace("\r\n", "\n"),
+        title=title,
+        url=record.get("url") if isinstance(record.get("url"), str) else None,
+        date=record.get("date") if isinstance(record.get("date"), str) else None,
+        encoding=encoding,
+        meta={"format": "jsonl", "line": number},
+    )
