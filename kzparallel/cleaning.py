@@ -202,7 +202,7 @@ def _drop_copies(body: list[_Line]) -> None:
 def _drop_partial_word(text: str) -> str:
     """Text before the ellipsis, without its last word (it may be cut in the middle)."""
     text = text.rstrip()
-    head, _, last = text.rpartition(" ")
+    head, _, _last = text.rpartition(" ")
     return head.rstrip() if head else text
 
 

@@ -57,8 +57,6 @@ _RELATED = re.compile(
 UI_LABELS = frozenset(
     [
         "مباشر",
-        "بث",
-        "مباشر",
         "عاجل",
         "شارك",
         "مشاركة",
@@ -71,21 +69,8 @@ UI_LABELS = frozenset(
         "يوتيوب",
         "انستغرام",
         "الرئيسية",
-        "الصفحة",
-        "الرئيسية",
-        "اتصل",
-        "بنا",
-        "من",
-        "نحن",
-        "سياسة",
-        "الخصوصية",
-        "أين",
-        "يمكنك",
-        "متابعتنا",
         "تابعنا",
         "تابعونا",
-        "أقسام",
-        "مهمة",
         "الأقسام",
         "فيديوهات",
         "فيديو",
@@ -223,10 +208,10 @@ def line_rule(line: str) -> tuple[str, str] | None:
         return "counter", ""
     if not has_arabic(line):
         return "non-arabic", ""
-    if _MARKER.match(line) and len(words(line)) <= 3 and not TERMINAL.search(line.strip("()[]")):
-        return "marker", ""
     if is_photo_credit(line):
         return "photo-credit", ""
+    if _MARKER.match(line) and len(words(line)) <= 3 and not TERMINAL.search(line.strip("()[]")):
+        return "marker", ""
     m = _SOURCE.match(line)
     if m and len(words(m.group(1))) <= 4:
         return "source-credit", ""

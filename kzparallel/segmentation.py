@@ -11,6 +11,8 @@ Conventions (see the README section "Segmentation"):
   letter (``د.``, ``أ.``, ``U.S.``) or a known short abbreviation (``Mr.``).
 * Never inside a short parenthesis ``( ... )`` / ``[ ... ]`` that closes in the
   same paragraph (e.g. the dateline ``( أردو بوینت نتورك ۔ / سبوتنيك - 11 ...)``).
+* A one-word piece between two periods (``... بالقيادة. الاضطرابات.``) is not a
+  sentence: it stays with the sentence before it.
 * A line break and the end of the paragraph are always boundaries.
 * The title (a headline) is one sentence.
 
@@ -116,9 +118,25 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         while e > s and text[e - 1].isspace():
             e -= 1
         if e > s:
+            if spans and _is_fragment(text, spans[-1], (s, e)):
+                s = spans.pop()[0]
             spans.append((s, e))
         start = max(start, end)
     return spans
+
+
+def _is_fragment(text: str, prev: tuple[int, int], cur: tuple[int, int]) -> bool:
+    """A one-word "sentence" after a period on the same line, e.g. the stray period in
+    "... بالقيادة. الاضطرابات.": it belongs to the sentence before it."""
+    piece = text[cur[0] : cur[1]]
+    between = text[prev[1] : cur[0]]
+    return (
+        len(piece.split()) == 1
+        and piece.endswith(".")
+        and text[prev[1] - 1] == "."
+        and "\n" not in between
+        and any(ch.isalpha() for ch in piece)
+    )
 
 
 def segment_text(

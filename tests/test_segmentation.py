@@ -74,13 +74,13 @@ CASES = [
     ),
     (
         "URL at the end of a sentence: the period after it is a boundary",
-        "تابعونا على https://example.com/news/a.html. وشكرا.",
-        ["تابعونا على https://example.com/news/a.html.", "وشكرا."],
+        "تابعونا على https://example.com/news/a.html. وشكرا لكم.",
+        ["تابعونا على https://example.com/news/a.html.", "وشكرا لكم."],
     ),
     (
         "e-mail address",
-        "راسلونا على news.desk@example.com للتصحيح. شكرا.",
-        ["راسلونا على news.desk@example.com للتصحيح.", "شكرا."],
+        "راسلونا على news.desk@example.com للتصحيح. شكرا لكم.",
+        ["راسلونا على news.desk@example.com للتصحيح.", "شكرا لكم."],
     ),
     (
         "Arabic initial",
@@ -123,6 +123,19 @@ CASES = [
         "unpunctuated line is one sentence",
         "إليك كيف كان رد فعل العالم حتى الآن:",
         ["إليك كيف كان رد فعل العالم حتى الآن:"],
+    ),
+    (
+        "one-word piece after a stray period stays with its sentence",
+        "الذي اتهم “العصابات الإرهابية” المدربة في الخارج بالقيادة. الاضطرابات. وقالت الأمانة ذلك.",
+        [
+            "الذي اتهم “العصابات الإرهابية” المدربة في الخارج بالقيادة. الاضطرابات.",
+            "وقالت الأمانة ذلك.",
+        ],
+    ),
+    (
+        "a one-word question or exclamation is a sentence",
+        "هل انتهى الأمر؟ نعم! انتهى.",
+        ["هل انتهى الأمر؟", "نعم!", "انتهى."],
     ),
     (
         "line break is a boundary",

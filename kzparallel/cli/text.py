@@ -72,6 +72,12 @@ def _lines_as_paragraphs(doc: Document) -> Document:
     return Document(doc.doc_id, doc.source, doc.text, None, paragraphs, encoding=doc.encoding)
 
 
+def _with_header(n: int, doc_id: str, multi: bool, body: str) -> str:
+    """``# <doc_id>`` line before each document when there may be several, and an
+    empty line between documents."""
+    return ("\n" if n else "") + (f"# {doc_id}\n" if multi else "") + body
+
+
 def _dump(obj: dict[str, object]) -> str:
     return json.dumps(obj, ensure_ascii=False)
 
@@ -108,8 +114,7 @@ def clean_cmd(
             ]
             typer.echo("\n".join(rows))
             continue
-        parts = ([f"# {doc.doc_id}"] if multi else []) + doc.blocks()
-        typer.echo(("\n" if n else "") + "\n\n".join(parts))
+        typer.echo(_with_header(n, doc.doc_id, multi, "\n\n".join(doc.blocks())))
 
 
 @app.command("segment")
@@ -152,5 +157,5 @@ def segment_cmd(
                 paragraphs.append([])
                 last = s.para
             paragraphs[-1].append(s.text)
-        parts = ([f"# {doc.doc_id}"] if multi else []) + ["\n".join(p) for p in paragraphs]
-        typer.echo(("\n" if n else "") + "\n\n".join(parts))
+        body = "\n\n".join("\n".join(p) for p in paragraphs)
+        typer.echo(_with_header(n, doc.doc_id, multi, body))
