@@ -215,6 +215,30 @@ def prepare(settings: BuildSettings) -> tuple[BuildContext, Any]:
     return ctx, spec
 
 
+REFERENCES_DIR = "references"
+
+
+def expand_inputs(inputs: Iterable[str | Path]) -> list[str | Path]:
+    """Directories become their article files, leaving out a ``references/``
+    folder inside them (evaluation references such as ``seeds/references/``,
+    not articles). Files, ``-`` and missing paths are passed on unchanged."""
+    from kzparallel.ingest import iter_input_files
+
+    out: list[str | Path] = []
+    for raw in inputs:
+        path = Path(raw)
+        if str(raw) == "-" or not path.is_dir():
+            out.append(raw)
+            continue
+        files = [
+            f
+            for f in iter_input_files(path)
+            if REFERENCES_DIR not in f.relative_to(path).parts[:-1]
+        ]
+        out.extend(files or [raw])  # an empty directory: let ingest report it
+    return out
+
+
 def prepared_documents(
     inputs: Iterable[str | Path],
     on_error: Callable[[InputError], None] | None = None,
@@ -224,7 +248,7 @@ def prepared_documents(
     from kzparallel.cleaning import clean_document
     from kzparallel.ingest import read_documents
 
-    for doc in read_documents(inputs, on_error=on_error):
+    for doc in read_documents(expand_inputs(inputs), on_error=on_error):
         cleaned = clean_document(doc)
         if not cleaned.blocks():
             err = InputError(doc.source, "no article text left after cleaning")
