@@ -1,0 +1,255 @@
+"""End to end: ``build`` of the seed articles with the tiny MarianMT model.
+
+One build (and a second, cached one for the byte-identity check) is shared by
+the whole module.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from kzparallel.build import BuildResult, BuildSettings, build, check_out_dir, prepare
+from kzparallel.errors import KzError
+from kzparallel.records import pair_id
+from kzparallel.sinks.dataset import features
+from kzparallel.sinks.pairs import read_pairs
+
+
+def _glossary_available() -> bool:
+    try:
+        from kzparallel.glossary.enforce import enforce_pair  # noqa: F401
+
+        from kzparallel.glossary import load_glossary  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _settings(model: Path, cache: Path) -> BuildSettings:
+    return BuildSettings(
+        model=str(model),
+        backend="transformers",
+        max_new_tokens=24,
+        cache_dir=str(cache),
+        use_glossary=_glossary_available(),
+    )
+
+
+@pytest.fixture(scope="module")
+def built(
+    tiny_model: Path, seeds_dir: Path, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, Any]:
+    base = tmp_path_factory.mktemp("build")
+    cache = base / "cache"
+    first = build([seeds_dir], base / "out1", _settings(tiny_model, cache))
+    second = build([seeds_dir], base / "out2", _settings(tiny_model, cache))
+    return {"out": base / "out1", "again": base / "out2", "first": first, "second": second}
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_writes_every_output(built: dict[str, Any]) -> None:
+    out: Path = built["out"]
+    for name in (
+        "pairs.jsonl",
+        "manifest.json",
+        "report.html",
+        "dataset/README.md",
+        "dataset/data/train-00000-of-00001.parquet",
+    ):
+        assert (out / name).is_file(), name
+    # no temporary or staging file is left behind
+    assert [p.name for p in out.rglob(".*")] == []
+
+
+def test_second_build_is_byte_identical_and_fully_cached(built: dict[str, Any]) -> None:
+    out, again = built["out"], built["again"]
+    assert (out / "pairs.jsonl").read_bytes() == (again / "pairs.jsonl").read_bytes()
+    assert _files(out / "dataset") == _files(again / "dataset")
+    assert _files(out / "en") == _files(again / "en")
+    second: BuildResult = built["second"]
+    assert second.cache_misses == 0
+    assert second.cache_hits > 0
+
+
+def test_five_documents_go_to_train_with_a_note(built: dict[str, Any]) -> None:
+    result: BuildResult = built["first"]
+    assert result.documents == 5
+    assert list(result.splits) == ["train"]
+    assert result.split_note == (
+        "5 document(s) are too few for a validation and test split at ratios 0.8,0.1,0.1: "
+        "all documents are in train"
+    )
+
+
+def test_english_articles_keep_the_source_paragraphs(
+    built: dict[str, Any], seeds_dir: Path
+) -> None:
+    from kzparallel.cleaning import clean_document
+    from kzparallel.ingest import read_documents
+
+    docs = list(read_documents(sorted(seeds_dir.glob("*.txt"))))
+    assert len(docs) == 5
+    for doc in docs:
+        blocks = clean_document(doc).blocks()
+        txt = (built["out"] / "en" / f"{doc.doc_id}.txt").read_text(encoding="utf-8")
+        md = (built["out"] / "en" / f"{doc.doc_id}.md").read_text(encoding="utf-8")
+        assert len(txt.rstrip("\n").split("\n\n")) == len(blocks), doc.doc_id
+        assert md.startswith("# "), doc.doc_id  # every seed has a title
+        assert len(md.rstrip("\n").split("\n\n")) == len(blocks), doc.doc_id
+
+
+def test_pairs_have_ids_and_provenance(built: dict[str, Any]) -> None:
+    manifest = json.loads((built["out"] / "manifest.json").read_text(encoding="utf-8"))
+    pairs = list(read_pairs(built["out"] / "pairs.jsonl"))
+    assert len(pairs) == built["first"].pairs == manifest["counts"]["pairs"]
+    assert len({p.id for p in pairs}) == len(pairs)
+    for p in pairs:
+        assert p.id == pair_id(p.doc_id, p.para, p.sent, p.ar)
+        assert p.signature == manifest["signature"]
+        assert (p.model, p.revision, p.backend) == (
+            manifest["model"]["id"],
+            manifest["model"]["revision"],
+            "transformers-fp32",
+        )
+        assert p.review_status == "unreviewed"
+    line = (built["out"] / "pairs.jsonl").read_text(encoding="utf-8").splitlines()[0]
+    assert '"cached"' not in line  # run-dependent fields are not written
+
+
+def test_manifest_records_settings_versions_and_timings(built: dict[str, Any]) -> None:
+    m = json.loads((built["out"] / "manifest.json").read_text(encoding="utf-8"))
+    assert m["settings"]["max_new_tokens"] == 24
+    assert m["settings"]["split_by_doc"] == [0.8, 0.1, 0.1]
+    assert m["versions"]["kzparallel"] == "0.1.0"
+    assert m["versions"]["datasets"]
+    assert m["decoding"]["maxnew"] == 24
+    assert set(m["timings_s"]) >= {"translate", "pairs", "articles", "dataset", "report"}
+    assert m["deterministic_outputs"] == ["pairs.jsonl", "en/", "dataset/"]
+    assert [d["doc_id"] for d in m["documents"]] == sorted(d["doc_id"] for d in m["documents"])
+
+
+def test_dataset_card_header(built: dict[str, Any]) -> None:
+    text = (built["out"] / "dataset" / "README.md").read_text(encoding="utf-8")
+    assert text.startswith("---\n")
+    header = yaml.safe_load(text.split("---\n")[1])
+    assert header["language"] == ["ar", "en"]
+    assert header["task_categories"] == ["translation"]
+    assert header["license"] == "other"
+    assert header["size_categories"] == ["n<1K"]
+    assert header["configs"] == [
+        {
+            "config_name": "default",
+            "data_files": [{"split": "train", "path": "data/train-00000-of-00001.parquet"}],
+        }
+    ]
+    assert header["dataset_info"]["splits"] == [
+        {"name": "train", "num_examples": built["first"].pairs}
+    ]
+    assert built["first"].signature in text
+
+
+def test_load_dataset_tokenize_and_train_one_step(built: dict[str, Any], tiny_model: Path) -> None:
+    import datasets
+    import torch
+    from transformers import MarianMTModel, MarianTokenizer
+
+    ds = datasets.load_dataset(str(built["out"] / "dataset"))
+    assert isinstance(ds, datasets.DatasetDict)
+    assert list(ds) == ["train"]
+    assert ds["train"].features == features()
+    assert len(ds["train"]) == built["first"].pairs
+    row = ds["train"][0]
+    first = next(iter(read_pairs(built["out"] / "pairs.jsonl")))
+    assert row["translation"] == {"ar": first.ar, "en": first.en}
+
+    # as in transformers' examples/pytorch/translation/run_translation.py
+    tokenizer = MarianTokenizer.from_pretrained(tiny_model)
+
+    def preprocess(batch: dict[str, list[Any]]) -> Any:
+        inputs = [t["ar"] for t in batch["translation"]]
+        targets = [t["en"] for t in batch["translation"]]
+        return tokenizer(inputs, text_target=targets, max_length=64, truncation=True)
+
+    tokenized = ds["train"].map(preprocess, batched=True, remove_columns=ds["train"].column_names)
+    assert set(tokenized.column_names) == {"input_ids", "attention_mask", "labels"}
+    batch = tokenizer.pad(
+        {k: tokenized[:4][k] for k in ("input_ids", "attention_mask")}, return_tensors="pt"
+    )
+    labels = tokenizer.pad({"input_ids": tokenized[:4]["labels"]}, return_tensors="pt")
+    label_ids = labels["input_ids"].masked_fill(labels["attention_mask"] == 0, -100)
+
+    torch.manual_seed(0)
+    model = MarianMTModel.from_pretrained(tiny_model)
+    model.train()
+    before = [p.detach().clone() for p in model.parameters()]
+    optim = torch.optim.AdamW(model.parameters(), lr=1e-3)
+    loss = model(**batch, labels=label_ids).loss
+    assert torch.isfinite(loss)
+    loss.backward()
+    optim.step()
+    changed = any(not torch.equal(a, b) for a, b in zip(before, model.parameters(), strict=True))
+    assert changed
+
+
+def test_tmx_export_parses(built: dict[str, Any], tmp_path: Path) -> None:
+    from lxml import etree
+
+    from kzparallel.exports import export
+
+    n = export(built["out"], "tmx", tmp_path / "corpus.tmx")
+    assert n == built["first"].pairs
+    root = etree.parse(str(tmp_path / "corpus.tmx")).getroot()
+    assert root.tag == "tmx" and root.get("version") == "1.4"
+    header = root.find("header")
+    assert header is not None
+    assert header.get("srclang") == "ar"
+    assert header.get("creationtool") == "kzparallel"
+    assert header.findtext("prop[@type='x-signature']") == built["first"].signature
+    tus = root.findall("body/tu")
+    assert len(tus) == n
+    lang = "{http://www.w3.org/XML/1998/namespace}lang"
+    pairs = list(read_pairs(built["out"] / "pairs.jsonl"))
+    for tu, pair in zip(tus, pairs, strict=True):
+        assert tu.get("tuid") == pair.id
+        tuvs = tu.findall("tuv")
+        assert [t.get(lang) for t in tuvs] == ["ar", "en"]
+        assert tuvs[0].findtext("seg") == pair.ar
+
+
+def test_report_is_self_contained(built: dict[str, Any]) -> None:
+    html = (built["out"] / "report.html").read_text(encoding="utf-8")
+    assert html.count("data:image/png;base64,") >= 2
+    assert "http://" not in html.replace("http://www.w3.org", "")
+    for doc_id in ("000_2c12d225e0c03558", "004_4496b14b8fd8a434"):
+        assert doc_id in html
+
+
+def test_out_dir_of_another_model_is_refused(built: dict[str, Any], tiny_model: Path) -> None:
+    out: Path = built["again"]
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    manifest["model"]["id"] = "Helsinki-NLP/opus-mt-ar-en"
+    manifest["model"]["revision"] = "0123456789abcdef"
+    (out / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    ctx, _ = prepare(
+        BuildSettings(model=str(tiny_model), backend="transformers", use_glossary=False)
+    )
+    with pytest.raises(KzError) as err:
+        check_out_dir(out, ctx)
+    assert str(err.value) == (
+        f"{out}: was built with model Helsinki-NLP/opus-mt-ar-en@0123456789ab, not "
+        f"{tiny_model}@{ctx.model_ref.revision[:12]}; use --force to overwrite it or choose "
+        "another --out"
+    )
+    assert check_out_dir(out, ctx, force=True) == out
