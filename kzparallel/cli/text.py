@@ -15,7 +15,7 @@ from kzparallel.errors import InputError, Problems
 from kzparallel.records import Document
 
 PATHS_ARG = typer.Argument(
-    ..., metavar="PATH...", help="Article files (.txt, .html, .jsonl), directories, or - (stdin)."
+    ..., metavar="PATH", help="Article files (.txt, .html, .jsonl), directories, or - (stdin)."
 )
 
 
@@ -39,11 +39,12 @@ def _documents(paths: list[str], clean: bool, problems: Problems) -> Iterator[Do
     from kzparallel.cleaning import clean_document
     from kzparallel.ingest import IngestStats, RecordError, read_documents
 
-    single = len(paths) == 1 and not (paths[0] != "-" and Path(paths[0]).is_dir())
     stats = IngestStats()
+    # with one PATH, a problem with that path itself is the command's error (exit 1)
+    own = {"<stdin>" if paths[0] == "-" else str(Path(paths[0]))} if len(paths) == 1 else set()
 
     def on_error(err: InputError) -> None:
-        if single and not isinstance(err, RecordError):
+        if err.source in own and not isinstance(err, RecordError):
             raise err
         problems.report(err)
 
