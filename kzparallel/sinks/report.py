@@ -116,7 +116,7 @@ def plots(stats: ReportStats, lengths: LengthStats, band: LengthBand) -> dict[st
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    out: dict[str, str] = {}
+    out: dict[str, str] = dict.fromkeys(("length", "docs", "flags", "score"), "")
     hist = lengths.histogram()
     if hist:
         fig, ax = plt.subplots(figsize=(6, 3))

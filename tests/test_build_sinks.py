@@ -1,0 +1,186 @@
+"""Build sinks without a model: splits, articles, pairs lines, card, report escaping."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from kzparallel.build import BuildResult
+from kzparallel.errors import KzError
+from kzparallel.qa import DEFAULT_BAND, LengthStats
+from kzparallel.records import Pair, pair_id
+from kzparallel.sinks.articles import article_texts, write_articles
+from kzparallel.sinks.card import size_category
+from kzparallel.sinks.dataset import parse_ratios, plan_splits
+from kzparallel.sinks.pairs import pair_line, read_pairs, write_pairs
+from kzparallel.sinks.report import collect_stats, render_report
+
+
+def _pair(doc: str, para: int, sent: int, ar: str, en: str, **kw: object) -> Pair:
+    return Pair(
+        id=pair_id(doc, para, sent, ar),
+        doc_id=doc,
+        para=para,
+        sent=sent,
+        ar=ar,
+        en=en,
+        en_mt=en,
+        **kw,  # type: ignore[arg-type]
+    )
+
+
+# -- splits ---------------------------------------------------------------------
+
+
+def test_parse_ratios() -> None:
+    assert parse_ratios("0.8,0.1,0.1") == (0.8, 0.1, 0.1)
+    assert parse_ratios("1,0,0") == (1.0, 0.0, 0.0)
+    with pytest.raises(KzError) as err:
+        parse_ratios("0.8,0.3")
+    assert str(err.value) == (
+        "--split-by-doc: give three ratios >= 0 for train,validation,test that sum to 1 "
+        "(got '0.8,0.3')"
+    )
+    with pytest.raises(KzError) as err:
+        parse_ratios("a,b,c")
+    assert str(err.value) == "--split-by-doc: not numbers: 'a,b,c'"
+
+
+def test_split_twenty_documents() -> None:
+    docs = [f"doc{i:02d}" for i in range(20)]
+    plan = plan_splits(docs, (0.8, 0.1, 0.1), seed=0)
+    sizes = {s: len(plan.docs_in(s)) for s in ("train", "validation", "test")}
+    assert sizes == {"train": 16, "validation": 2, "test": 2}
+    assert plan.note == ""
+    # each document in exactly one split, deterministic, order of input irrelevant
+    assert sorted(plan.assignment) == docs
+    assert plan_splits(reversed(docs), (0.8, 0.1, 0.1), seed=0) == plan
+    other = plan_splits(docs, (0.8, 0.1, 0.1), seed=1)
+    assert other.assignment != plan.assignment
+    assert {s: len(other.docs_in(s)) for s in sizes} == sizes
+
+
+def test_split_too_few_documents_all_train() -> None:
+    plan = plan_splits(["a", "b", "c"], (0.8, 0.1, 0.1), seed=0)
+    assert set(plan.assignment.values()) == {"train"}
+    assert plan.note == (
+        "3 document(s) are too few for a validation and test split at ratios 0.8,0.1,0.1: "
+        "all documents are in train"
+    )
+    # validation only: test ratio 0 needs no document
+    plan = plan_splits([f"d{i}" for i in range(10)], (0.9, 0.1, 0.0), seed=0)
+    assert {s: len(plan.docs_in(s)) for s in ("train", "validation", "test")} == {
+        "train": 9,
+        "validation": 1,
+        "test": 0,
+    }
+    # everything in train by request: no note
+    assert plan_splits(["a"], (1.0, 0.0, 0.0), seed=0).note == ""
+
+
+# -- pairs and articles -------------------------------------------------------------
+
+
+def test_pair_line_is_run_independent(tmp_path: Path) -> None:
+    p = _pair("d", 1, 0, "روسيا", "Russia", score=-0.123456789, cached=True)
+    q = _pair("d", 1, 0, "روسيا", "Russia", score=-0.123456789, cached=False)
+    assert pair_line(p) == pair_line(q)
+    rec = json.loads(pair_line(p))
+    assert "cached" not in rec
+    assert rec["score"] == -0.1235
+    assert write_pairs([p, q], tmp_path / "pairs.jsonl") == 2
+    back = list(read_pairs(tmp_path / "pairs.jsonl"))
+    assert [b.en for b in back] == ["Russia", "Russia"]
+
+
+def test_read_pairs_errors(tmp_path: Path) -> None:
+    with pytest.raises(KzError) as err:
+        list(read_pairs(tmp_path / "missing.jsonl"))
+    assert str(err.value) == (
+        f"{tmp_path / 'missing.jsonl'}: no such pairs file (run `kzparallel build` first)"
+    )
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": "x"\n', encoding="utf-8")
+    with pytest.raises(KzError, match=r"bad\.jsonl:1: not a pair record"):
+        list(read_pairs(bad))
+
+
+def test_articles_join_sentences_and_keep_paragraphs(tmp_path: Path) -> None:
+    pairs = [
+        _pair("d1", 0, 0, "عنوان", "The title", is_title=True),
+        _pair(
+            "d1",
+            1,
+            0,
+            "أ.",
+            "First sentence.",
+        ),
+        _pair("d1", 1, 1, "ب.", "Second sentence."),
+        _pair("d1", 2, 0, "ج.", "  "),  # empty English keeps its paragraph
+        _pair("d1", 3, 0, "د.", "Last."),
+        _pair("d2", 0, 0, "نص", "Body only."),
+    ]
+    txt, md = article_texts(pairs[:5])
+    assert txt == "The title\n\nFirst sentence. Second sentence.\n\n\n\nLast.\n"
+    assert md == "# The title\n\nFirst sentence. Second sentence.\n\n\n\nLast.\n"
+    assert write_articles(pairs, tmp_path / "en") == ["d1", "d2"]
+    assert sorted(p.name for p in (tmp_path / "en").iterdir()) == [
+        "d1.md",
+        "d1.txt",
+        "d2.md",
+        "d2.txt",
+    ]
+    assert (tmp_path / "en" / "d2.md").read_text(encoding="utf-8") == "Body only.\n"
+
+
+# -- card ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("n", "bucket"),
+    [(0, "n<1K"), (999, "n<1K"), (1000, "1K<n<10K"), (250_000, "100K<n<1M"), (10**8, "n>10M")],
+)
+def test_size_category(n: int, bucket: str) -> None:
+    assert size_category(n) == bucket
+
+
+# -- report -------------------------------------------------------------------------
+
+
+class _Ctx:
+    glossary = None
+    glossary_hash = "none"
+
+
+def test_report_escapes_article_text() -> None:
+    pairs = [
+        _pair(
+            "d<1>", 0, 0, "<script>alert('ar')</script>", "<script>alert(1)</script>", qa=["empty"]
+        ),
+        _pair("d<1>", 1, 0, "روسيا", "Russia"),
+    ]
+    stats = collect_stats(pairs)
+    result = BuildResult(
+        out_dir=Path("out"),
+        documents=1,
+        pairs=2,
+        splits={"train": 2},
+        split_note="",
+        flagged=1,
+        cache_hits=0,
+        cache_misses=2,
+        signature="model:m@r|backend:b|glossary:none|kzparallel:0.1.0",
+        timings={"translate": 1.0},
+        skipped=["bad.txt: file is empty"],
+    )
+    lengths = LengthStats()
+    lengths.update((p.ar, p.en) for p in pairs)
+    html = render_report(stats, result, DEFAULT_BAND, lengths, _Ctx())
+    assert "<script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "d&lt;1&gt;" in html
+    assert "bad.txt: file is empty" in html
+    assert stats.flag_counts == {"empty": 1}
+    assert stats.docs["d<1>"].paragraphs == 2
