@@ -105,6 +105,8 @@ def _drop_by_line_rules(lines: list[_Line], meta: dict[str, object]) -> None:
         ln.drop(*found)
         if found[0] == "source-credit":
             meta.setdefault("source_credit", R.source_credit(ln.text))
+        elif found[0] == "byline":
+            meta.setdefault("byline", R.byline(ln.text))
 
 
 def _drop_repeats(lines: list[_Line]) -> None:

@@ -23,7 +23,10 @@ RULES: dict[str, str] = {
     "counter": "emoji, bullet or counter line without words ('• 31', '54 خبر')",
     "non-arabic": "a line without any Arabic letter ('Leave a Reply', 'Stories')",
     "source-credit": "'المصدر: وكالات' attribution line (kept in meta['source_credit'])",
-    "timestamp": "a line that is only a date/time",
+    "timestamp": "a line that is only a date/time ('آخر تحديث: ...')",
+    "footer": "copyright / newsletter / site footer line",
+    "byline": "author line such as 'كتب: ...' / 'بقلم ...' (kept in meta['byline'])",
+    "tags": "hashtag or keyword line ('#كازاخستان #روسيا', 'الكلمات الدالة: ...')",
     "comments": "comment-section label ('التعليقات', 'أفكارك وتعليقاتك')",
     "related-label": "'اقرأ أيضا' / 'مواضيع ذات صلة' style label",
     "related-headlines": "list of other headlines after a comments/related label",
@@ -43,6 +46,30 @@ _COUNTER = re.compile(r"^\d[\d,.]*\s*\S{0,12}$|^\S{0,12}\s*\d[\d,.]*$")
 _SOURCE = re.compile(r"^(?:المصدر|مصدر|المصادر|Source)\s*[:：]\s*(.{1,60})$", re.IGNORECASE)
 _SOCIAL = r"(?:AP|AFP|Reuters|Getty(?: Images)?|EPA|Anadolu|Xinhua|Shutterstock|Bloomberg|رويترز|أ ف ب|ا ف ب|فرانس برس|أسوشيتد برس|الأناضول|شينخوا|وكالات)"
 _CREDIT_END = re.compile(rf"/\s*{_SOCIAL}\s*\)?$", re.IGNORECASE)
+_CAPTION_AGENCY = re.compile(
+    rf"[(\[]\s*(?:{_SOCIAL}|الفرنسية|الأوروبية|غيتي|مواقع التواصل|مواقع التواصل الاجتماعي|أرشيف|أرشيفية)"
+    r"(?:\s*[-/،,]\s*[^()\[\]]{1,30})?\s*[)\]]$",
+    re.IGNORECASE,
+)
+_TIMESTAMP_PREFIX = re.compile(
+    r"^(?:آخر تحديث|تاريخ النشر|تاريخ التحديث|نشر في|نُشر في|تم النشر|Published|Updated|Last updated)\b",
+    re.IGNORECASE,
+)
+_BYLINE = re.compile(
+    r"^(?:(?:كتب|كتبت|إعداد|اعداد|تحرير|ترجمة|تقرير|Written by)\s*[:：]|(?:بقلم|By)\s*[:：]?)"
+    r"\s*(\S.{0,40})$",
+    re.IGNORECASE,
+)
+_TAGS = re.compile(
+    r"^(?:#\S+\s*)+$|^(?:الكلمات الدالة|الكلمات المفتاحية|كلمات مفتاحية|الوسوم|وسوم|Tags)\s*[:：]",
+    re.IGNORECASE,
+)
+_FOLLOW = re.compile(r"^(?:تابعونا|تابعنا|تابعوا|تابعونا الآن)(?:\s+(?:على|عبر)\b.{0,30})?$")
+_FOOTER = re.compile(
+    r"حقوق\s+(?:الطبع\s+|النشر\s+)?(?:والنشر\s+)?محفوظة|©|all rights reserved|"
+    r"اشترك في (?:النشرة|نشرتنا|قناتنا)|النشرة البريدية|سجل بريدك|newsletter",
+    re.IGNORECASE,
+)
 _CREDIT_START = re.compile(
     r"^[(\[]?\s*(?:صورة|الصورة|صور|تصوير|مصدر الصورة|حقوق الصورة|Photo|Image|Credit|©)\b",
     re.IGNORECASE,
@@ -59,6 +86,13 @@ UI_LABELS = frozenset(
         "مباشر",
         "عاجل",
         "شارك",
+        "حفظ",
+        "نسخ",
+        "أرسل",
+        "إرسال",
+        "المزيد",
+        "إعلان",
+        "اعلان",
         "مشاركة",
         "طباعة",
         "تويتر",
@@ -217,6 +251,13 @@ def line_rule(line: str) -> tuple[str, str] | None:
         return "source-credit", ""
     if is_timestamp(line):
         return "timestamp", ""
+    if _FOOTER.search(line) and len(words(line)) <= 15 and not is_prose(line):
+        return "footer", ""
+    if _TAGS.match(line) and len(words(line)) <= 20:
+        return "tags", ""
+    m = _BYLINE.match(line)
+    if m and len(words(m.group(1))) <= 5 and not TERMINAL.search(line):
+        return "byline", ""
     if is_ui_label(body):
         return "navigation", "UI label"
     if bullet and len(words(body)) <= 8 and not TERMINAL.search(body):
@@ -230,17 +271,23 @@ def is_photo_credit(line: str) -> bool:
         return False
     if _CREDIT_END.search(line) or (_CREDIT_START.match(line) and n <= 12):
         return True
+    if _CAPTION_AGENCY.search(line) and not TERMINAL.search(line[: line.rfind("(")].rstrip()):
+        return True  # "جنود روس لدى وصولهم إلى مطار ألماتي (رويترز)"
     # "caption / First Last / AGENCY" : two or more slashes, Latin name parts
     parts = [p.strip() for p in line.split(" / ")]
     return len(parts) >= 3 and re.fullmatch(r"[A-Za-z][A-Za-z .'-]*", parts[-1]) is not None
 
 
 def is_timestamp(line: str) -> bool:
-    tokens = re.findall(r"[^\W\d_]+", line)
+    if _TIMESTAMP_PREFIX.match(line) and re.search(r"\d", line) and len(words(line)) <= 14:
+        return True
+    tokens = re.findall(r"[^\W\d_]+", re.sub(r"\([^()]*\)", " ", line))
     return bool(re.search(r"\d", line)) and all(t in _DATE_WORDS for t in tokens)
 
 
 def is_ui_label(line: str) -> bool:
+    if _FOLLOW.match(line):
+        return True
     return line in UI_PHRASES or (len(words(line)) == 1 and line in UI_LABELS)
 
 
@@ -252,6 +299,11 @@ def is_comments_label(line: str) -> bool:
 
 def is_related_label(line: str) -> bool:
     return len(words(line)) <= 4 and _RELATED.search(line) is not None and not is_prose(line)
+
+
+def byline(line: str) -> str | None:
+    m = _BYLINE.match(line)
+    return m.group(1).strip() if m else None
 
 
 def source_credit(line: str) -> str | None:

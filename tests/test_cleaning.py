@@ -34,6 +34,8 @@ LINE_RULE_CASES = [
     ("photo-credit", "البيت الأبيض. / Evan Vucci / AP", "body"),
     ("photo-credit", "جين بساكي خلال المؤتمر / Getty Images", "body"),
     ("photo-credit", "(صورة: رويترز)", "body"),
+    ("photo-credit", "جنود روس لدى وصولهم إلى مطار ألماتي (رويترز)", "body"),
+    ("photo-credit", "متظاهرون في وسط ألماتي (الفرنسية - أرشيف)", "body"),
     ("social-handle", "(@FahadShabbir)", "body"),
     ("url", "https://www.youtube.com/watch؟v=4M4SBjBxCcA", "body"),
     ("url", "www.example.com/news/123", "body"),
@@ -47,6 +49,15 @@ LINE_RULE_CASES = [
     ("non-arabic", "Stories", "body"),
     ("source-credit", "المصدر: وكالات", "end"),
     ("timestamp", "الخميس 6 يناير 2022 - 10:30 بتوقيت غرينتش", "body"),
+    ("timestamp", "آخر تحديث: 13/1/2022 10:50 PM (بتوقيت مكة المكرمة)", "body"),
+    ("footer", "جميع الحقوق محفوظة © 2022 شبكة الجزيرة الإعلامية", "end"),
+    ("footer", "اشترك في النشرة البريدية", "end"),
+    ("navigation", "حفظ", "body"),
+    ("navigation", "تابعونا على", "end"),
+    ("byline", "كتب: محمد علي", "body"),
+    ("byline", "بقلم أحمد حسن", "body"),
+    ("tags", "#كازاخستان #روسيا", "end"),
+    ("tags", "الكلمات الدالة: كازاخستان، روسيا، توكاييف", "end"),
     ("navigation", "• فيديوهات", "body"),
     ("navigation", "• العملية العسكرية الروسية في أوكرانيا", "body"),
     ("navigation", "مباشر", "body"),
@@ -76,6 +87,18 @@ def test_every_rule_has_a_description() -> None:
         "truncated-copy",
     }
     assert rules == set(RULES)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "كتب الرئيس الأمريكي على تويتر",  # a sentence, not a byline
+        "وقال الوزير إن المحادثات ستستمر الأسبوع المقبل. (رويترز)",  # attribution in the text
+    ],
+)
+def test_lines_that_look_like_boilerplate_but_are_text(line: str) -> None:
+    doc = clean(TITLE, P1, line, P2)
+    assert doc.paragraphs == [P1, line, P2]
 
 
 def test_navigation_menu_before_the_headline_seed_000() -> None:
@@ -281,7 +304,7 @@ def test_unseen_site_layout() -> None:
         "related-label",
         "related-headlines",
         "related-headlines",
-        "related-headlines",
+        "footer",
     ]
 
 
