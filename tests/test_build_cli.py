@@ -1,0 +1,127 @@
+"""``kzparallel build|export|publish|eval`` on the command line: exact output and errors."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from kzparallel.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+REFS = ROOT / "seeds" / "references"
+SEED = ROOT / "seeds" / "003_a7048d873e8d821e.txt"
+
+Run = Callable[..., tuple[int, str, str]]
+
+
+@pytest.fixture()
+def cli(capsys: pytest.CaptureFixture[str]) -> Run:
+    def run(*args: str) -> tuple[int, str, str]:
+        try:
+            main(list(args))
+            code = 0
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else 1
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run
+
+
+def test_build_reports_bad_input_and_keeps_the_good(
+    cli: Run, tiny_model: Path, tmp_path: Path
+) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    out = tmp_path / "out"
+    code, stdout, stderr = cli(
+        "build", str(SEED), str(empty), "--out", str(out), "--model", str(tiny_model),
+        "--backend", "transformers", "--no-glossary", "--max-new-tokens", "8",
+        "--cache-dir", str(tmp_path / "cache"),
+    )  # fmt: skip
+    assert code == 2
+    assert stderr.splitlines() == [
+        f"warning: skipped {empty}: file is empty",
+        "warning: 1 document(s) are too few for a validation and test split at ratios "
+        "0.8,0.1,0.1: all documents are in train",
+    ]
+    pairs = (out / "pairs.jsonl").read_text(encoding="utf-8").splitlines()
+    assert (
+        stdout
+        == f"1 documents, {len(pairs)} pairs (train {len(pairs)}), " + stdout.split("), ", 1)[1]
+    )
+    assert stdout.endswith(f" flagged -> {out}\n")
+    assert (out / "en" / "003_a7048d873e8d821e.txt").is_file()
+
+    # export and eval of that build
+    code, stdout, stderr = cli(
+        "export", str(out), "--format", "moses", "--out", str(tmp_path / "c")
+    )
+    assert (code, stdout, stderr) == (0, f"{len(pairs)} pairs -> {tmp_path / 'c'}\n", "")
+    code, stdout, stderr = cli(
+        "eval", "--hyp", str(out / "pairs.jsonl"), "--ref", str(REFS / "003_a7048d873e8d821e.jsonl")
+    )
+    assert code == 0, stderr
+    lines = stdout.splitlines()
+    assert [line.split(" = ")[0] for line in lines[:3]] == ["BLEU", "chrF", "TER"]
+    assert lines[3] == "16 segments aligned by doc_id+para"
+
+
+def test_build_missing_input(cli: Run, tiny_model: Path, tmp_path: Path) -> None:
+    code, stdout, stderr = cli(
+        "build", str(tmp_path / "nope.txt"), "--out", str(tmp_path / "out"),
+        "--model", str(tiny_model), "--backend", "transformers", "--no-glossary",
+        "--cache-dir", str(tmp_path / "cache"),
+    )  # fmt: skip
+    assert code == 1
+    assert stdout == ""
+    assert stderr.splitlines() == [
+        f"warning: skipped {tmp_path / 'nope.txt'}: no such file or directory",
+        "error: no sentence pair was produced: no document could be read (1 skipped)",
+    ]
+    assert not (tmp_path / "out" / "pairs.jsonl").exists()
+
+
+def test_build_bad_split(cli: Run, tmp_path: Path) -> None:
+    code, _, stderr = cli("build", str(SEED), "--out", str(tmp_path), "--split-by-doc", "1,1")
+    assert code == 1
+    assert stderr == (
+        "error: --split-by-doc: give three ratios >= 0 for train,validation,test that sum to 1 "
+        "(got '1,1')\n"
+    )
+
+
+def test_export_errors(cli: Run, tmp_path: Path) -> None:
+    code, stdout, stderr = cli("export", str(tmp_path / "x"), "--format", "tmx", "--out", "a.tmx")
+    assert (code, stdout, stderr) == (1, "", f"error: {tmp_path / 'x'}: no such build directory\n")
+
+
+def test_publish_without_token(cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("HF_TOKEN", raising=False)
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))  # no stored login
+    (tmp_path / "b" / "dataset" / "data").mkdir(parents=True)
+    (tmp_path / "b" / "dataset" / "README.md").write_text("---\n---\n", encoding="utf-8")
+    code, stdout, stderr = cli("publish", str(tmp_path / "b"), "--repo-id", "org/name")
+    assert (code, stdout) == (1, "")
+    assert stderr == (
+        "error: no Hugging Face token: run `huggingface-cli login` or set HF_TOKEN "
+        "(a token with write access is needed to publish)\n"
+    )
+    code, _, stderr = cli("publish", str(tmp_path), "--repo-id", "org/name")
+    assert stderr == (
+        f"error: {tmp_path}: no dataset/ folder in it (run `kzparallel build` first)\n"
+    )
+
+
+def test_eval_json(cli: Run) -> None:
+    ref = REFS / "004_4496b14b8fd8a434.jsonl"
+    code, stdout, stderr = cli("eval", "--hyp", str(ref), "--ref", str(ref), "--json")
+    assert code == 0, stderr
+    data = json.loads(stdout)
+    assert data["n"] == 16
+    assert data["aligned_by"] == "doc_id+para"
+    assert data["scores"] == {"BLEU": 100.0, "chrF": 100.0, "TER": 0.0}
+    assert data["glossary"] is None
