@@ -29,6 +29,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from kzparallel import cleaning_rules as R
+from kzparallel.ingest import has_arabic
 from kzparallel.normalization import normalize_text
 from kzparallel.records import Decision, Document
 
@@ -71,6 +72,8 @@ def clean_document(doc: Document) -> Document:
 
     title_line: _Line | None = None
     title = normalize_text(doc.title) if doc.title else None
+    if title is not None and not has_arabic(title):
+        title = None  # e.g. an HTML <title> that is only the site name
     if title is None:
         title_line = _find_title(lines)
         if title_line is not None:
