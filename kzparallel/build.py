@@ -477,25 +477,17 @@ def write_outputs(
 
 def card_info(ctx: BuildContext, docs: DocumentLog, stats: Any, settings: BuildSettings) -> Any:
     """What the dataset card says about this build."""
-    from kzparallel.sinks.card import CardInfo
+    from kzparallel.sinks.card import make_card_info
 
-    review = (
-        "review decisions applied (" + stats.review_summary() + ")"
-        if settings.apply_review
-        else "not reviewed (every pair is `unreviewed`)"
-    )
-    return CardInfo(
+    return make_card_info(
         model=ctx.model_ref.model_id,
         revision=ctx.model_ref.revision,
         backend=ctx.backend_label,
         signature=ctx.signature_text,
         glossary=ctx.glossary_hash,
-        review=review,
-        sources=[
-            f"`{d.doc_id}`: {Path(d.source).name} ({d.paragraphs} paragraphs, {d.segments} sentences)"
-            for d in docs.docs.values()
-        ],
-        qa_counts=dict(stats.flag_counts),
+        documents=docs.to_list(),
+        stats=stats,
+        reviewed=settings.apply_review,
     )
 
 

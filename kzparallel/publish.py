@@ -3,7 +3,9 @@
 Uses ``huggingface_hub`` (``create_repo`` + ``upload_folder``, repo type
 ``dataset``). The token comes from the usual places (``--token``, ``HF_TOKEN``,
 ``huggingface-cli login``); without one the command stops with a one-line
-error before touching the network.
+error before touching the network. When ``DIR/review.sqlite`` exists, ``DIR/dataset``
+is first re-written with the review decisions applied (see
+:mod:`kzparallel.sinks.refresh`), so the Hub gets the reviewed corpus.
 """
 
 from __future__ import annotations
@@ -45,6 +47,10 @@ def publish(
     token = token or huggingface_hub.get_token()
     if not token:
         raise KzError(NO_TOKEN)
+    if (Path(out_dir) / "review.sqlite").is_file():
+        from kzparallel.sinks.refresh import rewrite_dataset
+
+        rewrite_dataset(out_dir)  # the published dataset carries the review decisions
     api = huggingface_hub.HfApi(token=token)
     try:
         api.create_repo(repo_id, repo_type="dataset", private=private, exist_ok=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -44,6 +45,40 @@ class CardInfo:
     sources: list[str] = field(default_factory=list)  # one line per document
     pretty_name: str = "kzparallel Arabic-English news parallel corpus"
     qa_counts: dict[str, int] = field(default_factory=dict)
+
+
+def make_card_info(
+    *,
+    model: str,
+    revision: str,
+    backend: str,
+    signature: str,
+    glossary: str,
+    documents: list[dict[str, Any]],
+    stats: Any,
+    reviewed: bool,
+) -> CardInfo:
+    """Card facts from a build's provenance, its documents (``DocumentLog.to_list()``
+    or the manifest's ``documents``) and its :class:`ReportStats`."""
+    review = (
+        "review decisions applied (" + stats.review_summary() + ")"
+        if reviewed
+        else "not reviewed (every pair is `unreviewed`)"
+    )
+    return CardInfo(
+        model=model,
+        revision=revision,
+        backend=backend,
+        signature=signature,
+        glossary=glossary,
+        review=review,
+        sources=[
+            f"`{d['doc_id']}`: {Path(d['source']).name} "
+            f"({d['paragraphs']} paragraphs, {d['segments']} sentences)"
+            for d in documents
+        ],
+        qa_counts=dict(stats.flag_counts),
+    )
 
 
 def card_header(summary: DatasetSummary, info: CardInfo) -> dict[str, Any]:
