@@ -253,3 +253,82 @@ def test_out_dir_of_another_model_is_refused(built: dict[str, Any], tiny_model: 
         "another --out"
     )
     assert check_out_dir(out, ctx, force=True) == out
+
+
+def _stub_review(monkeypatch: pytest.MonkeyPatch) -> None:
+    """apply_review per its contract: first pair rejected, second edited."""
+    import sys
+    import types
+    from collections.abc import Iterable, Iterator
+
+    from kzparallel.records import Pair
+
+    def apply_review(out_dir: Path, pairs: Iterable[Pair]) -> Iterator[Pair]:
+        for i, p in enumerate(pairs):
+            if i == 0:
+                continue
+            if i == 1:
+                p.en, p.review_status = "Edited by a reviewer.", "edited"
+            yield p
+
+    mod = types.ModuleType("kzparallel.review.decisions")
+    mod.apply_review = apply_review  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "kzparallel.review.decisions", mod)
+
+
+def test_publish_applies_review_and_uploads_the_dataset_folder(
+    built: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+    from types import SimpleNamespace
+
+    import datasets
+    import huggingface_hub
+
+    from kzparallel.publish import publish
+
+    out = tmp_path / "build"
+    shutil.copytree(built["out"], out)
+    (out / "review.sqlite").write_bytes(b"")
+    _stub_review(monkeypatch)
+    calls: list[tuple[str, dict[str, Any]]] = []
+
+    class FakeApi:
+        def __init__(self, token: str) -> None:
+            calls.append(("init", {"token": token}))
+
+        def create_repo(self, repo_id: str, **kw: Any) -> None:
+            calls.append(("create_repo", {"repo_id": repo_id, **kw}))
+
+        def upload_folder(self, **kw: Any) -> Any:
+            calls.append(("upload_folder", kw))
+            return SimpleNamespace(commit_url="https://huggingface.co/datasets/org/name/commit/abc")
+
+    monkeypatch.setattr(huggingface_hub, "HfApi", FakeApi)
+    url = publish(out, "org/name", private=True, token="hf_x")
+    assert url == "https://huggingface.co/datasets/org/name/commit/abc"
+    assert calls == [
+        ("init", {"token": "hf_x"}),
+        (
+            "create_repo",
+            {"repo_id": "org/name", "repo_type": "dataset", "private": True, "exist_ok": True},
+        ),
+        (
+            "upload_folder",
+            {
+                "folder_path": str(out / "dataset"),
+                "repo_id": "org/name",
+                "repo_type": "dataset",
+                "commit_message": "Upload kzparallel build",
+            },
+        ),
+    ]
+    ds = datasets.load_dataset(str(out / "dataset"))
+    n = built["first"].pairs
+    assert len(ds["train"]) == n - 1
+    assert ds["train"][0]["translation"]["en"] == "Edited by a reviewer."
+    assert ds["train"][0]["review_status"] == "edited"
+    card = (out / "dataset" / "README.md").read_text(encoding="utf-8")
+    assert f"review decisions applied (1 edited, {n - 2} unreviewed)" in card
+    # the pairs file itself is never modified
+    assert (out / "pairs.jsonl").read_bytes() == (built["out"] / "pairs.jsonl").read_bytes()
