@@ -26,6 +26,7 @@ See :data:`kzparallel.cleaning_rules.RULES` for the rule ids.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, replace
 
 from kzparallel import cleaning_rules as R
@@ -129,10 +130,9 @@ def _find_title(lines: list[_Line]) -> _Line | None:
     candidates = [ln for ln in lines[:start] if ln.kept]
     if not candidates:
         return None
-    later = [R.headline_key(ln.text) for ln in lines]
+    counts = Counter(R.headline_key(ln.text) for ln in lines)
     for ln in candidates:  # a headline the page repeats (e.g. above the photo)
-        k = R.headline_key(ln.text)
-        if len(R.words(ln.text)) >= MIN_TITLE_WORDS and later.count(k) > 1:
+        if len(R.words(ln.text)) >= MIN_TITLE_WORDS and counts[R.headline_key(ln.text)] > 1:
             return ln
     for ln in candidates:
         if len(R.words(ln.text)) >= MIN_TITLE_WORDS:
@@ -198,10 +198,22 @@ def _drop_copies(body: list[_Line]) -> None:
             continue
         others = [o for o in kept if o is not ln and o.kept]
         for i, other in enumerate(others):
-            run = " ".join(o.text for o in others[i:])
-            if run.startswith(prefix) and len(run) > len(prefix):
+            if _run_starts_with(others, i, prefix):
                 ln.drop("truncated-copy", f"cut-off copy of line {other.number}")
                 break
+
+
+def _run_starts_with(lines: list[_Line], i: int, prefix: str) -> bool:
+    """Do ``lines[i:]`` joined with spaces start with ``prefix`` and go on beyond it?"""
+    k = min(len(prefix), len(lines[i].text))
+    if lines[i].text[:k] != prefix[:k]:
+        return False
+    run = lines[i].text
+    for ln in lines[i + 1 :]:
+        if len(run) > len(prefix):
+            break
+        run += " " + ln.text
+    return run.startswith(prefix) and len(run) > len(prefix)
 
 
 def _drop_partial_word(text: str) -> str:

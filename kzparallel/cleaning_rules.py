@@ -34,6 +34,7 @@ RULES: dict[str, str] = {
     "truncated-copy": "a copy of earlier (or later) text cut off with '…' or '...'",
 }
 
+_NON_WORD = re.compile(r"[\W_]+")
 BULLETS = "•·▪▫►▶◄◆◇■□●○‣⁃➤➢✓✔*-–—"
 ELLIPSIS = re.compile(r"(?:…|\.{2,})\s*$")
 TERMINAL = re.compile(r"[.۔:!?؟…][\"'”’»)\]]*$")
@@ -196,10 +197,8 @@ def strip_bullet(line: str) -> tuple[str, bool]:
 
 
 def key(line: str) -> str:
-    """Comparison key: without bullets, symbols/emoji, punctuation spacing, case."""
-    line = strip_bullet(line)[0]
-    kept = "".join(ch if unicodedata.category(ch)[0] in "LNM" else " " for ch in line.casefold())
-    return " ".join(kept.split())
+    """Comparison key: without bullets, symbols/emoji, punctuation, diacritics, case."""
+    return " ".join(_NON_WORD.sub(" ", strip_bullet(line)[0].casefold()).split())
 
 
 def headline_key(line: str) -> str:

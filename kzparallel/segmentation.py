@@ -26,6 +26,7 @@ into pieces at clause boundaries, conjunctions, words, then characters.
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from collections.abc import Callable
@@ -51,6 +52,7 @@ ABBREVIATIONS = _wordset(
 _TERMINATOR_RUN = re.compile(r"[.!?؟…۔]+[\"'”’»›)\]}]*")
 _URL = re.compile(r"(?:https?://|ftp://|www\.)\S+|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.IGNORECASE)
 _INITIALS = re.compile(r"(?:[^\W\d_]\.)*[^\W\d_]")  # "د" / "U.S" / "أ.د" before the period
+_BRACKET = re.compile(r"[()\[\]\n]")
 _LINEBREAK = re.compile(r"[\n\r\u2028\u2029\x0b\x0c\x1c-\x1e\x85]+")
 
 
@@ -63,7 +65,8 @@ def _protected(text: str) -> list[tuple[int, int]]:
             end -= 1
         spans.append((m.start(), end))
     stack: list[tuple[int, str]] = []
-    for i, ch in enumerate(text):
+    for m in _BRACKET.finditer(text):
+        i, ch = m.start(), m.group()
         if ch in _OPEN_BRACKETS:
             stack.append((i, _OPEN_BRACKETS[ch]))
         elif stack and ch == stack[-1][1]:
@@ -73,6 +76,23 @@ def _protected(text: str) -> list[tuple[int, int]]:
         elif ch == "\n":
             stack.clear()
     return spans
+
+
+def _inside(spans: list[tuple[int, int]]) -> Callable[[int], bool]:
+    """Fast membership test for positions in a set of (possibly nested) spans."""
+    merged: list[tuple[int, int]] = []
+    for s, e in sorted(spans):
+        if merged and s <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], e))
+        else:
+            merged.append((s, e))
+    starts = [s for s, _ in merged]
+
+    def test(pos: int) -> bool:
+        i = bisect.bisect_right(starts, pos) - 1
+        return i >= 0 and merged[i][0] <= pos < merged[i][1]
+
+    return test
 
 
 def _is_abbreviation(text: str, dot: int) -> bool:
@@ -90,13 +110,13 @@ def _is_abbreviation(text: str, dot: int) -> bool:
 
 def _boundaries(text: str) -> list[int]:
     """End offsets of sentences (before the whitespace that follows them)."""
-    protected = _protected(text)
+    inside = _inside(_protected(text))
     ends: list[int] = []
     for m in _TERMINATOR_RUN.finditer(text):
         end = m.end()
         if end < len(text) and not text[end].isspace():
             continue  # "9.00", "watch؟v=", "U.S.A": no whitespace after the run
-        if any(s <= m.start() < e for s, e in protected):
+        if inside(m.start()):
             continue
         run = m.group()
         if run.rstrip(CLOSERS) == "." and _is_abbreviation(text, m.start()):

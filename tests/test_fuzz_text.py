@@ -115,3 +115,17 @@ def test_split_long_with_word_counts(text: str, limit: int) -> None:
     spans = split_long(text, count, limit)
     assert "".join(text[s:e] for s, e in spans) == text
     assert all(count(text[s:e]) <= limit for s, e in spans)
+
+
+def test_long_single_line_article_is_segmented_completely() -> None:
+    """A 500 kB one-line article (no line breaks at all) is cleaned and fully covered."""
+    sentence = "وقال (الوزير) د. محمد إن هناك 1000 شخص مصاب في 6-1-2022... وأضاف: «نعم». "
+    text = "عنوان المقال\n" + sentence * (500_000 // len(sentence))
+    doc = clean_document(Document("big", "big.txt", text=text))
+    assert doc.title == "عنوان المقال"
+    (body,) = doc.paragraphs
+    segments = [s for s in segment_document(doc) if s.para == 1]
+    assert_covers(body, segments)
+    # "..." followed by a space ends a sentence; "د." and the parenthesis do not
+    assert segments[0].text == "وقال (الوزير) د. محمد إن هناك 1000 شخص مصاب في 6-1-2022..."
+    assert segments[1].text == "وأضاف: «نعم»."
