@@ -184,3 +184,46 @@ def test_report_escapes_article_text() -> None:
     assert "bad.txt: file is empty" in html
     assert stats.flag_counts == {"empty": 1}
     assert stats.docs["d<1>"].paragraphs == 2
+
+
+# -- make_pair ----------------------------------------------------------------------
+
+
+def test_make_pair_provenance_qa_and_alignment() -> None:
+    from kzparallel.build import BuildContext, make_pair
+    from kzparallel.provenance import Signature
+    from kzparallel.records import Segment
+    from kzparallel.translation.base import DecodingConfig, Hypothesis, Translation
+    from kzparallel.translation.model import ModelRef
+
+    sig = Signature("m", "abc123", "transformers-fp32", {"beam": 4}, "none", "0.1.0")
+    ctx = BuildContext(
+        ModelRef("m", "abc123", Path("m")),
+        "transformers-fp32",
+        DecodingConfig(),
+        sig,
+        alignment=True,
+    )
+    seg = Segment("d", 3, 1, "أكثر من 1000 شخص مصاب", 10, 31)
+    tr = Translation(
+        hypotheses=[Hypothesis("More than people injured", -0.5, ["▁More", "▁than", "▁people"])],
+        src_tokens=["▁أكثر", "▁من", "▁1000", "</s>"],
+        attention=[[0.7, 0.1, 0.1, 0.1], [0.1, 0.8, 0.05, 0.05], [0.1, 0.1, 0.2, 0.6]],
+    )
+    pair = make_pair(seg, tr, True, ctx)
+    assert (pair.id, pair.doc_id, pair.para, pair.sent) == (pair_id("d", 3, 1, seg.text), "d", 3, 1)
+    assert (pair.start, pair.end) == (10, 31)
+    assert pair.en == pair.en_mt == "More than people injured"
+    assert (pair.model, pair.revision, pair.backend, pair.score) == (
+        "m",
+        "abc123",
+        "transformers-fp32",
+        -0.5,
+    )
+    assert (
+        pair.signature
+        == "model:m@abc123|backend:transformers-fp32|beam:4|glossary:none|kzparallel:0.1.0"
+    )
+    assert pair.qa == ["numbers-missing"]  # 1000 is not in the English
+    assert pair.alignment == [[0, 0], [1, 1], [3, 2]]  # [source index, target index]
+    assert pair.tgt_tokens == ["▁More", "▁than", "▁people"]
