@@ -1,0 +1,284 @@
+"""Review decisions as per-pair state, and :func:`apply_review`.
+
+The log in ``DIR/review.sqlite`` (:mod:`kzparallel.review.store`) is folded,
+oldest first, into one :class:`PairState` per build pair:
+
+* ``accept`` marks the pair accepted (and un-rejects it);
+* ``reject`` drops it from exports and the dataset;
+* ``edit`` replaces the English (``data["part"]`` picks a part of a split pair);
+* ``merge`` on pair A with ``data["next"] = B`` joins B (the next sentence of the
+  same paragraph) onto A; B gets a ``merge`` with ``data["into"] = A``;
+* ``split`` with ``data["at"]`` (a character offset in the Arabic) and
+  ``data["parts"]`` (``[{"en": ..., "en_mt": ...}, ...]``) makes two pairs;
+* ``note`` adds a note and changes nothing else.
+
+:func:`apply_review` applies the state to a stream of build pairs. The pairs
+file itself is never changed. Decisions about pair ids that a re-run of the
+build no longer produces are ignored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from kzparallel.records import Pair, pair_id
+from kzparallel.review.store import Change, Decision, read_decisions
+
+
+@dataclass
+class PairState:
+    """What the decisions so far say about one build pair."""
+
+    version: int = 0
+    accepted: bool = False
+    rejected: bool = False
+    en: str | None = None  # the reviewer's English (edit, merge)
+    merge_next: str | None = None  # id of the next pair joined onto this one
+    merge_en_mt: str | None = None
+    merged_into: str | None = None  # this pair was joined onto that one
+    split_at: int | None = None
+    parts: list[dict[str, str]] = field(default_factory=list)  # split: en, en_mt
+    notes: list[Decision] = field(default_factory=list)
+    last: Decision | None = None
+
+    @property
+    def status(self) -> str:
+        """``review_status`` of the pair (or pairs) this state produces."""
+        if self.rejected:
+            return "rejected"
+        if self.en is not None or self.merge_next or self.split_at is not None:
+            return "edited"
+        return "accepted" if self.accepted else "unreviewed"
+
+    @property
+    def reviewed(self) -> bool:
+        return self.status != "unreviewed" or self.merged_into is not None
+
+
+def fold(decisions: Iterable[Decision]) -> dict[str, PairState]:
+    """Per-pair state from the decision log (oldest decision first)."""
+    states: dict[str, PairState] = {}
+    for d in decisions:
+        st = states.setdefault(d.pair_id, PairState())
+        st.version = max(st.version, d.version)
+        st.last = d
+        if d.action == "accept":
+            st.accepted, st.rejected = True, False
+        elif d.action == "reject":
+            st.rejected = True
+        elif d.action == "edit":
+            part = d.data.get("part")
+            if isinstance(part, int) and 0 <= part < len(st.parts):
+                st.parts[part] = {**st.parts[part], "en": d.after or ""}
+            else:
+                st.en = d.after or ""
+            st.rejected = False
+        elif d.action == "merge":
+            if d.data.get("into"):
+                st.merged_into = str(d.data["into"])
+            else:
+                st.merge_next = str(d.data.get("next") or "") or None
+                st.en = d.after or ""
+                st.merge_en_mt = str(d.data.get("en_mt", ""))
+        elif d.action == "split":
+            st.split_at = int(d.data["at"])
+            st.parts = [
+                {"en": str(p.get("en", "")), "en_mt": str(p.get("en_mt", ""))}
+                for p in d.data.get("parts", [])
+            ]
+        elif d.action == "note":
+            st.notes.append(d)
+    return states
+
+
+def load_states(out_dir: str | Path) -> dict[str, PairState]:
+    return fold(read_decisions(out_dir))
+
+
+# -- making the reviewed pairs ----------------------------------------------------
+
+
+def _requalified(pair: Pair) -> Pair:
+    from kzparallel.qa import qa_flags
+
+    pair.qa = qa_flags(pair)
+    return pair
+
+
+def merged_ar(first: Pair, second: Pair) -> str:
+    return f"{first.ar} {second.ar}"
+
+
+def merge_pairs(first: Pair, second: Pair, en: str, en_mt: str | None = None) -> Pair:
+    """``first`` and the next sentence ``second`` as one pair with English ``en``.
+
+    ``en_mt`` is the model's translation of the joined Arabic when it was
+    re-translated; without one, the two machine translations joined.
+    """
+    ar = merged_ar(first, second)
+    shift = len(first.ar) + 1
+    terms = list(first.terms) + [
+        {**t, "start": t["start"] + shift, "end": t["end"] + shift}
+        if isinstance(t.get("start"), int) and isinstance(t.get("end"), int)
+        else dict(t)
+        for t in second.terms
+    ]
+    pair = replace(
+        first,
+        id=pair_id(first.doc_id, first.para, first.sent, ar),
+        ar=ar,
+        en=en,
+        en_mt=en_mt if en_mt else f"{first.en_mt} {second.en_mt}",
+        end=second.end,
+        score=None,
+        cached=False,
+        terms=terms,
+        violations=list(dict.fromkeys([*first.violations, *second.violations])),
+        review_status="edited",
+        alignment=None,
+        src_tokens=None,
+        tgt_tokens=None,
+    )
+    return _requalified(pair)
+
+
+def split_spans(ar: str, at: int) -> list[tuple[int, int]]:
+    """The two character spans of ``ar`` split at ``at`` (surrounding spaces left out)."""
+    if not 0 < at < len(ar):
+        raise ValueError(f"split point {at} is not inside the sentence (1..{len(ar) - 1})")
+    left = ar[:at].rstrip()
+    start2 = at + (len(ar[at:]) - len(ar[at:].lstrip()))
+    if not left.strip() or start2 >= len(ar):
+        raise ValueError(f"split point {at} leaves an empty part")
+    return [(0, len(left)), (start2, len(ar))]
+
+
+def split_pair(pair: Pair, at: int, parts: list[dict[str, str]]) -> list[Pair]:
+    """``pair`` split at character ``at`` of its Arabic into two pairs.
+
+    ``parts`` gives each part's English (``en``) and, when the part was
+    re-translated, the model's output (``en_mt``; ``""`` when the reviewer
+    typed the English: there is no machine translation of that part).
+    """
+    out: list[Pair] = []
+    for i, (s, e) in enumerate(split_spans(pair.ar, at)):
+        ar = pair.ar[s:e]
+        part = parts[i] if i < len(parts) else {}
+        terms = [
+            {**t, "start": t["start"] - s, "end": t["end"] - s}
+            for t in pair.terms
+            if isinstance(t.get("start"), int) and s <= t["start"] and t.get("end", e + 1) <= e
+        ]
+        out.append(
+            _requalified(
+                replace(
+                    pair,
+                    id=pair_id(pair.doc_id, pair.para, pair.sent, ar),
+                    ar=ar,
+                    en=part.get("en", ""),
+                    en_mt=part.get("en_mt", ""),
+                    start=pair.start + s,
+                    end=pair.start + e,
+                    score=None,
+                    cached=False,
+                    terms=terms,
+                    review_status="edited",
+                    alignment=None,
+                    src_tokens=None,
+                    tgt_tokens=None,
+                )
+            )
+        )
+    return out
+
+
+def reviewed_pair(pair: Pair, st: PairState) -> Pair:
+    """``pair`` with an accept/edit applied (not merge, split or reject)."""
+    if st.en is not None and st.en != pair.en:
+        return _requalified(replace(pair, en=st.en, review_status="edited"))
+    status = "accepted" if st.accepted or st.en is not None else "unreviewed"
+    return replace(pair, review_status=status)
+
+
+def _resolve(pair: Pair, st: PairState | None, following: Pair | None) -> list[Pair]:
+    if st is None:
+        return [pair]
+    if st.rejected:
+        return []
+    if st.split_at is not None:
+        try:
+            return split_pair(pair, st.split_at, st.parts)
+        except ValueError:  # the Arabic changed under the decision: ignore it
+            return [reviewed_pair(pair, replace(st, split_at=None))]
+    if st.merge_next and following is not None and following.id == st.merge_next:
+        return [merge_pairs(pair, following, st.en or "", st.merge_en_mt)]
+    if st.merge_next:  # the partner is gone: the pair stands alone
+        return [reviewed_pair(pair, replace(st, en=None, merge_next=None))]
+    return [reviewed_pair(pair, st)]
+
+
+def apply_review(out_dir: Path, pairs: Iterable[Pair]) -> Iterator[Pair]:
+    """Apply the review decisions of build ``out_dir`` to ``pairs`` (streaming).
+
+    Rejected pairs are dropped; edited English replaces ``en`` (``en_mt``
+    keeps the model's output); merged pairs come out as one pair and split
+    pairs as two (new ids, see :func:`merge_pairs`/:func:`split_pair`);
+    ``review_status`` is set to ``accepted``, ``edited`` or ``rejected``
+    (rejected pairs are not yielded), others stay ``unreviewed``. Without
+    ``DIR/review.sqlite`` the pairs pass through unchanged.
+    """
+    states = load_states(out_dir)
+    if not states:
+        yield from pairs
+        return
+    held: Pair | None = None  # a pair waiting for its merge partner
+    for pair in pairs:
+        if held is not None:
+            yield from _resolve(held, states.get(held.id), pair)
+            merged = states[held.id].merge_next == pair.id  # rejected merges drop both
+            held = None
+            if merged:
+                continue
+        st = states.get(pair.id)
+        if st is not None and st.merge_next:
+            held = pair
+            continue
+        yield from _resolve(pair, st, None)
+    if held is not None:
+        yield from _resolve(held, states.get(held.id), None)
+
+
+# -- changes for the web app -----------------------------------------------------
+
+
+def merge_changes(
+    first: Pair,
+    first_version: int,
+    second: Pair,
+    second_version: int,
+    en: str,
+    en_mt: str = "",
+) -> list[Change]:
+    """The two log rows of "merge ``first`` with the next pair ``second``"."""
+    data: dict[str, Any] = {"next": second.id}
+    if en_mt:
+        data["en_mt"] = en_mt
+    return [
+        Change(first.id, first_version, "merge", first.en, en, data),
+        Change(second.id, second_version, "merge", second.en, None, {"into": first.id}),
+    ]
+
+
+def split_change(pair: Pair, version: int, at: int, parts: list[dict[str, str]]) -> Change:
+    split_spans(pair.ar, at)  # validate
+    return Change(
+        pair.id,
+        version,
+        "split",
+        pair.en,
+        "\n".join(p.get("en", "") for p in parts),
+        {"at": at, "parts": parts},
+    )
