@@ -162,13 +162,11 @@ class BuildResult:
 
 
 def _glossary_hash(glossary: Any, path: str | None) -> str:
-    if path:
-        return file_hash(path)
-    for attr in ("hash", "digest", "version"):
-        value = getattr(glossary, attr, None)
-        if isinstance(value, str) and value:
-            return value[:12]
-    gpath = getattr(glossary, "path", None)
+    """The glossary's content hash (``Glossary.hash``), else its file's hash."""
+    value = getattr(glossary, "hash", None)
+    if isinstance(value, str) and value:
+        return value[:12]
+    gpath = path or getattr(glossary, "path", None)
     if gpath and Path(gpath).is_file():
         return file_hash(gpath)
     return "default"

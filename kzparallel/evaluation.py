@@ -23,6 +23,7 @@ glossary's English form (see :mod:`kzparallel.glossary`).
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -171,19 +172,26 @@ def align(hyp_path: str | Path, ref_path: str | Path) -> tuple[list[Segment], li
     return hyps, refs, "line"
 
 
+def term_found(mention: Any, hyp: str) -> bool:
+    """The mention's English form (or an allowed alternative) is in ``hyp``
+    as whole words, ignoring case."""
+    for form in (mention.en, *getattr(mention, "also", ())):
+        if form and re.search(rf"(?<!\w){re.escape(form)}(?!\w)", hyp, flags=re.IGNORECASE):
+            return True
+    return False
+
+
 def glossary_success(arabic: Iterable[str], hyps: Iterable[str], glossary: Any) -> dict[str, Any]:
     """Share of glossary mentions in the Arabic whose English form is in the hypothesis."""
-    from kzparallel.glossary.metrics import term_found
-
     mentions = found = 0
     misses: list[str] = []
     for ar, hyp in zip(arabic, hyps, strict=True):
         for m in glossary.find(ar):
             mentions += 1
-            if term_found(m, hyp, glossary):
+            if term_found(m, hyp):
                 found += 1
             elif len(misses) < 20:
-                misses.append(str(getattr(m, "en", m)))
+                misses.append(m.en)
     return {
         "mentions": mentions,
         "found": found,

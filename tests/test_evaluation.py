@@ -142,3 +142,63 @@ def test_references_follow_the_cleaned_seed_paragraphs(seeds_dir: Path) -> None:
         assert all(r["en"].strip() for r in refs)
         # English only (no Arabic script left in a reference)
         assert not any(any("\u0600" <= ch <= "\u06ff" for ch in r["en"]) for r in refs)
+
+
+def test_glossary_term_success() -> None:
+    from kzparallel.glossary import load_glossary
+
+    glossary = load_glossary()
+    # our references use the glossary's spellings everywhere
+    result = evaluate(REFS, REFS, glossary)
+    assert result.glossary is not None
+    assert result.glossary["rate"] == 1.0
+    assert result.glossary["mentions"] == result.glossary["found"] > 100
+    assert result.lines()[3] == (
+        f"glossary terms = 100.0%  ({result.glossary['found']}/{result.glossary['mentions']} mentions)"
+    )
+
+
+def test_glossary_term_misses(tmp_path: Path) -> None:
+    from kzparallel.glossary import load_glossary
+
+    ar = "أعلن رئيس كازاخستان، قاسم جومارت توكاييف، حالة الطوارئ في ألما آتا."
+    ref = _jsonl(tmp_path / "ref.jsonl", [{"id": "1", "ar": ar, "en": "x"}])
+    good = _jsonl(
+        tmp_path / "good.jsonl",
+        [
+            {
+                "id": "1",
+                "en": "Kazakh President Kassym-Jomart Tokayev declared an emergency in Almaty.",
+            }
+        ],
+    )
+    bad = _jsonl(
+        tmp_path / "bad.jsonl",
+        [
+            {
+                "id": "1",
+                "en": "Kazakhstan's president Qasim Tokayev declared an emergency in Alma-Ata.",
+            }
+        ],
+    )
+    g = load_glossary()
+    mentions = {m.en for m in g.find(ar)}
+    assert {"Kassym-Jomart Tokayev", "Almaty"} <= mentions
+    good_rate = evaluate(good, ref, g).glossary
+    bad_rate = evaluate(bad, ref, g).glossary
+    assert good_rate is not None and bad_rate is not None
+    assert "Kassym-Jomart Tokayev" not in good_rate["first_misses"]
+    assert set(bad_rate["first_misses"]) >= {"Kassym-Jomart Tokayev", "Almaty"}
+    assert bad_rate["found"] < good_rate["found"]
+
+
+def test_glossary_needs_arabic(tmp_path: Path) -> None:
+    from kzparallel.glossary import load_glossary
+
+    (tmp_path / "h.txt").write_text("a\n", encoding="utf-8")
+    (tmp_path / "r.txt").write_text("a\n", encoding="utf-8")
+    with pytest.raises(KzError) as err:
+        evaluate(tmp_path / "h.txt", tmp_path / "r.txt", load_glossary())
+    assert str(err.value) == (
+        f"{tmp_path / 'r.txt'}: the glossary check needs the Arabic source ('ar' in the JSON lines)"
+    )
