@@ -1,0 +1,430 @@
+"""Glossary enforcement in layers, recorded per pair.
+
+:func:`enforce_pair` takes an Arabic sentence, its English translation and
+(when it came from our decoder) the :class:`Translation` with its n-best list
+and cross-attention:
+
+a. **decoder / rerank** — the decoder was already steered by
+   :meth:`Glossary.hints`; if the best hypothesis misses a term and another
+   hypothesis of the n-best list satisfies more terms, that one is taken;
+b. **repair** — forbidden variants of the terms found are replaced by the
+   required form; a still-missing term is looked for among the name-like
+   spans of the English: one spelled like the required form (a misspelling
+   the glossary does not list: *Tokaev*, *Nursultan*), preferring the span
+   the cross-attention aligns with the Arabic term, or, with a confident
+   alignment and no look-alike, the aligned name itself. The span is
+   replaced keeping a possessive ``'s`` and upper-case headlines. Text that
+   renders another term, or that is not name-like (the noun *price* beside
+   *Ned Price*), is never touched;
+c. **verification** — every mention gets a record ``{term, surface, start,
+   end, en, ok, layer, reason, found}`` and every failure a violation
+   message. A translation that is already right comes back byte-identical.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+from functools import lru_cache
+from typing import Any
+
+from kzparallel.glossary.model import Glossary, Mention
+from kzparallel.translation.base import Translation
+
+SIMILARITY = 0.8  # minimum similarity of a misspelling to the required form
+SIMILARITY_ALIGNED = 0.65  # ... when the cross-attention points at the span
+ATTENTION_ONLY = 0.5  # attention mass needed to replace an aligned name by itself
+
+_NAME_TOKEN = re.compile(r"[^\W\d_][\w]*(?:[-'’.][^\W\d_][\w]*)*\.?")
+_POSSESSIVE = re.compile(r"['’][sS]?$")
+_INFLECTIONS = ("s", "es", "d", "ed", "ing", "er", "ers", "ly")
+
+
+@dataclass
+class Enforced:
+    """The English after enforcement, the per-mention records and violations."""
+
+    en: str
+    terms: list[dict[str, Any]] = field(default_factory=list)
+    violations: list[str] = field(default_factory=list)
+
+
+@lru_cache(maxsize=4096)
+def _form_re(form: str) -> re.Pattern[str]:
+    return re.compile(r"(?<!\w)" + re.escape(form) + r"(?!\w)")
+
+
+def find_form(text: str, forms: Sequence[str]) -> tuple[str, int, int] | None:
+    """The first accepted form present in ``text`` (word boundaries; an
+    all-capitals rendering of a form counts too)."""
+    for form in forms:
+        for variant in (form, form.upper()) if form.upper() != form else (form,):
+            m = _form_re(variant).search(text)
+            if m:
+                return form, m.start(), m.end()
+    return None
+
+
+def accepted(m: Mention) -> list[str]:
+    return [m.en, *m.also]
+
+
+def similarity(a: str, b: str) -> float:
+    """Spelling similarity in [0, 1]: the better of the lower-cased strings and
+    of their letters only (so *Nursultan* ~ *Nur-Sultan*)."""
+    a1, b1 = a.lower(), b.lower()
+    r1 = SequenceMatcher(None, a1, b1).ratio()
+    a2, b2 = "".join(c for c in a1 if c.isalpha()), "".join(c for c in b1 if c.isalpha())
+    r2 = SequenceMatcher(None, a2, b2).ratio() if a2 and b2 else 0.0
+    return max(r1, r2)
+
+
+def _overlaps(s: int, e: int, spans: Sequence[tuple[int, int]]) -> bool:
+    return any(s < pe and ps < e for ps, pe in spans)
+
+
+def _match_case(replacement: str, original: str) -> str:
+    if len(original) > 1 and original.isupper() and not replacement.isupper():
+        return replacement.upper()
+    return replacement
+
+
+@dataclass(frozen=True)
+class _Edit:
+    start: int
+    end: int
+    text: str
+    old: str
+    why: str  # "forbidden variant" | "similar spelling" | "attention"
+    term: str
+
+
+def _shift(pos: int, edits: Sequence[_Edit]) -> int:
+    """Where offset ``pos`` of the text before ``edits`` is after them."""
+    return pos + sum(len(e.text) - (e.end - e.start) for e in edits if e.end <= pos)
+
+
+def _apply(text: str, edits: Sequence[_Edit]) -> str:
+    out, pos = [], 0
+    for e in sorted(edits, key=lambda e: e.start):
+        out.append(text[pos : e.start])
+        out.append(e.text)
+        pos = e.end
+    out.append(text[pos:])
+    return "".join(out)
+
+
+# -- cross-attention --------------------------------------------------------------
+
+
+def _piece_spans(pieces: Sequence[str], text: str) -> list[tuple[int, int] | None]:
+    """Character span of each sentencepiece piece in ``text`` (None if not found)."""
+    spans: list[tuple[int, int] | None] = []
+    cursor = 0
+    for piece in pieces:
+        p = piece.replace("▁", "")
+        if not p or (p.startswith("<") and p.endswith(">")):
+            spans.append(None)
+            continue
+        at = text.find(p, cursor)
+        if at < 0 or at - cursor > 8:
+            spans.append(None)
+            continue
+        spans.append((at, at + len(p)))
+        cursor = at + len(p)
+    return spans
+
+
+def _word_span(text: str, s: int, e: int) -> tuple[int, int]:
+    while s > 0 and (text[s - 1].isalnum() or text[s - 1] == "-"):
+        s -= 1
+    while e < len(text) and (text[e].isalnum() or text[e] == "-"):
+        e += 1
+    return s, e
+
+
+def aligned_span(
+    translation: Translation, ar: str, en: str, m: Mention
+) -> tuple[int, int, float] | None:
+    """The English span the best hypothesis' cross-attention aligns with
+    mention ``m``, and the mean attention mass its tokens put on the mention."""
+    att = translation.attention
+    tgt = translation.hypotheses[0].tokens if translation.hypotheses else []
+    if not att or not tgt or not translation.src_tokens:
+        return None
+    src_spans = _piece_spans(translation.src_tokens, ar)
+    src_idx = {
+        i for i, sp in enumerate(src_spans) if sp is not None and sp[0] < m.end and m.start < sp[1]
+    }
+    if not src_idx:
+        return None
+    tgt_spans = _piece_spans(tgt, en)
+    hits: list[tuple[int, int]] = []
+    mass: list[float] = []
+    for t in range(min(len(att), len(tgt_spans))):
+        row = att[t]
+        if not row or tgt_spans[t] is None:
+            continue
+        best = max(range(len(row)), key=row.__getitem__)
+        if best in src_idx:
+            hits.append(tgt_spans[t])  # type: ignore[arg-type]
+            mass.append(sum(row[i] for i in src_idx if i < len(row)))
+    if not hits:
+        return None
+    s, e = _word_span(en, min(h[0] for h in hits), max(h[1] for h in hits))
+    return s, e, sum(mass) / len(mass)
+
+
+# -- enforcement --------------------------------------------------------------------
+
+
+@dataclass
+class _Context:
+    glossary: Glossary
+    mentions: list[Mention]
+    known: frozenset[str]
+
+    def forbidden(self) -> list[tuple[str, str, str]]:
+        """(variant, replacement, term) for the entries mentioned, longest first."""
+        out: dict[str, tuple[str, str, str]] = {}
+        for m in self.mentions:
+            for variant, form in self.glossary[m.term].forbidden_all():
+                out.setdefault(variant, (variant, form.en, m.term))
+        return sorted(out.values(), key=lambda v: (-len(v[0]), v[0]))
+
+    def protected(self, text: str, skip: Mention | None = None) -> list[tuple[int, int, str]]:
+        """Occurrences of the accepted forms of the mentions (other than ``skip``'s term+role)."""
+        spans = []
+        for m in self.mentions:
+            if skip is not None and (m.term, m.role) == (skip.term, skip.role):
+                continue
+            for form in accepted(m):
+                spans += [(x.start(), x.end(), form) for x in _form_re(form).finditer(text)]
+        return spans
+
+
+def _known_forms(glossary: Glossary) -> frozenset[str]:
+    cached = getattr(glossary, "_known_forms", None)
+    if cached is None:
+        cached = frozenset(
+            x for e in glossary.entries for f in e.all_forms() for x in (f.en, *f.also)
+        )
+        glossary._known_forms = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def _satisfied(text: str, mentions: Sequence[Mention]) -> list[tuple[str, int, int] | None]:
+    return [find_form(text, accepted(m)) for m in mentions]
+
+
+def _rerank(en: str, ctx: _Context, translation: Translation | None) -> tuple[str, int | None]:
+    """Layer a: the hypothesis satisfying most terms (ties: the decoder's order)."""
+    if translation is None or len(translation.hypotheses) < 2 or translation.text != en:
+        return en, None
+    forb = [v for v, _, _ in ctx.forbidden()]
+
+    def score(text: str) -> tuple[int, int]:
+        ok = sum(s is not None for s in _satisfied(text, ctx.mentions))
+        bad = sum(1 for v in forb if _form_re(v).search(text))
+        return ok, -bad
+
+    scores = [score(h.text) for h in translation.hypotheses]
+    best = max(range(len(scores)), key=lambda i: (scores[i], -i))
+    if best == 0 or scores[best] <= scores[0]:
+        return en, None
+    return translation.hypotheses[best].text, best
+
+
+def _forbidden_edits(text: str, ctx: _Context) -> list[_Edit]:
+    protected = [(s, e) for s, e, _ in ctx.protected(text)]
+    edits: list[_Edit] = []
+    for variant, replacement, term in ctx.forbidden():
+        hits = list(_form_re(variant).finditer(text))
+        if variant.upper() != variant:
+            hits += list(_form_re(variant.upper()).finditer(text))
+        for x in hits:
+            taken = [(ed.start, ed.end) for ed in edits]
+            if _overlaps(x.start(), x.end(), protected + taken):
+                continue
+            rep = _match_case(replacement, x.group())
+            edits.append(_Edit(x.start(), x.end(), rep, x.group(), "forbidden variant", term))
+    return edits
+
+
+def _forbidden_left(text: str, ctx: _Context) -> list[tuple[str, str]]:
+    """(variant, term) of forbidden variants still in ``text`` outside accepted forms."""
+    protected = [(s, e) for s, e, _ in ctx.protected(text)]
+    left: list[tuple[str, str]] = []
+    for variant, _rep, term in ctx.forbidden():
+        hits = list(_form_re(variant).finditer(text))
+        free = any(not _overlaps(x.start(), x.end(), protected) for x in hits)
+        if free and (variant, term) not in left:
+            left.append((variant, term))
+    return left
+
+
+def _candidates(text: str, max_tokens: int) -> list[tuple[int, int]]:
+    """Runs of name-like tokens (with a capital letter), possessive excluded."""
+    toks = [t for t in _NAME_TOKEN.finditer(text) if any(c.isupper() for c in t.group())]
+    out: list[tuple[int, int]] = []
+    for i in range(len(toks)):
+        for j in range(i, min(i + max_tokens, len(toks))):
+            if j > i and text[toks[j - 1].end() : toks[j].start()] not in (" ", "-"):
+                break
+            s, e = toks[i].start(), toks[j].end()
+            core = _POSSESSIVE.sub("", text[s:e])
+            if core:
+                out.append((s, s + len(core)))
+    return out
+
+
+def _inflected(core: str, forms: Sequence[str]) -> bool:
+    """An English word built on the form (*Prices*, *Priced*): not a misspelling."""
+    low = core.lower()
+    return any(low == f.lower() + suffix for f in forms for suffix in _INFLECTIONS)
+
+
+def _short_forms(ctx: _Context, m: Mention) -> set[str]:
+    """The surname forms of a person mentioned by full name (to be expanded)."""
+    entry = ctx.glossary[m.term]
+    if m.role != "name" or entry.type != "person":
+        return set()
+    return {x for f in entry.forms if f.role == "surname" for x in (f.en, *f.also)}
+
+
+def _repair_mention(
+    text: str,
+    m: Mention,
+    count: int,
+    ctx: _Context,
+    taken: list[_Edit],
+    aligned: tuple[int, int, float] | None,
+) -> list[_Edit]:
+    """Edits that put ``m.en`` where a look-alike (or the aligned name) stands."""
+    protected = ctx.protected(text, skip=m)
+    blocked = [(e.start, e.end) for e in taken]
+    scored: list[tuple[float, int, int, str]] = []
+    short = _short_forms(ctx, m)
+    for s, e in _candidates(text, len(m.en.split()) + 1):
+        core = text[s:e]
+        if _overlaps(s, e, blocked):
+            continue
+        if any(
+            s < pe and ps < e and not (s <= ps and pe <= e and find_form(m.en, [form]))
+            for ps, pe, form in protected
+        ):
+            continue
+        on_alignment = aligned is not None and s < aligned[1] and aligned[0] < e
+        if core in short:  # "Tokayev" where the Arabic has the full name
+            scored.append((0.8 + (0.2 if on_alignment else 0.0), s, e, "expanded surname"))
+            continue
+        if core in ctx.known or _inflected(core, accepted(m)):
+            continue
+        sim = max(similarity(core, f) for f in accepted(m))
+        need = SIMILARITY_ALIGNED if on_alignment else SIMILARITY
+        if sim >= need:
+            scored.append((sim + (0.2 if on_alignment else 0.0), s, e, "similar spelling"))
+    if not scored and aligned is not None and aligned[2] >= ATTENTION_ONLY:
+        s, e = aligned[0], aligned[1]
+        core = _POSSESSIVE.sub("", text[s:e])
+        e = s + len(core)
+        toks = core.split()
+        if (
+            toks
+            and all(t[0].isupper() for t in toks)
+            and core not in ctx.known
+            and not _overlaps(s, e, blocked + [(ps, pe) for ps, pe, _ in protected])
+        ):
+            scored.append((aligned[2], s, e, "attention"))
+    edits: list[_Edit] = []
+    for _score, s, e, why in sorted(scored, key=lambda x: (-x[0], x[1])):
+        if len(edits) >= count:
+            break
+        if _overlaps(s, e, [(x.start, x.end) for x in edits] + blocked):
+            continue
+        edits.append(_Edit(s, e, _match_case(m.en, text[s:e]), text[s:e], why, m.term))
+    return edits
+
+
+def _record(
+    m: Mention, ok: tuple[str, int, int] | None, layer: str | None, reason: str
+) -> dict[str, Any]:
+    return {
+        "term": m.term,
+        "surface": m.surface,
+        "start": m.start,
+        "end": m.end,
+        "en": m.en,
+        "ok": ok is not None,
+        "layer": layer,
+        "reason": reason,
+        "found": ok[0] if ok is not None else None,
+    }
+
+
+def enforce_pair(
+    ar: str,
+    en: str,
+    glossary: Glossary,
+    translation: Translation | None = None,
+    *,
+    repair: bool = True,
+) -> Enforced:
+    """Rerank, repair and verify one pair (see the module docstring).
+
+    ``repair=False`` only verifies (and does not rerank): ``en`` is returned
+    unchanged with the verdicts (``glossary check``).
+    """
+    mentions = glossary.find(ar)
+    if not mentions:
+        return Enforced(en, [], [])
+    ctx = _Context(glossary, mentions, _known_forms(glossary))
+    before = _satisfied(en, mentions)
+    text, chosen = (en, None)
+    if repair:
+        text, chosen = _rerank(en, ctx, translation)
+    after_rerank = _satisfied(text, mentions) if chosen is not None else before
+    edits: list[_Edit] = []
+    final = text
+    if repair:
+        edits = _forbidden_edits(text, ctx)
+        final = _apply(text, edits)
+        use_attention = translation is not None and chosen is None and translation.text == en
+        groups: dict[tuple[str, str], list[Mention]] = {}
+        for m, ok in zip(mentions, _satisfied(final, mentions), strict=True):
+            if ok is None:
+                groups.setdefault((m.term, m.en), []).append(m)
+        more: list[_Edit] = []
+        for group in groups.values():
+            m = group[0]
+            aligned = None
+            if use_attention:
+                hit = aligned_span(translation, ar, text, m)  # type: ignore[arg-type]
+                if hit is not None:
+                    aligned = (_shift(hit[0], edits), _shift(hit[1], edits), hit[2])
+            more += _repair_mention(final, m, len(group), ctx, more, aligned)
+        if more:
+            final = _apply(final, more)
+            edits += more
+    result = _satisfied(final, mentions) if edits else after_rerank
+    terms: list[dict[str, Any]] = []
+    violations: list[str] = []
+    for m, ok0, ok1, ok2 in zip(mentions, before, after_rerank, result, strict=True):
+        if ok2 is None:
+            terms.append(_record(m, None, None, f"missing: no '{m.en}' in the English"))
+            violations.append(f"{m.term}: missing '{m.en}' for '{m.surface}'")
+        elif ok0 is not None:
+            terms.append(_record(m, ok2, "decoder", f"found '{ok0[0]}'"))
+        elif ok1 is not None:
+            n = len(translation.hypotheses) if translation else 0
+            why = f"hypothesis {(chosen or 0) + 1} of {n} has '{ok1[0]}'"
+            terms.append(_record(m, ok2, "rerank", why))
+        else:
+            done = [e for e in edits if e.term == m.term] or edits
+            how = "; ".join(f"replaced '{e.old}' ({e.why})" for e in done)
+            terms.append(_record(m, ok2, "repair", how))
+    for variant in _forbidden_left(final, ctx):
+        violations.append(f"{variant[1]}: forbidden variant '{variant[0]}' in the English")
+    return Enforced(final, terms, violations)
