@@ -381,3 +381,14 @@ def test_seed_002_drops_youtube_urls_truncated_summary_and_english_footer() -> N
         ["# dropped 91", " non-arabic"],
         ["# dropped 93", " non-arabic"],
     ]
+
+
+def test_mixed_arabic_english() -> None:
+    """Arabic paragraphs with English words are kept; English-only lines are not source text."""
+    mixed = (
+        "وفقًا لـ Eurasianet ، هذه هي المرة الأولى التي يتم فيها ممارسة توفير الأمن الجماعي لـ CSTO."
+    )
+    english = "Russia sent troops to Kazakhstan on Thursday."
+    doc = clean(TITLE, mixed, english, P1)
+    assert doc.paragraphs == [mixed, P1]
+    assert dropped(doc) == [("non-arabic", english)]

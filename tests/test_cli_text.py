@@ -270,3 +270,18 @@ def test_console_script_reads_stdin_pipe() -> None:
         b"",
         "error: /nonexistent/a.txt: no such file or directory\n",
     )
+
+
+def test_clean_html_page_windows_1256(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from test_ingest import HTML
+
+    path = tmp_path / "page.html"
+    path.write_bytes(HTML.format(charset="windows-1256").encode("cp1256"))
+    title = "منظمة «معاهدة الأمن الجماعي» ترسل قوات حفظ سلام إلى كازخستان"
+    assert cli("clean", "--explain", str(path)) == (
+        0,
+        f"{title}\n\n"
+        "يستمر الوضع الأمني بالتوتر في كازاخستان، على خلفية مظاهرات وأحداث شغب وعنف واشتباكات مع قوات الشرطة.\n\n"
+        "وقالت وزارة الصحة الكازاخية إن هناك أكثر من 1000 شخص مصاب بينهم إصابات بليغة جراء أعمال الشغب.\n",
+        f"# dropped 1: repeated-headline: {title} [same as the headline]\n",
+    )
