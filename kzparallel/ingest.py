@@ -22,6 +22,7 @@ from kzparallel.records import Document
 SUPPORTED = (".txt", ".html", ".htm", ".jsonl")
 NO_SUPPORTED_FILES = "no supported files (.txt, .html, .jsonl)"
 STDIN = "<stdin>"
+REFERENCES_DIR = "references"  # reference translations next to the articles, not articles
 
 _ARABIC_LETTER = re.compile(
     r"[\u0621-\u064A\u0671-\u06D3\u06FA-\u06FF\u0750-\u077F\uFB50-\uFDFF\uFE70-\uFEFC]"
@@ -129,13 +130,18 @@ def _decode_file(data: bytes, source: str) -> tuple[str, str]:
 
 
 def iter_input_files(path: Path) -> list[Path]:
-    """Supported files under a directory, recursively, in sorted order (hidden ones skipped)."""
+    """Supported files under a directory, recursively, in sorted order.
+
+    Hidden files/folders are skipped, and so is a ``references/`` folder: it holds
+    evaluation reference translations (``seeds/references/*.jsonl``), not articles.
+    """
     found = [
         p
         for p in path.rglob("*")
         if p.suffix.lower() in SUPPORTED
         and p.is_file()
         and not any(part.startswith(".") for part in p.relative_to(path).parts)
+        and REFERENCES_DIR not in p.relative_to(path).parts[:-1]
     ]
     return sorted(found, key=lambda p: p.relative_to(path).as_posix())
 

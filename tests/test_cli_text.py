@@ -80,6 +80,10 @@ def test_segment_directory_golden(cli, seeds_copy: Path) -> None:  # type: ignor
     assert cli("segment", str(seeds_copy)) == (0, golden("segment_seeds.txt"), "")
 
 
+def test_segment_the_seeds_directory_skips_its_references_folder(cli) -> None:  # type: ignore[no-untyped-def]
+    assert cli("segment", str(ROOT / "seeds")) == (0, golden("segment_seeds.txt"), "")
+
+
 @pytest.mark.parametrize(
     ("command", "name"), [("segment", "segment_seeds.jsonl"), ("clean", "clean_seeds.jsonl")]
 )

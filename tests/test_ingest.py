@@ -108,6 +108,8 @@ def test_directory_is_sorted_recursive_and_skips_bad_files(tmp_path: Path) -> No
     (tmp_path / "empty.txt").write_bytes(b"")
     (tmp_path / "image.png").write_bytes(b"\x89PNG")  # unsupported extension: not read
     (tmp_path / ".hidden.txt").write_bytes(b"")  # hidden: not read
+    (tmp_path / "references").mkdir()  # evaluation references: not articles
+    (tmp_path / "references" / "a.jsonl").write_text('{"ar": "نص", "en": "text"}\n')
     stats = IngestStats()
     errors: list[InputError] = []
     docs = list(read_documents([tmp_path], on_error=errors.append, stats=stats))
