@@ -33,7 +33,8 @@ class Problem:
 
 
 def _key(variant: str) -> str:
-    return " ".join(normalize_text(variant).split())
+    """Variants that the matcher cannot tell apart have the same key."""
+    return " ".join(re.findall(r"[^\W_]+", normalize_text(variant)))
 
 
 def _encoding_problems(text: str, path: str) -> list[Problem]:
