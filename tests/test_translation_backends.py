@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -99,7 +100,9 @@ def test_nbest_and_attention_shapes(translators: dict[str, Translator], backend:
     for src, t in zip(SENTENCES, res, strict=True):
         assert len(t.hypotheses) == 3
         scores = [h.score for h in t.hypotheses]
-        assert scores == sorted(scores, reverse=True)
+        # best first; the transformers backend rescores hypotheses in one full
+        # forward pass, which differs from the incremental beam scores by float noise
+        assert all(a >= b - 1e-3 for a, b in itertools.pairwise(scores))
         assert all(s < 0 for s in scores)
         assert t.src_tokens == tr.tokenize_source(src)
         assert t.attention is not None
@@ -184,3 +187,36 @@ def test_ctranslate2_conversion_cached_by_revision_and_quantization(
         "target.spm",
     ]
     assert not [p for p in expected.parent.iterdir() if p.name.startswith(".")]
+
+
+def test_transformers_scores_are_the_beam_scores(translators: dict[str, Translator]) -> None:
+    """Same text as a plain generate(); score = mean token log-probability."""
+    import torch
+
+    tr = translators["transformers"]
+    tok, model = tr.tokenizer, tr.model  # type: ignore[attr-defined]
+    enc = tok(SENTENCES, return_tensors="pt", padding=True)
+    with torch.inference_mode():
+        ref = model.generate(
+            **enc,
+            num_beams=4,
+            min_new_tokens=13,
+            max_new_tokens=13,
+            output_scores=True,
+            return_dict_in_generate=True,
+            bad_words_ids=[[tok.pad_token_id]],
+        )
+    ours = tr.translate(SENTENCES, DecodingConfig(beam=4, fixed_length=12))
+    assert [t.text for t in ours] == tok.batch_decode(ref.sequences, skip_special_tokens=True)
+    # generate's own scores count the forced final EOS as log(1) = 0; ours are the
+    # model's log-probabilities of every token, EOS included, averaged: recompute
+    # them step by step for the first sentence
+    ids = [*tok.convert_tokens_to_ids(ours[0].hypotheses[0].tokens), tok.eos_token_id]
+    src = tok(SENTENCES[:1], return_tensors="pt")
+    total = 0.0
+    with torch.inference_mode():
+        for t in range(len(ids)):
+            dec = torch.tensor([[tok.pad_token_id, *ids[:t]]])
+            logits = model(**src, decoder_input_ids=dec).logits[0, -1]
+            total += float(torch.log_softmax(logits.float(), dim=-1)[ids[t]])
+    assert ours[0].score == pytest.approx(total / len(ids), abs=1e-4)

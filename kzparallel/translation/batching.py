@@ -17,6 +17,7 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 DEFAULT_WINDOW = 512
+DEFAULT_MAX_BATCH = 32  # segments per batch (beam x this many rows)
 
 
 @dataclass
@@ -42,7 +43,10 @@ def windows(items: Iterable[T], size: int) -> Iterator[list[T]]:
 
 
 def make_batches(
-    items: Sequence[T], lengths: Sequence[int], batch_tokens: int, max_batch_size: int = 256
+    items: Sequence[T],
+    lengths: Sequence[int],
+    batch_tokens: int,
+    max_batch_size: int = DEFAULT_MAX_BATCH,
 ) -> list[Batch[T]]:
     """Split one window into batches within ``batch_tokens`` padded tokens.
 
@@ -81,12 +85,13 @@ def run_batched(
     run: Callable[[list[T]], list[R]],
     batch_tokens: int,
     window: int = DEFAULT_WINDOW,
+    max_batch_size: int = DEFAULT_MAX_BATCH,
 ) -> Iterator[R]:
     """Apply ``run`` to token-budget batches; yield its results in input order."""
     for chunk in windows(items, window):
         lengths = [length(x) for x in chunk]
         out: list[R | None] = [None] * len(chunk)
-        for batch in make_batches(chunk, lengths, batch_tokens):
+        for batch in make_batches(chunk, lengths, batch_tokens, max_batch_size):
             results = run(batch.items)
             if len(results) != len(batch.items):
                 raise RuntimeError("translator returned a different number of results")

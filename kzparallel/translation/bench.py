@@ -182,13 +182,15 @@ def format_table(results: Sequence[BenchResult]) -> str:
 
 
 def seed_sentences(seeds_dir: Path) -> list[str]:
-    """The Arabic sentences of the seed articles (cleaned and segmented)."""
+    """The Arabic sentences of the articles (cleaned and segmented): ``*.txt``
+    directly in ``seeds_dir``, or one file."""
     from kzparallel.cleaning import clean_document
     from kzparallel.ingest import read_documents
     from kzparallel.segmentation import segment_document
 
+    paths = sorted(seeds_dir.glob("*.txt")) if seeds_dir.is_dir() else [seeds_dir]
     out: list[str] = []
-    for doc in read_documents([seeds_dir]):
+    for doc in read_documents(paths):
         out += [s.text for s in segment_document(clean_document(doc))]
     return out
 

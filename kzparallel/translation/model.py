@@ -173,6 +173,10 @@ def local_revision(path: Path, length: int = 12) -> str:
         digest = known.get(key)
         if digest is None:
             digest = _file_sha256(f)
+            # forget earlier versions of this file
+            stale = f"{f.resolve()}|"
+            for old in [k for k in known if k.startswith(stale)]:
+                del known[old]
             known[key] = digest
             changed = True
         total.update(f"{f.name}\0{digest}\n".encode())

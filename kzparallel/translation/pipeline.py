@@ -25,7 +25,12 @@ from kzparallel.translation.base import (
     Translation,
     Translator,
 )
-from kzparallel.translation.batching import DEFAULT_WINDOW, make_batches, windows
+from kzparallel.translation.batching import (
+    DEFAULT_MAX_BATCH,
+    DEFAULT_WINDOW,
+    make_batches,
+    windows,
+)
 from kzparallel.translation.cache import TranslationCache, cache_key
 from kzparallel.translation.model import ModelRef
 
@@ -114,12 +119,15 @@ def translate_segments(
     progress: bool = False,
     window: int = DEFAULT_WINDOW,
     max_segment_tokens: int | None = None,
+    max_batch_size: int = DEFAULT_MAX_BATCH,
 ) -> Iterator[Result]:
     """Yield ``(segment, translation, from_cache)`` for every segment, in input order.
 
     ``translator`` is a factory called at most once, on the first cache miss.
     ``max_segment_tokens`` (default: the model's input limit) is where long
-    segments are split.
+    segments are split. A batch holds at most ``batch_tokens`` padded source
+    tokens and ``max_batch_size`` segments (bounded memory; on CPU larger
+    batches are not faster).
     """
     settings = config.output_settings()
     loaded: list[Translator] = []
@@ -140,7 +148,13 @@ def translate_segments(
                 )
                 pending.append(_Pending(seg, key, hint or None))
             yield from _translate_window(
-                pending, get_translator, config, cache, batch_tokens, max_segment_tokens, bar
+                pending,
+                get_translator,
+                config,
+                cache,
+                (batch_tokens, max_batch_size),
+                max_segment_tokens,
+                bar,
             )
     finally:
         if bar is not None:
@@ -152,7 +166,7 @@ def _translate_window(
     get_translator: Callable[[], Translator],
     config: DecodingConfig,
     cache: TranslationCache | None,
-    batch_tokens: int,
+    budget: tuple[int, int],
     max_segment_tokens: int | None,
     bar: Any,
 ) -> Iterator[Result]:
@@ -199,7 +213,7 @@ def _translate_window(
     yield from ready()
     if units:
         tr = get_translator()
-        for batch in make_batches(units, [u[3] for u in units], batch_tokens):
+        for batch in make_batches(units, [u[3] for u in units], *budget):
             batch_hints = [pending[u[0]].hint for u in batch.items]
             out = tr.translate(
                 [u[2] for u in batch.items],

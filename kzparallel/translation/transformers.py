@@ -178,7 +178,8 @@ class TransformersTranslator(Translator):
             "num_return_sequences": nbest,
             "max_new_tokens": max(caps) + 1,  # caps count real tokens; +1 for EOS
             "length_penalty": config.length_penalty,
-            "output_scores": True,
+            # no output_scores: it keeps a (rows x vocabulary) tensor per step;
+            # hypotheses are scored afterwards in one forward pass (_rescore)
             "return_dict_in_generate": True,
             "output_attentions": config.return_alignment,
             "bad_words_ids": [[self._pad]],
@@ -194,7 +195,8 @@ class TransformersTranslator(Translator):
             kwargs["logits_processor"] = processors
         with torch.inference_mode():
             out = self.model.generate(**enc, **kwargs)
-        return self._collect(out, enc.input_ids, src_lens, nbest, beam, config)
+            scores = self._rescore(enc, out.sequences, nbest, config.length_penalty)
+        return self._collect(out, scores, enc.input_ids, src_lens, nbest, beam, config)
 
     # -- helpers --------------------------------------------------------------
 
@@ -225,9 +227,40 @@ class TransformersTranslator(Translator):
             return procs[0]
         return _Chain(procs)
 
+    def _rescore(
+        self, enc: Any, sequences: torch.Tensor, nbest: int, length_penalty: float
+    ) -> list[float]:
+        """Score of each generated row: sum of the model's token log-probabilities
+        (EOS included) divided by ``length ** length_penalty``, as beam search ranks
+        them. Computed in row chunks so the logits tensor stays small."""
+        dec_in, targets = sequences[:, :-1], sequences[:, 1:]
+        real = (targets != self._pad).cumsum(dim=1) == torch.arange(
+            1, targets.shape[1] + 1, device=targets.device
+        )  # tokens up to and including the first pad (never past it)
+        after_eos = (targets == self._eos).cumsum(dim=1) - (targets == self._eos).long()
+        mask = real & (after_eos == 0)
+        vocab = int(self.model.config.vocab_size)
+        chunk = max(1, (1 << 25) // max(1, dec_in.shape[1] * vocab))
+        scores: list[float] = []
+        for a in range(0, dec_in.shape[0], chunk):
+            b = min(a + chunk, dec_in.shape[0])
+            src = torch.arange(a, b, device=dec_in.device) // nbest
+            logits = self.model(
+                input_ids=enc.input_ids[src],
+                attention_mask=enc.attention_mask[src],
+                decoder_input_ids=dec_in[a:b],
+            ).logits.float()
+            logp = torch.log_softmax(logits, dim=-1).gather(-1, targets[a:b].unsqueeze(-1))
+            m = mask[a:b]
+            total = (logp.squeeze(-1) * m).sum(dim=1)
+            n = m.sum(dim=1).clamp(min=1).float()
+            scores += (total / n.pow(length_penalty)).tolist()
+        return scores
+
     def _collect(
         self,
         out: Any,
+        seq_scores: list[float],
         input_ids: torch.Tensor,
         src_lens: list[int],
         nbest: int,
@@ -235,16 +268,6 @@ class TransformersTranslator(Translator):
         config: DecodingConfig,
     ) -> list[Translation]:
         seqs = out.sequences[:, 1:].tolist()  # drop the decoder start token
-        if getattr(out, "sequences_scores", None) is not None:
-            seq_scores = out.sequences_scores.float().tolist()
-        else:  # greedy: average log-probability of the generated tokens
-            trans = self.model.compute_transition_scores(
-                out.sequences, out.scores, normalize_logits=True
-            )
-            seq_scores = []
-            for row, ids in zip(trans.float().tolist(), seqs, strict=True):
-                n = _length(ids, self._eos, self._pad, include_eos=True)
-                seq_scores.append(sum(row[:n]) / max(n, 1))
         results: list[Translation] = []
         for b, n_src in enumerate(src_lens):
             src_tokens = self.tokenizer.convert_ids_to_tokens(input_ids[b, :n_src].tolist())
