@@ -1,0 +1,194 @@
+"""``kzparallel glossary find|check|fix|lint|import|export``."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Annotated, Any
+
+import typer
+
+from kzparallel.cli.app import app
+from kzparallel.cli.output import warn, warn_skipped
+from kzparallel.errors import InputError, Problems
+
+glossary_app = typer.Typer(
+    help="Find glossary terms, check or fix translations, lint, import and export glossaries.",
+    no_args_is_help=True,
+)
+app.add_typer(glossary_app, name="glossary")
+
+GLOSSARY_OPT = typer.Option(
+    None, "--glossary", "-g", help="Glossary file or folder (default: the shipped glossary)."
+)
+OUT_OPT = typer.Option(None, "--out", "-o", help="Write here instead of standard output.")
+
+
+def _dump(obj: dict[str, Any]) -> str:
+    return json.dumps(obj, ensure_ascii=False)
+
+
+@contextmanager
+def _output(out: Path | None) -> Iterator[IO[str]]:
+    if out is None:
+        yield sys.stdout
+        sys.stdout.flush()
+        return
+    from kzparallel.atomic import atomic_open
+
+    with atomic_open(out) as fh:
+        yield fh
+
+
+def _input_lines(path: str) -> Iterable[bytes]:
+    if path == "-":
+        return sys.stdin.buffer.read().split(b"\n")
+    p = Path(path)
+    if not p.is_file():
+        raise InputError(path, "no such file" if not p.exists() else "not a file")
+    return p.read_bytes().split(b"\n")
+
+
+@glossary_app.command("find")
+def find_cmd(
+    paths: Annotated[
+        list[str],
+        typer.Argument(metavar="PATH...", help="Article files, directories, or - (stdin)."),
+    ],
+    glossary: str | None = GLOSSARY_OPT,
+    no_clean: bool = typer.Option(
+        False, "--no-clean", help="Do not clean: each input line is one paragraph."
+    ),
+) -> None:
+    """Print one JSON line per glossary mention: doc_id, para, sent (as `segment --format
+    json` numbers them), start, end (in the sentence), surface, term, en."""
+    from kzparallel.cli.text import _documents
+    from kzparallel.glossary import load_glossary
+    from kzparallel.glossary.batch import mention_rows
+    from kzparallel.segmentation import segment_document
+
+    g = load_glossary(glossary)
+    problems = Problems(echo=warn_skipped)
+    for doc in _documents(paths, not no_clean, problems):
+        for row in mention_rows(segment_document(doc), g):
+            typer.echo(_dump(row))
+
+
+def _enforce(pairs: str, glossary: str | None, out: Path | None, fix: bool) -> None:
+    from kzparallel.glossary import load_glossary
+    from kzparallel.glossary.batch import PairStats, enforce_records
+
+    g = load_glossary(glossary)
+    source = "<stdin>" if pairs == "-" else pairs
+    problems = Problems(echo=warn_skipped)
+    stats = PairStats()
+    lines = _input_lines(pairs)
+    with _output(out) as fh:
+        for rec in enforce_records(
+            lines, g, source=source, fix=fix, on_error=problems.report, stats=stats
+        ):
+            fh.write(_dump(rec) + "\n")
+    what = "fixed" if fix else "with violations"
+    count = stats.changed if fix else stats.with_violations
+    summary = f"{stats.records} pairs, {count} {what}"
+    if fix:
+        summary += f", {stats.with_violations} still with violations"
+    if problems:
+        summary += f", {stats.skipped} malformed lines skipped"
+    typer.echo(summary, err=True)
+    if not fix and stats.with_violations:
+        raise typer.Exit(1)
+    if problems:
+        raise typer.Exit(2)
+
+
+@glossary_app.command("check")
+def check_cmd(
+    pairs: str = typer.Argument(
+        ..., metavar="PAIRS.jsonl", help="JSON lines with ar and en, or -."
+    ),
+    glossary: str | None = GLOSSARY_OPT,
+    out: Path | None = OUT_OPT,
+) -> None:
+    """Verify translations against the glossary: every line comes back with en unchanged,
+    en_original, terms and violations. Exit 1 when a violation remains."""
+    _enforce(pairs, glossary, out, fix=False)
+
+
+@glossary_app.command("fix")
+def fix_cmd(
+    pairs: str = typer.Argument(
+        ..., metavar="PAIRS.jsonl", help="JSON lines with ar and en, or -."
+    ),
+    glossary: str | None = GLOSSARY_OPT,
+    out: Path | None = OUT_OPT,
+) -> None:
+    """Repair translations: en is replaced by the fixed English (byte-identical when already
+    right), the input kept in en_original, with terms and violations."""
+    _enforce(pairs, glossary, out, fix=True)
+
+
+@glossary_app.command("lint")
+def lint_cmd(
+    paths: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="[GLOSSARY.yaml...]", help="Glossary files (default: the shipped ones)."
+        ),
+    ] = None,
+) -> None:
+    """Report problems as FILE:LINE: message; exit 1 when there is any."""
+    from kzparallel.glossary import default_glossary_dir
+    from kzparallel.glossary.lint import lint_file
+
+    files = [Path(p) for p in paths] if paths else sorted(default_glossary_dir().glob("*.yaml"))
+    found = 0
+    for f in files:
+        problems = lint_file(f)
+        for problem in problems:
+            typer.echo(str(problem))
+        found += len(problems)
+    if found:
+        warn(f"{found} problem{'s' if found != 1 else ''} in {len(files)} file(s)")
+        raise typer.Exit(1)
+    typer.echo(f"ok: {len(files)} file(s), no problems", err=True)
+
+
+@glossary_app.command("import")
+def import_cmd(
+    source: str = typer.Argument(
+        ..., metavar="SOURCE", help="A .csv/.tsv (DeepL or Google/Amazon) or .tbx glossary."
+    ),
+    out: Path | None = OUT_OPT,
+) -> None:
+    """Convert a CSV/TSV/TBX glossary to kzparallel YAML."""
+    from kzparallel.glossary.io import dump_yaml, load_glossary
+
+    text = dump_yaml(load_glossary(source))
+    with _output(out) as fh:
+        fh.write(text)
+
+
+@glossary_app.command("export")
+def export_cmd(
+    out: Annotated[
+        Path,
+        typer.Argument(metavar="OUT", help="Output file: .tbx (TBX-Basic), .csv or .tsv, .yaml."),
+    ],
+    glossary: str | None = GLOSSARY_OPT,
+    shape: str = typer.Option(
+        "deepl", "--shape", help="Table shape: deepl (no header) or terminology (ar,en header)."
+    ),
+) -> None:
+    """Write the glossary as TBX-Basic, a DeepL or Google/Amazon table, or YAML."""
+    from kzparallel.glossary.formats import SHAPES, export_glossary
+    from kzparallel.glossary.io import load_glossary
+
+    if shape not in SHAPES:
+        raise typer.BadParameter(f"one of {', '.join(SHAPES)}", param_hint="--shape")
+    g = load_glossary(glossary)
+    export_glossary(g, out, shape)
+    typer.echo(f"wrote {out} ({len(g)} entries)", err=True)
