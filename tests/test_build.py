@@ -20,23 +20,12 @@ from kzparallel.sinks.dataset import features
 from kzparallel.sinks.pairs import read_pairs
 
 
-def _glossary_available() -> bool:
-    try:
-        from kzparallel.glossary.enforce import enforce_pair  # noqa: F401
-
-        from kzparallel.glossary import load_glossary  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
 def _settings(model: Path, cache: Path) -> BuildSettings:
     return BuildSettings(
         model=str(model),
         backend="transformers",
         max_new_tokens=24,
         cache_dir=str(cache),
-        use_glossary=_glossary_available(),
     )
 
 
@@ -154,18 +143,28 @@ def test_dataset_card_header(built: dict[str, Any]) -> None:
             "data_files": [{"split": "train", "path": "data/train-00000-of-00001.parquet"}],
         }
     ]
-    assert header["dataset_info"]["splits"] == [
-        {"name": "train", "num_examples": built["first"].pairs}
-    ]
+    import pyarrow.parquet as pq
+
+    parquet = built["out"] / "dataset" / "data" / "train-00000-of-00001.parquet"
+    info = header["dataset_info"]
+    [split] = info["splits"]
+    assert (split["name"], split["num_examples"]) == ("train", built["first"].pairs)
+    # the Arrow size datasets reports (buffer padding aside, the size of the table)
+    assert split["num_bytes"] == pytest.approx(pq.read_table(parquet).nbytes, rel=0.01)
+    assert info["download_size"] == parquet.stat().st_size
+    assert info["dataset_size"] == info["splits"][0]["num_bytes"]
     assert built["first"].signature in text
 
 
-def test_load_dataset_tokenize_and_train_one_step(built: dict[str, Any], tiny_model: Path) -> None:
+def test_load_dataset_tokenize_and_train_one_step(
+    built: dict[str, Any], tiny_model: Path, tmp_path: Path
+) -> None:
     import datasets
     import torch
     from transformers import MarianMTModel, MarianTokenizer
 
-    ds = datasets.load_dataset(str(built["out"] / "dataset"))
+    # a fresh datasets cache: `datasets` caches a local folder by its card, not its data
+    ds = datasets.load_dataset(str(built["out"] / "dataset"), cache_dir=str(tmp_path / "hf"))
     assert isinstance(ds, datasets.DatasetDict)
     assert list(ds) == ["train"]
     assert ds["train"].features == features()
@@ -323,7 +322,7 @@ def test_publish_applies_review_and_uploads_the_dataset_folder(
             },
         ),
     ]
-    ds = datasets.load_dataset(str(out / "dataset"))
+    ds = datasets.load_dataset(str(out / "dataset"), cache_dir=str(tmp_path / "hf"))
     n = built["first"].pairs
     assert len(ds["train"]) == n - 1
     assert ds["train"][0]["translation"]["en"] == "Edited by a reviewer."

@@ -100,7 +100,16 @@ def card_header(summary: DatasetSummary, info: CardInfo) -> dict[str, Any]:
         ],
         "dataset_info": {
             "features": features()._to_yaml_list(),
-            "splits": [{"name": s, "num_examples": summary.rows[s]} for s in splits],
+            "splits": [
+                {
+                    "name": s,
+                    "num_bytes": summary.num_bytes.get(s, 0),
+                    "num_examples": summary.rows[s],
+                }
+                for s in splits
+            ],
+            "download_size": sum(summary.file_bytes.get(s, 0) for s in splits),
+            "dataset_size": sum(summary.num_bytes.get(s, 0) for s in splits),
         },
     }
 
@@ -183,6 +192,8 @@ Splits are by document (no document is in two splits).
 from datasets import load_dataset
 
 ds = load_dataset("path/to/this/folder")  # or the Hub repo id
+# after re-building into the same folder, add download_mode="force_redownload":
+# `datasets` caches a local folder by its card, not by the parquet contents
 print(ds["train"][0]["translation"])  # {{'ar': '...', 'en': '...'}}
 ```
 """

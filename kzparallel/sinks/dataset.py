@@ -143,6 +143,8 @@ class DatasetSummary:
     rows: dict[str, int] = field(default_factory=dict)
     docs: dict[str, int] = field(default_factory=dict)
     note: str = ""
+    num_bytes: dict[str, int] = field(default_factory=dict)  # Arrow size of each split
+    file_bytes: dict[str, int] = field(default_factory=dict)  # parquet file sizes
 
     @property
     def total(self) -> int:
@@ -207,8 +209,11 @@ def write_dataset_files(
             )
             if len(ds) == 0:
                 continue
-            ds.to_parquet(str(Path(out_dir) / split_file(split)))
+            target = Path(out_dir) / split_file(split)
+            ds.to_parquet(str(target))
             summary.rows[split] = len(ds)
             summary.docs[split] = len(docs)
+            summary.num_bytes[split] = int(ds.data.nbytes)
+            summary.file_bytes[split] = target.stat().st_size
             del ds
     return summary
