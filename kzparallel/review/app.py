@@ -335,6 +335,9 @@ def create_app(
                 back=back,
             )
         try:
+            st = index.states(store).get(pair.id, PairState())
+            if action in ("merge", "split") and (st.merge_next or st.merged_into or st.parts):
+                raise ValueError("this pair was already merged or split")
             changes = _changes(cfg, index, pair, action, version, field)
             store.record(changes, cfg.who)
         except StaleDecision as exc:
