@@ -227,3 +227,23 @@ def test_make_pair_provenance_qa_and_alignment() -> None:
     assert pair.qa == ["numbers-missing"]  # 1000 is not in the English
     assert pair.alignment == [[0, 0], [1, 1], [3, 2]]  # [source index, target index]
     assert pair.tgt_tokens == ["▁More", "▁than", "▁people"]
+
+
+def test_report_stats_glossary_verdicts() -> None:
+    terms_ok = [
+        {"term": "almaty", "en": "Almaty", "ok": True, "layer": None},
+        {"term": "csto", "en": "CSTO", "ok": True, "layer": "repair"},
+    ]
+    terms_bad = [{"term": "tokayev", "en": "Kassym-Jomart Tokayev", "ok": False, "layer": None}]
+    pairs = [
+        _pair("d", 1, 0, "ألما آتا", "Almaty CSTO", terms=terms_ok),
+        _pair("d", 2, 0, "توكاييف", "Tokaev", terms=terms_bad, violations=["tokayev: missing"]),
+        _pair("d", 3, 0, "نص", "text"),
+    ]
+    stats = collect_stats(pairs)
+    assert (stats.mentions, stats.mentions_failed) == (3, 1)
+    assert stats.term_success == pytest.approx(2 / 3)
+    assert (stats.pairs_with_terms, stats.pairs_glossary_ok) == (2, 1)
+    assert [p.id for p in stats.glossary_failures] == [pairs[1].id]
+    assert stats.layers == {"repair": 1}
+    assert stats.docs["d"].glossary_failed == 1

@@ -49,6 +49,7 @@ class ReportStats:
     pairs_glossary_ok: int = 0
     glossary_failures: list[Pair] = field(default_factory=list)
     review: Counter[str] = field(default_factory=Counter)
+    layers: Counter[str] = field(default_factory=Counter)  # mentions fixed, by layer
     score_bins: Counter[int] = field(default_factory=Counter)  # 0.1-wide bins
     _last_para: tuple[str, int] | None = None
 
@@ -72,7 +73,13 @@ class ReportStats:
             self.pairs_with_terms += 1
             doc.with_terms += 1
             self.mentions += len(pair.terms)
-            self.mentions_failed += min(len(pair.violations), len(pair.terms))
+            if all("ok" in t for t in pair.terms):
+                self.mentions_failed += sum(1 for t in pair.terms if not t["ok"])
+            else:  # terms without verdicts: count the violations
+                self.mentions_failed += min(len(pair.violations), len(pair.terms))
+            for t in pair.terms:
+                if t.get("ok") and t.get("layer"):
+                    self.layers[str(t["layer"])] += 1
             if pair.violations:
                 doc.glossary_failed += 1
                 if len(self.glossary_failures) < MAX_GLOSSARY_FAILURES:
@@ -182,6 +189,7 @@ Splits: {% for k, v in result.splits.items() %}{{ k }} {{ v }}{% if not loop.las
 {% if stats.mentions %}<p>Term success rate: <b>{{ "%.1f"|format(100 * stats.term_success) }}%</b>
 ({{ stats.mentions - stats.mentions_failed }} of {{ stats.mentions }} mentions; {{ stats.pairs_glossary_ok }} of
 {{ stats.pairs_with_terms }} pairs with glossary terms have no violation). Glossary: <code>{{ ctx.glossary_hash }}</code>.</p>
+{% if stats.layers %}<p>Mentions made right by the enforcement: {% for k, v in stats.layers|dictsort %}{{ k }} {{ v }}{% if not loop.last %}, {% endif %}{% endfor %}.</p>{% endif %}
 {% if stats.glossary_failures %}<h3>Failing pairs{% if stats.glossary_failures|length < stats.pairs_with_terms - stats.pairs_glossary_ok %} (first {{ stats.glossary_failures|length }}){% endif %}</h3>
 <table><tr><th>id</th><th>Arabic</th><th>English</th><th>violations</th></tr>
 {% for p in stats.glossary_failures %}<tr><td><code>{{ p.id }}</code></td><td class="ar" dir="rtl" lang="ar">{{ p.ar }}</td><td>{{ p.en }}</td>
