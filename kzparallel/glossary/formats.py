@@ -272,7 +272,8 @@ def read_tbx(path: str | Path) -> Glossary:
     except OSError as exc:
         raise InputError(str(p), str(exc)) from None
     except etree.XMLSyntaxError as exc:
-        raise InputError(str(p), f"line {exc.lineno}: not valid XML ({exc.msg})") from None
+        msg = re.sub(r", line \d+, column \d+$", "", exc.msg)
+        raise InputError(str(p), f"line {exc.lineno}: not valid XML ({msg})") from None
     if _local(root) not in ("tbx", "martif"):
         raise InputError(str(p), f"not a TBX file (root element <{_local(root)}>)")
     seen: set[str] = set()

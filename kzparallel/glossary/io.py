@@ -150,6 +150,11 @@ def parse_yaml_text(text: str, source: str) -> RawGlossary:
     :class:`InputError` with the line."""
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.reader.ReaderError as exc:
+        line = text[: exc.position].count("\n") + 1
+        char = exc.character if isinstance(exc.character, str) else chr(exc.character)
+        problem = f"not valid YAML (character U+{ord(char):04X} is not allowed)"
+        raise InputError(source, f"line {line}: {problem}") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}: " if mark is not None else ""
