@@ -89,6 +89,10 @@ def decode_bytes(data: bytes, source: str) -> tuple[str, str]:
         return _check_text(data.decode("utf-8"), source), "utf-8"
     except UnicodeDecodeError:
         pass
+    if b"\x00" in data:
+        utf16 = _bomless_utf16(data)
+        if utf16 is not None:
+            return utf16
     # mostly valid UTF-8: multi-byte sequences decode, only a few bytes are bad
     replaced = data.decode("utf-8", errors="replace")
     bad = replaced.count("\ufffd")
@@ -111,6 +115,22 @@ def decode_bytes(data: bytes, source: str) -> tuple[str, str]:
             if has_arabic(candidate):
                 return _check_text(candidate, source), name
     return _check_text(text, source), best.encoding
+
+
+def _bomless_utf16(data: bytes) -> tuple[str, str] | None:
+    """UTF-16 without a BOM: accept it when nearly every character is Arabic, Latin
+    text, punctuation or whitespace (binary data decodes to noise)."""
+    if len(data) % 2:
+        return None
+    for name in ("utf-16-le", "utf-16-be"):
+        try:
+            text = data.decode(name)
+        except UnicodeDecodeError:
+            continue
+        plain = sum(1 for ch in text if ch.isspace() or ch.isprintable())
+        if has_arabic(text) and "\x00" not in text and plain >= 0.98 * len(text):
+            return text.replace("\r\n", "\n").replace("\r", "\n"), name
+    return None
 
 
 def _check_text(text: str, source: str) -> str:
@@ -222,6 +242,12 @@ def _read_file(path: Path, report: OnError, stats: IngestStats) -> Iterator[Docu
     if not has_arabic(doc.text) and not has_arabic(doc.title or ""):
         raise InputError(source, "no Arabic text")
     yield doc
+
+
+def replaced_bytes(doc: Document) -> int:
+    """How many undecodable bytes were replaced by U+FFFD when reading ``doc`` (0 if none)."""
+    m = re.match(r"utf-8 \((\d+) invalid bytes replaced\)", doc.encoding or "")
+    return int(m.group(1)) if m else 0
 
 
 def _from_html(path: Path, html: str, encoding: str) -> Document:

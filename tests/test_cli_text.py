@@ -289,3 +289,13 @@ def test_clean_html_page_windows_1256(cli, tmp_path: Path) -> None:  # type: ign
         "وقالت وزارة الصحة الكازاخية إن هناك أكثر من 1000 شخص مصاب بينهم إصابات بليغة جراء أعمال الشغب.\n",
         f"# dropped 1: repeated-headline: {title} [same as the headline]\n",
     )
+
+
+def test_invalid_utf8_bytes_are_replaced_with_a_warning(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    data = SEED.read_bytes()
+    cut = data.index("كازاخستان".encode())
+    path = tmp_path / f"{SEED.stem}.txt"
+    path.write_bytes(data[:cut] + b"\xff" + data[cut:])
+    code, out, err = cli("segment", str(path))
+    assert (code, err) == (0, f"warning: {path}: invalid UTF-8, 1 bytes replaced with U+FFFD\n")
+    assert out == golden(f"segment_{SEED.stem}.txt").replace("كازاخستان", "\ufffdكازاخستان", 1)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import gzip
 import io
 import json
 import sys
@@ -35,6 +36,8 @@ ENCODINGS = [
     ("utf-8 with BOM", codecs.BOM_UTF8 + SEED_TEXT.encode("utf-8"), "utf-8-sig"),
     ("utf-16 LE with BOM", SEED_TEXT.encode("utf-16"), "utf-16"),
     ("utf-16 BE with BOM", codecs.BOM_UTF16_BE + SEED_TEXT.encode("utf-16-be"), "utf-16"),
+    ("utf-16 LE without BOM", SEED_TEXT.encode("utf-16-le"), "utf-16-le"),
+    ("utf-16 BE without BOM", SEED_TEXT.encode("utf-16-be"), "utf-16-be"),
     ("windows-1256", SEED_TEXT.encode("cp1256"), "cp1256"),
     ("CRLF line ends", SEED_TEXT.replace("\n", "\r\n").encode("utf-8"), "utf-8"),
 ]
@@ -67,6 +70,8 @@ BAD_FILES = [
     ("empty", b"", "file is empty"),
     ("whitespace only", b" \n\n\t\n", "file is empty"),
     ("binary", bytes(range(256)) * 4, "binary file (not text)"),
+    ("random bytes", bytes((i * 7919 + 13) % 256 for i in range(4000)), "binary file (not text)"),
+    ("gzip", gzip.compress(SEED_TEXT.encode("utf-8")), "binary file (not text)"),
     ("png header", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 40, "binary file (not text)"),
     (
         "english only",

@@ -37,9 +37,10 @@ def _multi(paths: list[str]) -> bool:
 def _documents(paths: list[str], clean: bool, problems: Problems) -> Iterator[Document]:
     """Read (and clean) the documents; a single bad file raises, a batch reports and skips."""
     from kzparallel.cleaning import clean_document
-    from kzparallel.ingest import IngestStats, RecordError, read_documents
+    from kzparallel.ingest import IngestStats, RecordError, read_documents, replaced_bytes
 
     stats = IngestStats()
+    warned: set[str] = set()
     # with one PATH, a problem with that path itself is the command's error (exit 1)
     own = {"<stdin>" if paths[0] == "-" else str(Path(paths[0]))} if len(paths) == 1 else set()
 
@@ -49,6 +50,10 @@ def _documents(paths: list[str], clean: bool, problems: Problems) -> Iterator[Do
         problems.report(err)
 
     for doc in read_documents(paths, on_error=on_error, stats=stats):
+        file = doc.source.rsplit(":", 1)[0] if doc.meta.get("format") == "jsonl" else doc.source
+        if replaced_bytes(doc) and file not in warned:  # once per file, not per JSONL record
+            warned.add(file)
+            warn(f"{file}: invalid UTF-8, {replaced_bytes(doc)} bytes replaced with U+FFFD")
         if not clean:
             yield _lines_as_paragraphs(doc)
             continue
