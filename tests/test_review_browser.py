@@ -1,0 +1,267 @@
+"""The review app in headless Chromium (Playwright) against a real uvicorn server.
+
+A build of the seeds (plus a planted article with a ``<script>`` in it) made
+with the tiny model is reviewed in the browser: accept, edit, reject, merge;
+the decisions survive a reload and come out in a TMX export.
+
+Skipped only when /usr/bin/chromium is missing and KZPARALLEL_REQUIRE_BROWSER
+is not set (CI sets it). ``KZPARALLEL_SCREENSHOT=PATH`` saves a screenshot of
+the document view (the README's).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from lxml import etree
+
+from kzparallel.records import Pair
+from kzparallel.sinks.pairs import read_pairs
+
+CHROMIUM = Path("/usr/bin/chromium")
+REQUIRED = bool(os.environ.get("KZPARALLEL_REQUIRE_BROWSER"))
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        not CHROMIUM.exists() and not REQUIRED,
+        reason="/usr/bin/chromium is missing (apt-get install chromium chromium-driver); "
+        "set KZPARALLEL_REQUIRE_BROWSER=1 to make this an error",
+    ),
+]
+DOC = "003_a7048d873e8d821e"
+PLANTED_TEXT = (
+    'قالت الحكومة في بيان اليوم إن الوضع مستقر <script>document.title="pwned"</script> في العاصمة.'
+)
+PLANTED = f"خبر تجريبي عن كازاخستان\n\n{PLANTED_TEXT}\n\nوأضاف البيان أن الاحتجاجات انتهت.\n"
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="module")
+def build_dir(tiny_model: Path, seeds_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from kzparallel.build import BuildSettings, build
+
+    base = tmp_path_factory.mktemp("review-build")
+    inputs = base / "in"
+    inputs.mkdir()
+    for seed in sorted(seeds_dir.glob("*.txt")):
+        shutil.copy(seed, inputs / seed.name)
+    (inputs / "planted.txt").write_text(PLANTED, encoding="utf-8")
+    settings = BuildSettings(
+        model=str(tiny_model),
+        backend="transformers",
+        max_new_tokens=12,
+        cache_dir=str(base / "cache"),
+        alignment=True,
+    )
+    build([inputs], base / "out", settings)
+    return base / "out"
+
+
+@pytest.fixture(scope="module")
+def server(build_dir: Path) -> Iterator[str]:
+    import uvicorn
+
+    from kzparallel.review.app import create_app
+
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    app = create_app(build_dir, who="browser", allowed_hosts=["127.0.0.1", "localhost"])
+    srv = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
+    thread = threading.Thread(target=srv.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not srv.started:
+        assert time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    srv.should_exit = True
+    thread.join(timeout=10)
+    sock.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=LAUNCH_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture()
+def context(browser: Any) -> Iterator[Any]:
+    ctx = browser.new_context(viewport={"width": 1400, "height": 900})
+    yield ctx
+    ctx.close()
+
+
+def _pairs(build_dir: Path) -> dict[tuple[str, int, int], Pair]:
+    return {(p.doc_id, p.para, p.sent): p for p in read_pairs(build_dir / "pairs.jsonl")}
+
+
+def test_review_session_persists_and_exports(
+    build_dir: Path, server: str, context: Any, tmp_path: Path
+) -> None:
+    from playwright.sync_api import expect
+
+    from kzparallel.exports import export
+
+    pairs = _pairs(build_dir)
+    accepted, edited, rejected = pairs[(DOC, 0, 0)], pairs[(DOC, 1, 0)], pairs[(DOC, 2, 0)]
+    first, second = pairs[(DOC, 12, 0)], pairs[(DOC, 12, 1)]
+    page = context.new_page()
+    page.goto(server + "/")
+    page.get_by_role("link", name=DOC, exact=True).click()
+    expect(page).to_have_url(f"{server}/doc/{DOC}")
+    row = page.locator(f"#p-{accepted.id}")
+    expect(row.locator("td.ar")).to_have_attribute("dir", "rtl")
+    expect(row.locator("td.ar")).to_have_attribute("lang", "ar")
+    if os.environ.get("KZPARALLEL_SCREENSHOT"):
+        page.screenshot(path=os.environ["KZPARALLEL_SCREENSHOT"])
+
+    # accept with the button
+    row.locator("form.act-accept button").click()
+    expect(page.locator(f"#p-{accepted.id} .status")).to_have_text("accepted")
+    # edit with the keyboard: select the row, "e" opens the editor
+    page.locator(f"#p-{edited.id} td.ar").click()
+    page.keyboard.press("e")
+    area = page.locator(f"#p-{edited.id} details.edit textarea")
+    expect(area).to_be_focused()
+    area.fill("The US State Department said <b>today</b>.")
+    page.locator(f"#p-{edited.id} details.edit button").click()
+    expect(page.locator(f"#p-{edited.id} .status")).to_have_text("edited")
+    # reject with the keyboard: j moves to the next row
+    page.locator(f"#p-{edited.id} td.ar").click()
+    page.keyboard.press("j")
+    expect(page.locator(f"#p-{rejected.id}")).to_have_class("pair status-unreviewed current")
+    page.keyboard.press("r")
+    expect(page.locator(f"#p-{rejected.id} .status")).to_have_text("rejected")
+    # merge 12.0 with 12.1, typing the English
+    merge = page.locator(f"#p-{first.id} details.merge")
+    merge.locator("summary").click()
+    merge.locator("textarea").fill("Russia commented on the protests in Almaty.")
+    merge.get_by_role("button", name="merge", exact=True).click()
+    expect(page.locator(f"#p-{first.id} .status")).to_have_text("edited")
+
+    page.reload()
+    for pair, status in ((accepted, "accepted"), (edited, "edited"), (rejected, "rejected")):
+        expect(page.locator(f"#p-{pair.id} .status")).to_have_text(status)
+    expect(page.locator(f"#p-{edited.id} .en-text")).to_have_text(
+        "The US State Department said <b>today</b>."
+    )
+    expect(page.locator(f"#p-{first.id} td.ar")).to_have_text(f"{first.ar} {second.ar}")
+    expect(page.locator(f"#p-{second.id} td.en")).to_have_text("merged into the previous pair")
+    page.goto(server + "/")
+    expect(page.locator("tr", has_text=DOC).locator("td").nth(4)).to_have_text(
+        f"5 ({500 // sum(1 for k in pairs if k[0] == DOC)}%)"
+    )
+
+    tmx = tmp_path / "reviewed.tmx"
+    n = export(build_dir, "tmx", tmx)
+    assert n == len(pairs) - 2  # one rejected, two merged into one
+    tus = {tu.get("tuid"): tu for tu in etree.parse(str(tmx)).getroot().iter("tu")}
+    assert rejected.id not in tus and first.id not in tus and second.id not in tus
+
+    def status_and_en(tuid: str) -> tuple[str | None, str | None]:
+        tu = tus[tuid]
+        return tu.findtext("prop[@type='x-review_status']"), tu.findall("tuv")[1].findtext("seg")
+
+    assert status_and_en(accepted.id) == ("accepted", accepted.en)
+    assert status_and_en(edited.id) == ("edited", "The US State Department said <b>today</b>.")
+    [merged] = [
+        tu
+        for tu in tus.values()
+        if tu.findall("tuv")[0].findtext("seg") == f"{first.ar} {second.ar}"
+    ]
+    assert status_and_en(merged.get("tuid")) == (
+        "edited",
+        "Russia commented on the protests in Almaty.",
+    )
+
+
+def test_planted_script_renders_as_text(build_dir: Path, server: str, context: Any) -> None:
+    from playwright.sync_api import expect
+
+    dialogs: list[str] = []
+    page = context.new_page()
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(f"{server}/doc/planted")
+    expect(page).to_have_title("planted · kzparallel review")
+    expect(page.locator("td.ar", has_text="<script>")).to_have_text(PLANTED_TEXT)
+    assert page.locator("td.ar script").count() == 0
+    assert dialogs == []
+
+
+def test_post_without_csrf_is_refused(build_dir: Path, server: str, context: Any) -> None:
+    pair = _pairs(build_dir)[(DOC, 3, 0)]
+    page = context.new_page()
+    page.goto(f"{server}/doc/{DOC}")  # the browser has a session cookie now
+    r = page.request.post(f"{server}/pair/{pair.id}/accept", form={"version": "0"})
+    assert (r.status, r.text()) == (
+        403,
+        "refused: missing or invalid CSRF token (reload the page and try again)",
+    )
+    page.reload()
+    expect_status = page.locator(f"#p-{pair.id} .status")
+    assert expect_status.inner_text() == "unreviewed"
+
+
+def test_stale_edit_from_a_second_tab_is_refused(
+    build_dir: Path, server: str, context: Any
+) -> None:
+    from playwright.sync_api import expect
+
+    pair = _pairs(build_dir)[(DOC, 4, 0)]
+    tabs = [context.new_page(), context.new_page()]
+    for tab in tabs:
+        tab.goto(f"{server}/doc/{DOC}")
+    for tab, text in zip(tabs, ("First tab's English.", "Second tab's English."), strict=True):
+        box = tab.locator(f"#p-{pair.id} details.edit")
+        box.locator("summary").click()
+        box.locator("textarea").fill(text)
+        box.get_by_role("button", name="save").click()
+    expect(tabs[1].locator("h1")).to_have_text("Not saved: the pair has changed")
+    expect(tabs[1].locator(".message")).to_contain_text(
+        f"pair {pair.id} was changed since you loaded it (edit by browser at "
+    )
+    tabs[0].reload()
+    expect(tabs[0].locator(f"#p-{pair.id} .en-text")).to_have_text("First tab's English.")
+
+
+def test_hovering_an_arabic_word_highlights_its_english_words(
+    build_dir: Path, server: str, context: Any
+) -> None:
+    from playwright.sync_api import expect
+
+    pair = _pairs(build_dir)[(DOC, 5, 0)]
+    assert pair.alignment, "the build kept no alignment"
+    page = context.new_page()
+    page.goto(f"{server}/doc/{DOC}")
+    box = page.locator(f"#p-{pair.id} .align")
+    word = box.locator(".src span:not([data-links=''])").first
+    links = (word.get_attribute("data-links") or "").split()
+    assert links
+    word.hover()
+    highlighted = box.locator(".tgt span.hl")
+    expect(highlighted).to_have_count(len(links))
+    assert [s.get_attribute("data-i") for s in highlighted.all()] == links
+    page.mouse.move(0, 0)
+    expect(highlighted).to_have_count(0)
