@@ -49,6 +49,7 @@ ABBREVIATIONS = _wordset(
     "jan feb mar apr jun jul aug sep sept oct nov dec approx dept est fig"
 )
 
+_ERA_MARKS = frozenset({"م", "ه", "هـ"})  # AD / AH after a year
 _TERMINATOR_RUN = re.compile(r"[.!?؟…۔]+[\"'”’»›)\]}]*")
 _URL = re.compile(r"(?:https?://|ftp://|www\.)\S+|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.IGNORECASE)
 _INITIALS = re.compile(r"(?:[^\W\d_]\.)*[^\W\d_]")  # "د" / "U.S" / "أ.د" before the period
@@ -103,6 +104,8 @@ def _is_abbreviation(text: str, dot: int) -> bool:
     word = text[start:dot]
     if not word:
         return False
+    if word in _ERA_MARKS and re.search(r"\d\s*$", text[:start]):
+        return False  # "عام 1991 م." : the era mark after a year ends the sentence
     if _INITIALS.fullmatch(word) and len(word.replace(".", "")) == word.count(".") + 1:
         return True  # every part is one letter: "د", "U.S", "أ.د"
     return word.lower() in ABBREVIATIONS

@@ -88,6 +88,11 @@ CASES = [
         ["وقال د. محمد علي إن الوضع هادئ.", "وأضاف أ. ب. سمير ذلك."],
     ),
     (
+        "era mark after a year ends the sentence, a single-letter initial does not",
+        "استقلت كازاخستان عام 1991 م. وقال م. علي إن ذلك صحيح.",
+        ["استقلت كازاخستان عام 1991 م.", "وقال م. علي إن ذلك صحيح."],
+    ),
+    (
         "Latin initials and abbreviations",
         "وقال مسؤول في U.S. Department إن Mr. Price تحدث. ثم انتهى.",
         ["وقال مسؤول في U.S. Department إن Mr. Price تحدث.", "ثم انتهى."],
