@@ -69,6 +69,7 @@ def clean_document(doc: Document) -> Document:
     meta = dict(doc.meta)
 
     _drop_by_line_rules(lines, meta)
+    _keep_bullets_inside_the_body(lines)
     _drop_repeats(lines)
 
     title_line: _Line | None = None
@@ -111,6 +112,17 @@ def _drop_by_line_rules(lines: list[_Line], meta: dict[str, object]) -> None:
             meta.setdefault("source_credit", R.source_credit(ln.text))
         elif found[0] == "byline":
             meta.setdefault("byline", R.byline(ln.text))
+
+
+def _keep_bullets_inside_the_body(lines: list[_Line]) -> None:
+    """A bulleted list between two prose paragraphs is part of the article; bullet
+    lists before the first or after the last prose paragraph are site menus."""
+    prose = [i for i, ln in enumerate(lines) if ln.kept and R.is_prose(ln.text)]
+    if len(prose) < 2:
+        return
+    for ln in lines[prose[0] : prose[-1]]:
+        if (ln.rule, ln.detail) == ("navigation", R.BULLET_ITEM):
+            ln.rule, ln.detail = None, ""
 
 
 def _drop_repeats(lines: list[_Line]) -> None:

@@ -39,6 +39,7 @@ def _wordset(words: str) -> frozenset[str]:
     return frozenset(words.split())
 
 
+BULLET_ITEM = "bullet menu item"
 _NON_WORD = re.compile(r"[\W_]+")
 BULLETS = "•·▪▫►▶◄◆◇■□●○‣⁃➤➢✓✔*-–—"
 ELLIPSIS = re.compile(r"(?:…|\.{2,})\s*$")
@@ -191,7 +192,7 @@ def line_rule(line: str) -> tuple[str, str] | None:
     if is_ui_label(body):
         return "navigation", "UI label"
     if bullet and len(words(body)) <= 8 and not TERMINAL.search(body):
-        return "navigation", "bullet menu item"
+        return "navigation", BULLET_ITEM
     return None
 
 

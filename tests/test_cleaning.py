@@ -59,7 +59,7 @@ LINE_RULE_CASES = [
     ("tags", "#كازاخستان #روسيا", "end"),
     ("tags", "الكلمات الدالة: كازاخستان، روسيا، توكاييف", "end"),
     ("navigation", "• فيديوهات", "body"),
-    ("navigation", "• العملية العسكرية الروسية في أوكرانيا", "body"),
+    ("navigation", "• العملية العسكرية الروسية في أوكرانيا", "end"),
     ("navigation", "مباشر", "body"),
     ("navigation", "أين يمكنك متابعتنا", "body"),
 ]
@@ -134,6 +134,13 @@ def test_navigation_menu_before_the_headline_seed_000() -> None:
         ("repeated-headline", TITLE),
         ("photo-credit", "البيت الأبيض. / Evan Vucci / AP"),
     ]
+
+
+def test_bulleted_list_inside_the_body_is_kept() -> None:
+    items = ["• وقف إطلاق النار فورا", "• انسحاب القوات من المدن"]
+    doc = clean(TITLE, P1, *items, P2, "• فيديوهات", "• خارج الملعب")
+    assert doc.paragraphs == [P1, *items, P2]
+    assert dropped(doc) == [("navigation", "• فيديوهات"), ("navigation", "• خارج الملعب")]
 
 
 def test_short_unbulleted_lines_before_the_headline_are_navigation() -> None:
