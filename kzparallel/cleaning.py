@@ -11,8 +11,8 @@ How the article is found:
 
 1. Lines that are boilerplate by themselves (:func:`cleaning_rules.line_rule`:
    URLs, handles, counters, non-Arabic, credits, markers, UI labels, bullet
-   menu items) are dropped wherever they are; a line repeating an earlier line
-   is a ``duplicate``.
+   menu items — but a bulleted list between two prose paragraphs is kept) are
+   dropped wherever they are; a line repeating an earlier line is a ``duplicate``.
 2. The body starts at the first prose line (ends like a sentence and has at
    least 6 words, or has 25+ words). The headline is the first remaining line
    before it with at least 4 words (preferring one the page repeats later);

@@ -8,7 +8,8 @@ Conventions (see the README section "Segmentation"):
   ends after the period, ``...ذلك."`` after the quote.
 * Never inside a number (``9.00``, ``6-1-2022``), a URL (also with the Arabic
   ``؟`` in it), an e-mail address, or after an initial/abbreviation: a single
-  letter (``د.``, ``أ.``, ``U.S.``) or a known short abbreviation (``Mr.``).
+  letter (``د.``, ``أ.``, ``U.S.``) or a known short abbreviation (``Mr.``) —
+  but the era mark after a year (``عام 1991 م.``) does end a sentence.
 * Never inside a short parenthesis ``( ... )`` / ``[ ... ]`` that closes in the
   same paragraph (e.g. the dateline ``( أردو بوینت نتورك ۔ / سبوتنيك - 11 ...)``).
 * A one-word piece between two periods (``... بالقيادة. الاضطرابات.``) is not a
