@@ -134,8 +134,6 @@ def test_review_session_persists_and_exports(
     row = page.locator(f"#p-{accepted.id}")
     expect(row.locator("td.ar")).to_have_attribute("dir", "rtl")
     expect(row.locator("td.ar")).to_have_attribute("lang", "ar")
-    if os.environ.get("KZPARALLEL_SCREENSHOT"):
-        page.screenshot(path=os.environ["KZPARALLEL_SCREENSHOT"])
 
     # accept with the button
     row.locator("form.act-accept button").click()
@@ -169,6 +167,9 @@ def test_review_session_persists_and_exports(
     )
     expect(page.locator(f"#p-{first.id} td.ar")).to_have_text(f"{first.ar} {second.ar}")
     expect(page.locator(f"#p-{second.id} td.en")).to_have_text("merged into the previous pair")
+    if os.environ.get("KZPARALLEL_SCREENSHOT"):
+        page.evaluate("window.scrollTo(0, 0)")
+        page.screenshot(path=os.environ["KZPARALLEL_SCREENSHOT"])
     page.goto(server + "/")
     expect(page.locator("tr", has_text=DOC).locator("td").nth(4)).to_have_text(
         f"5 ({500 // sum(1 for k in pairs if k[0] == DOC)}%)"
@@ -256,6 +257,7 @@ def test_hovering_an_arabic_word_highlights_its_english_words(
     page = context.new_page()
     page.goto(f"{server}/doc/{DOC}")
     box = page.locator(f"#p-{pair.id} .align")
+    box.locator("summary").click()
     word = box.locator(".src span:not([data-links=''])").first
     links = (word.get_attribute("data-links") or "").split()
     assert links
