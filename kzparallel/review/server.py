@@ -43,6 +43,10 @@ def serve(
             f"--host {host}: other machines could reach the review server; "
             "give --token TOKEN to require a bearer token"
         )
+    if model:
+        from kzparallel.translation import resolve_model
+
+        resolve_model(model)  # a one-line ModelError now, not on the first merge
     allowed = ["127.0.0.1", "localhost", "[::1]"] if loopback else None
     application = create_app(out, token=token, model=model, allowed_hosts=allowed)
     shown = f"[{host}]" if ":" in host else host
