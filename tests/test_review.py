@@ -341,3 +341,21 @@ def test_no_build_file_is_served(client: TestClient, path: str) -> None:
 def test_static_files_come_from_the_package(client: TestClient) -> None:
     r = client.get("/static/review.js")
     assert r.status_code == 200 and "keydown" in r.text
+
+
+def test_split_retranslates_with_the_tiny_model(
+    build_dir: Path, pairs: list[Pair], tiny_model: Path
+) -> None:
+    from kzparallel.translation import load_translator
+    from kzparallel.translation.base import DecodingConfig
+
+    client = TestClient(create_app(build_dir, model=str(tiny_model), who="t"))
+    p = pairs[1]
+    at = p.ar.index("والاحتجاجات")
+    split = _form(client.get(f"/doc/{DOC}").text, p.id, "split")
+    r = client.post(f"/pair/{p.id}/split", data={**split, "at": str(at), "retranslate": "1"})
+    assert r.status_code == 200
+    first, second = list(apply_review(build_dir, pairs))[1:3]
+    expected = load_translator(str(tiny_model)).translate([first.ar, second.ar], DecodingConfig())
+    assert [(x.en, x.en_mt) for x in (first, second)] == [(t.text, t.text) for t in expected]
+    assert first.ar == "وعلقت وزارة الخارجية الروسية على الأحداث"
