@@ -49,8 +49,18 @@ def build(
         bool, typer.Option("--no-cache", help="Do not use the translation cache.")
     ] = False,
     engine: Annotated[
-        str, typer.Option("--engine", help="local (ray: see --engine ray).")
+        str, typer.Option("--engine", help="local | ray (Ray Data; pip install 'kzparallel[ray]').")
     ] = "local",
+    ray_address: Annotated[
+        str | None,
+        typer.Option("--ray-address", help="Ray cluster address (default: start a local Ray)."),
+    ] = None,
+    num_workers: Annotated[
+        int | None, typer.Option("--num-workers", min=1, help="Ray translation actors.")
+    ] = None,
+    gpus_per_worker: Annotated[
+        float | None, typer.Option("--gpus-per-worker", min=0, help="GPUs per Ray actor.")
+    ] = None,
     force: Annotated[
         bool, typer.Option("--force", help="Overwrite a build of another model.")
     ] = False,
@@ -89,6 +99,15 @@ def build(
         alignment=alignment,
         engine=engine,
         progress=progress,
+        engine_options={
+            k: v
+            for k, v in {
+                "address": ray_address,
+                "num_workers": num_workers,
+                "gpus_per_worker": gpus_per_worker,
+            }.items()
+            if v is not None
+        },
     )
     result = run_build(inputs, out, settings, on_error=warn_skipped)
     if result.split_note:
