@@ -52,9 +52,22 @@ LAUNCH_ARGS = [
 ]
 
 
+def _settings(tiny_model: Path, cache: Path) -> Any:
+    from kzparallel.build import BuildSettings
+
+    return BuildSettings(
+        model=str(tiny_model),
+        backend="transformers",
+        max_new_tokens=12,
+        beam=1,
+        cache_dir=str(cache),
+        alignment=True,
+    )
+
+
 @pytest.fixture(scope="module")
 def build_dir(tiny_model: Path, seeds_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from kzparallel.build import BuildSettings, build
+    from kzparallel.build import build
 
     base = tmp_path_factory.mktemp("review-build")
     inputs = base / "in"
@@ -62,14 +75,7 @@ def build_dir(tiny_model: Path, seeds_dir: Path, tmp_path_factory: pytest.TempPa
     for seed in sorted(seeds_dir.glob("*.txt")):
         shutil.copy(seed, inputs / seed.name)
     (inputs / "planted.txt").write_text(PLANTED, encoding="utf-8")
-    settings = BuildSettings(
-        model=str(tiny_model),
-        backend="transformers",
-        max_new_tokens=12,
-        cache_dir=str(base / "cache"),
-        alignment=True,
-    )
-    build([inputs], base / "out", settings)
+    build([inputs], base / "out", _settings(tiny_model, base / "cache"))
     return base / "out"
 
 
@@ -267,3 +273,18 @@ def test_hovering_an_arabic_word_highlights_its_english_words(
     assert [s.get_attribute("data-i") for s in highlighted.all()] == links
     page.mouse.move(0, 0)
     expect(highlighted).to_have_count(0)
+
+
+def test_rebuild_keeps_the_decisions(build_dir: Path, tiny_model: Path) -> None:
+    """Runs last: a re-build over the same inputs leaves review.sqlite and its decisions."""
+    from kzparallel.build import build
+    from kzparallel.review.decisions import apply_review
+    from kzparallel.review.store import read_decisions
+
+    before = read_decisions(build_dir)
+    assert before, "the browser tests above recorded no decision"
+    applied = [p.to_dict() for p in apply_review(build_dir, read_pairs(build_dir / "pairs.jsonl"))]
+    build([build_dir.parent / "in"], build_dir, _settings(tiny_model, build_dir.parent / "cache"))
+    assert read_decisions(build_dir) == before
+    again = [p.to_dict() for p in apply_review(build_dir, read_pairs(build_dir / "pairs.jsonl"))]
+    assert again == applied
