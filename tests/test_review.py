@@ -144,6 +144,18 @@ def test_apply_review_merge(tmp_path: Path, pairs: list[Pair]) -> None:
     assert merged.review_status == "edited" and len(out) == 3
 
 
+def test_apply_review_merge_then_edit(tmp_path: Path, pairs: list[Pair]) -> None:
+    store = ReviewStore(tmp_path)
+    store.record(merge_changes(pairs[1], 0, pairs[2], 0, "Both."), who="ann")
+    store.record([Change(pairs[1].id, 1, "edit", "Both.", "Both, better.")], who="ann")
+    merged = list(apply_review(tmp_path, pairs))[1]
+    assert (merged.ar, merged.en, merged.en_mt) == (
+        f"{pairs[1].ar} {pairs[2].ar}",
+        "Both, better.",
+        "MT 12.0 MT 12.1",
+    )
+
+
 def test_apply_review_merge_rejected_drops_both(tmp_path: Path, pairs: list[Pair]) -> None:
     store = ReviewStore(tmp_path)
     store.record(merge_changes(pairs[1], 0, pairs[2], 0, "Both."), who="ann")

@@ -47,7 +47,8 @@ def serve(
         from kzparallel.translation import resolve_model
 
         resolve_model(model)  # a one-line ModelError now, not on the first merge
-    allowed = ["127.0.0.1", "localhost", "[::1]"] if loopback else None
+    # Host header check against DNS rebinding (Starlette's check cannot parse IPv6 hosts)
+    allowed = ["127.0.0.1", "localhost"] if host in ("127.0.0.1", "localhost") else None
     application = create_app(out, token=token, model=model, allowed_hosts=allowed)
     shown = f"[{host}]" if ":" in host else host
     print(
