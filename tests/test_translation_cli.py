@@ -151,3 +151,65 @@ def test_model_info_and_convert(
         1,
         "error: unknown target format 'onnx' (only ctranslate2 is supported)\n",
     )
+
+
+def test_translate_article_file_prints_english_paragraphs(
+    tiny_model: Path, cache_dir: Path, seeds_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from kzparallel.cleaning import clean_document
+    from kzparallel.ingest import read_documents
+    from kzparallel.segmentation import segment_document
+
+    path = sorted(seeds_dir.glob("*.txt"))[1]
+    args = ["translate", str(path), "--model", str(tiny_model), "--backend", "transformers"]
+    code, out, err = _run([*args, "--max-new-tokens", "6", "--batch-tokens", "1"], capsys)
+    assert (code, err) == (0, "")
+    (doc,) = read_documents([path])
+    segs = segment_document(clean_document(doc))
+    tr = load_translator(str(tiny_model), backend="transformers", device="cpu")
+    cfg = DecodingConfig(beam=4, max_new_tokens=6)
+    paragraphs: dict[int, list[str]] = {}
+    for s in segs:
+        paragraphs.setdefault(s.para, []).append(tr.translate([s.text], cfg)[0].text)
+    expected = [" ".join(p) for _, p in sorted(paragraphs.items())]
+    assert out.splitlines() == expected
+    assert len(expected) == len(clean_document(doc).blocks())
+
+
+def test_translate_directory_separates_articles_with_a_blank_line(
+    tiny_model: Path, cache_dir: Path, seeds_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from kzparallel.cleaning import clean_document
+    from kzparallel.ingest import read_documents
+
+    blocks = [len(clean_document(d).blocks()) for d in read_documents([seeds_dir])]
+    args = ["translate", str(seeds_dir), "--model", str(tiny_model), "--max-new-tokens", "3"]
+    code, out, err = _run(args, capsys)
+    assert (code, err) == (0, "")
+    articles = out.rstrip("\n").split("\n\n")
+    assert [len(a.split("\n")) for a in articles] == blocks
+
+
+def test_bench_table(
+    tiny_model: Path, cache_dir: Path, seeds_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import re
+
+    from kzparallel.translation.bench import seed_sentences
+
+    article = sorted(seeds_dir.glob("*.txt"))[1]
+    n = len(seed_sentences(article))
+    args = ["bench", "--model", str(tiny_model), "--fixed-length", "4", "--input", str(article)]
+    code, out, err = _run(args, capsys)
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    assert lines[0].split() == [
+        "backend", "sentences", "sent/s", "tokens/s", "load", "s", "process", "s", "peak", "MiB",
+        "torch",
+    ]  # fmt: skip
+    num = r"\d+(\.\d+)?"
+    assert re.fullmatch(
+        rf"transformers-fp32 +{n} +{num} +{num} +{num} +{num} +{num} +yes", lines[1]
+    )
+    assert re.fullmatch(rf"ctranslate2-int8 +{n} +{num} +{num} +{num} +{num} +{num} +no", lines[2])
+    assert len(lines) == 3

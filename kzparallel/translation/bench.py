@@ -72,7 +72,7 @@ def run_in_process(
     from kzparallel.translation.pipeline import translate_segments
 
     t0 = time.perf_counter()
-    spec = prepare_translator(model, backend=backend)
+    spec = prepare_translator(model, backend=backend, device="cpu")
     if preload:
         spec.load()
     load = time.perf_counter() - t0

@@ -204,6 +204,12 @@ def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
     ap.add_argument("--model-dir", type=Path, help="reuse/build the opus-mt-shape model here")
     ap.add_argument("--scale", type=int, default=10, help="segment multiplier for the memory run")
     ap.add_argument("--json", type=Path, help="also write the results here")
+    ap.add_argument(
+        "--repeat",
+        type=int,
+        default=2,
+        help="rounds of the speed configurations (interleaved); the fastest round is kept",
+    )
     args = ap.parse_args(argv)
     if args.worker:
         WORKERS[args.worker](json.loads(sys.stdin.read()))
@@ -237,31 +243,50 @@ def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
             f"model built in {build_s:.0f}s, converted to int8 in {convert_s:.0f}s",
             file=sys.stderr,
         )
-        runs = [
+        speed = [
             ("hf", {"name": "hf-baseline"}),
             ("kz", {"name": "kz-transformers", "backend": "transformers"}),
-            ("kz", {"name": "kz-ctranslate2", "backend": "ctranslate2",
-                    "cache_dir": str(work / "rc1")}),
+            ("kz", {"name": "kz-ctranslate2", "backend": "ctranslate2"}),
             ("raw", {"name": "raw-ctranslate2", "ct2_dir": str(ct2_dir)}),
+        ]
+        once = [
             ("kz", {"name": "kz-ctranslate2-cached", "backend": "ctranslate2",
                     "cache_dir": str(work / "rc1"), "preload": False}),
             ("kz", {"name": f"kz-ctranslate2-x{args.scale}", "backend": "ctranslate2",
                     "cache_dir": str(work / "rc2"),
                     "sentences": [f"{s} {k}" if k else s for k in range(args.scale) for s in sents]}),
         ]  # fmt: skip
-        results = []
-        for kind, extra in runs:
+        best: dict[str, dict[str, Any]] = {}
+        loads = [os.getloadavg()[0]]
+        for round_ in range(args.repeat):
+            for kind, extra in speed:
+                job = {**base, **extra}
+                if extra["name"] == "kz-ctranslate2":  # end to end: cache writes included
+                    job["cache_dir"] = str(work / f"rc1-{round_}")
+                r = run_worker(kind, job)
+                name = r["name"]
+                if name not in best or r["seconds"] < best[name]["seconds"]:
+                    best[name] = r
+                print(f"  {name}: {r['sentences'] / r['seconds']:.2f} sent/s", file=sys.stderr)
+        # the cached re-run reads the cache the first kz-ctranslate2 round wrote
+        once[0][1]["cache_dir"] = str(work / "rc1-0")
+        results = [best[extra["name"]] for _, extra in speed]
+        for kind, extra in once:
             r = run_worker(kind, {**base, **extra})
             results.append(r)
             print(f"  {r['name']}: {r['sentences'] / r['seconds']:.2f} sent/s", file=sys.stderr)
-    report = format_report(results, len(sents), args.length, machine())
+        loads.append(os.getloadavg()[0])
+    host = machine() + f"; 1-min load average {loads[0]:.1f} before, {loads[1]:.1f} after"
+    report = format_report(results, len(sents), args.length, host, args.repeat)
     print(report)
     if args.json:
         args.json.write_text(json.dumps(results, indent=1), encoding="utf-8")
     return results
 
 
-def format_report(results: list[dict[str, Any]], n: int, length: int, host: str) -> str:
+def format_report(
+    results: list[dict[str, Any]], n: int, length: int, host: str, repeat: int = 1
+) -> str:
     by = {r["name"]: r for r in results}
     ref = by["kz-transformers"]["sentences"] / by["kz-transformers"]["seconds"]
     rows = [
@@ -282,15 +307,16 @@ def format_report(results: list[dict[str, Any]], n: int, length: int, host: str)
     cached = by["kz-ctranslate2-cached"]
     lines = [
         f"Machine: {host}.",
-        f"Input: {n} seed sentences, beam 4, every decode forced to {length} tokens.",
+        f"Input: {n} seed sentences, beam 4, every decode forced to {length} tokens; "
+        f"speed rows: fastest of {repeat} interleaved rounds.",
         "",
         *rows,
         "",
         f"- ctranslate2 int8 vs transformers fp32 (this project's backends): "
         f"{(kz['sentences'] / kz['seconds']) / ref:.2f}x sentences/s; whole processes "
         f"{by['kz-transformers']['process_seconds'] / kz['process_seconds']:.2f}x faster.",
-        f"- this project's ctranslate2 path end to end (batching, cache writes, model load on "
-        f"first miss) vs raw translate_batch: {kz['seconds'] / raw['seconds']:.2f}x the time.",
+        f"- this project's ctranslate2 path end to end (token-budget batching, cache writes) "
+        f"vs raw translate_batch: {kz['seconds'] / raw['seconds']:.2f}x the time.",
         f"- peak RSS with {big['sentences']} segments vs {kz['sentences']}: "
         f"{big['peak_rss_mb']:.0f} vs {kz['peak_rss_mb']:.0f} MiB "
         f"({(big['peak_rss_mb'] / kz['peak_rss_mb'] - 1) * 100:+.1f}%).",
