@@ -23,7 +23,6 @@ glossary's English form (see :mod:`kzparallel.glossary`).
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -173,12 +172,12 @@ def align(hyp_path: str | Path, ref_path: str | Path) -> tuple[list[Segment], li
 
 
 def term_found(mention: Any, hyp: str) -> bool:
-    """The mention's English form (or an allowed alternative) is in ``hyp``
-    as whole words, ignoring case."""
-    for form in (mention.en, *getattr(mention, "also", ())):
-        if form and re.search(rf"(?<!\w){re.escape(form)}(?!\w)", hyp, flags=re.IGNORECASE):
-            return True
-    return False
+    """The mention's English form (or an accepted alternative) is in ``hyp``,
+    checked exactly as the build's glossary verification does
+    (:func:`kzparallel.glossary.enforce.find_form`)."""
+    from kzparallel.glossary.enforce import accepted, find_form
+
+    return find_form(hyp, accepted(mention)) is not None
 
 
 def glossary_success(arabic: Iterable[str], hyps: Iterable[str], glossary: Any) -> dict[str, Any]:
