@@ -371,7 +371,7 @@ def write_outputs(
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     timings = dict(timings or {})
-    docs = documents or DocumentLog()
+    docs = documents if documents is not None else DocumentLog()
     stats = LengthStats()
     staging = out / STAGING_FILE
     doc_order: list[str] = []

@@ -126,7 +126,15 @@ def test_manifest_records_settings_versions_and_timings(built: dict[str, Any]) -
     assert m["decoding"]["maxnew"] == 24
     assert set(m["timings_s"]) >= {"translate", "pairs", "articles", "dataset", "report"}
     assert m["deterministic_outputs"] == ["pairs.jsonl", "en/", "dataset/"]
-    assert [d["doc_id"] for d in m["documents"]] == sorted(d["doc_id"] for d in m["documents"])
+    docs = {d["doc_id"]: d for d in m["documents"]}
+    assert list(docs) == sorted(
+        p.stem for p in Path(m["documents"][0]["source"]).parent.glob("*.txt")
+    )
+    assert len(docs) == 5
+    pairs = [json.loads(x) for x in (built["out"] / "pairs.jsonl").read_text("utf-8").splitlines()]
+    for doc_id, d in docs.items():
+        assert d["segments"] == sum(p["doc_id"] == doc_id for p in pairs), doc_id
+        assert d["paragraphs"] == 1 + max(p["para"] for p in pairs if p["doc_id"] == doc_id)
 
 
 def test_dataset_card_header(built: dict[str, Any]) -> None:

@@ -275,6 +275,23 @@ def test_hovering_an_arabic_word_highlights_its_english_words(
     expect(highlighted).to_have_count(0)
 
 
+def test_k_moves_up_and_a_accepts(build_dir: Path, server: str, context: Any) -> None:
+    from playwright.sync_api import expect
+
+    pairs = _pairs(build_dir)
+    upper, lower = pairs[(DOC, 6, 0)], pairs[(DOC, 7, 0)]
+    page = context.new_page()
+    page.goto(f"{server}/doc/{DOC}")
+    page.locator(f"#p-{lower.id} td.ar").click()
+    page.keyboard.press("k")
+    expect(page.locator("tr.pair.current")).to_have_id(f"p-{upper.id}")
+    page.keyboard.press("a")
+    expect(page.locator(f"#p-{upper.id} .status")).to_have_text("accepted")
+    expect(page.locator(f"#p-{lower.id} .status")).to_have_text("unreviewed")
+    # after the redirect the accepted row is selected again (#p-<id>)
+    expect(page.locator("tr.pair.current")).to_have_id(f"p-{upper.id}")
+
+
 def test_rebuild_keeps_the_decisions(build_dir: Path, tiny_model: Path) -> None:
     """Runs last: a re-build over the same inputs leaves review.sqlite and its decisions."""
     from kzparallel.build import build

@@ -220,3 +220,26 @@ def test_transformers_scores_are_the_beam_scores(translators: dict[str, Translat
             logits = model(**src, decoder_input_ids=dec).logits[0, -1]
             total += float(torch.log_softmax(logits.float(), dim=-1)[ids[t]])
     assert ours[0].score == pytest.approx(total / len(ids), abs=1e-4)
+
+
+def test_ctranslate2_path_never_imports_torch_once_converted(
+    tiny_model: Path, backend_cache: Path, translators: dict[str, Translator]
+) -> None:
+    import json
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import json, sys\n"
+        "from kzparallel.translation import DecodingConfig, load_translator\n"
+        f"tr = load_translator({str(tiny_model)!r}, backend='auto', device='cpu')\n"
+        "(t,) = tr.translate(['كازاخستان'], DecodingConfig(beam=2))\n"
+        "print(json.dumps([tr.backend_label, bool(t.text), sorted(m for m in sys.modules\n"
+        "    if m.split('.')[0] in ('torch', 'transformers'))]))\n"
+    )
+    env = {**os.environ, "KZPARALLEL_CACHE_DIR": str(backend_cache)}
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+    )
+    assert json.loads(out.stdout) == ["ctranslate2-int8", True, []]

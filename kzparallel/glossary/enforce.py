@@ -71,14 +71,22 @@ def accepted(m: Mention) -> list[str]:
     return [m.en, *m.also]
 
 
+@lru_cache(maxsize=65536)
 def similarity(a: str, b: str) -> float:
     """Spelling similarity in [0, 1]: the better of the lower-cased strings and
     of their letters only (so *Nursultan* ~ *Nur-Sultan*)."""
+    best = 0.0
     a1, b1 = a.lower(), b.lower()
-    r1 = SequenceMatcher(None, a1, b1).ratio()
     a2, b2 = "".join(c for c in a1 if c.isalpha()), "".join(c for c in b1 if c.isalpha())
-    r2 = SequenceMatcher(None, a2, b2).ratio() if a2 and b2 else 0.0
-    return max(r1, r2)
+    for x, y in ((a1, b1), (a2, b2)):
+        if not x or not y:
+            continue
+        sm = SequenceMatcher(None, x, y)
+        # cheap upper bounds first: most candidates are nowhere near the form
+        if sm.real_quick_ratio() <= best or sm.quick_ratio() <= best:
+            continue
+        best = max(best, sm.ratio())
+    return best
 
 
 def _overlaps(s: int, e: int, spans: Sequence[tuple[int, int]]) -> bool:
