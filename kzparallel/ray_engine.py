@@ -257,11 +257,6 @@ class _PairMaker:
         return out
 
 
-def _actor_args() -> dict[str, Any]:
-    """A failed actor fails the build (a re-run resumes from the cache)."""
-    return {"max_restarts": 0}
-
-
 # -- driver -------------------------------------------------------------------------
 
 
@@ -320,7 +315,6 @@ def build_ray(
             "batch_size": opts.docs_per_batch,
             "batch_format": "numpy",
             "compute": ray.data.ActorPoolStrategy(size=opts.num_workers),
-            "ray_remote_args_fn": _actor_args,
         }
         if opts.gpus_per_worker:
             stage["num_gpus"] = opts.gpus_per_worker

@@ -222,8 +222,9 @@ def test_export_import_round_trip(cli, tmp_path: Path) -> None:  # type: ignore[
         "ar,en",
         "قاسم جومارت توكايف,Kassym-Jomart Tokayev",
     ]
-    code, _out, _err = cli("glossary", "import", str(csv_path), "--out", str(tmp_path / "g.yaml"))
-    assert code == 0
+    yml = tmp_path / "g.yaml"
+    code, out, err = cli("glossary", "import", str(csv_path), "--out", str(yml))
+    assert (code, out, err) == (0, "", f"wrote {yml} ({len(load_glossary(yml))} entries)\n")
     assert load_glossary(tmp_path / "g.yaml").find("ألماتي")[0].en == "Almaty"
 
 

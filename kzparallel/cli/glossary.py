@@ -167,9 +167,11 @@ def import_cmd(
     """Convert a CSV/TSV/TBX glossary to kzparallel YAML."""
     from kzparallel.glossary.io import dump_yaml, load_glossary
 
-    text = dump_yaml(load_glossary(source))
+    g = load_glossary(source)
     with _output(out) as fh:
-        fh.write(text)
+        fh.write(dump_yaml(g))
+    if out is not None:
+        typer.echo(f"wrote {out} ({len(g)} entries)", err=True)
 
 
 @glossary_app.command("export")
