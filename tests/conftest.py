@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import os
+import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -44,3 +47,25 @@ def _offline(monkeypatch: pytest.MonkeyPatch) -> None:
             "KZPARALLEL_CACHE_DIR",
             str(Path(os.environ.get("TMPDIR", "/tmp")) / "kzparallel-test-cache"),
         )
+
+
+Cli = Callable[..., tuple[int, str, str]]
+
+
+@pytest.fixture()
+def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Cli:
+    """Run the CLI in-process: ``cli(*args, stdin=b"...") -> (exit code, stdout, stderr)``."""
+    from kzparallel.cli import main
+
+    def run(*args: str, stdin: bytes | None = None) -> tuple[int, str, str]:
+        if stdin is not None:
+            monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin)))
+        try:
+            main(list(args))
+            code = 0
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else 1
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run

@@ -8,27 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from kzparallel.cli import main
-
 ROOT = Path(__file__).resolve().parent.parent
 REFS = ROOT / "seeds" / "references"
 SEED = ROOT / "seeds" / "003_a7048d873e8d821e.txt"
 
 Run = Callable[..., tuple[int, str, str]]
-
-
-@pytest.fixture()
-def cli(capsys: pytest.CaptureFixture[str]) -> Run:
-    def run(*args: str) -> tuple[int, str, str]:
-        try:
-            main(list(args))
-            code = 0
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else 1
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
 
 
 def test_build_reports_bad_input_and_keeps_the_good(

@@ -7,7 +7,6 @@ line by line against the seeds (see tests/readme_parts/foundation.md).
 from __future__ import annotations
 
 import codecs
-import io
 import json
 import os
 import shutil
@@ -17,30 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from kzparallel.cli import main
-
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = ROOT / "tests" / "golden" / "text"
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
 SEED = ROOT / "seeds" / "004_4496b14b8fd8a434.txt"
-
-
-@pytest.fixture()
-def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
-    """Run the CLI in-process: ``cli(*args, stdin=b"...") -> (exit code, stdout, stderr)``."""
-
-    def run(*args: str, stdin: bytes | None = None) -> tuple[int, str, str]:
-        if stdin is not None:
-            monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin)))
-        try:
-            main(list(args))
-            code = 0
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else 1
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
 
 
 @pytest.fixture()

@@ -16,9 +16,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from conftest import Cli
 
 from kzparallel.build import BuildSettings, build
-from kzparallel.cli import main
 from kzparallel.errors import DependencyError, KzError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,16 +40,6 @@ def ray_local() -> Iterator[object]:
     ray.init(num_cpus=4, include_dashboard=False, log_to_driver=False, logging_level=logging.ERROR)
     yield ray
     ray.shutdown()
-
-
-def _cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    try:
-        main(list(args))
-        code = 0
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else 1
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture(scope="module")
@@ -82,14 +72,14 @@ def test_ray_build_is_byte_identical_with_the_local_build(
     tiny_model: Path,
     inputs: list[str],
     tmp_path: Path,
-    capsys: pytest.CaptureFixture[str],
+    cli: Cli,
 ) -> None:
     local, ray_out = tmp_path / "local", tmp_path / "ray"
-    code_l, out_l, err_l = _cli(
-        capsys, "build", *inputs, "--out", str(local), *_args(tiny_model, tmp_path / "c1")
+    code_l, out_l, err_l = cli(
+        "build", *inputs, "--out", str(local), *_args(tiny_model, tmp_path / "c1")
     )
-    code_r, out_r, err_r = _cli(
-        capsys, "build", *inputs, "--out", str(ray_out), *_args(tiny_model, tmp_path / "c2"),
+    code_r, out_r, err_r = cli(
+        "build", *inputs, "--out", str(ray_out), *_args(tiny_model, tmp_path / "c2"),
         "--engine", "ray", "--num-workers", "2",
     )  # fmt: skip
     # the same per-document warnings, in the same order; the good documents are kept
@@ -142,11 +132,11 @@ def test_ray_build_is_byte_identical_with_the_local_build(
 
 
 def test_ray_build_of_nothing_readable_is_one_error(
-    ray_local: object, tiny_model: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ray_local: object, tiny_model: Path, tmp_path: Path, cli: Cli
 ) -> None:
     missing = tmp_path / "nope.txt"
-    code, out, err = _cli(
-        capsys, "build", str(missing), "--out", str(tmp_path / "o"),
+    code, out, err = cli(
+        "build", str(missing), "--out", str(tmp_path / "o"),
         *_args(tiny_model, tmp_path / "c"), "--engine", "ray",
     )  # fmt: skip
     assert (code, out) == (1, "")

@@ -6,20 +6,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import Cli
 
-from kzparallel.cli import main
 from kzparallel.records import Pair
 from kzparallel.sinks.pairs import write_pairs
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    try:
-        main(list(args))
-        code = 0
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else 1
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture()
@@ -39,16 +29,16 @@ def served(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
     return calls
 
 
-def test_missing_directory(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    assert run(capsys, "review", str(tmp_path / "nope")) == (
+def test_missing_directory(cli: Cli, tmp_path: Path) -> None:
+    assert cli("review", str(tmp_path / "nope")) == (
         1,
         "",
         f"error: {tmp_path / 'nope'}: no such build directory\n",
     )
 
 
-def test_directory_without_pairs(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    assert run(capsys, "review", str(tmp_path)) == (
+def test_directory_without_pairs(cli: Cli, tmp_path: Path) -> None:
+    assert cli("review", str(tmp_path)) == (
         1,
         "",
         f"error: {tmp_path}: no pairs.jsonl in it (run `kzparallel build` first)\n",
@@ -56,24 +46,22 @@ def test_directory_without_pairs(capsys: pytest.CaptureFixture[str], tmp_path: P
 
 
 def test_other_interface_needs_a_token(
-    capsys: pytest.CaptureFixture[str], build_dir: Path, served: list[dict[str, Any]]
+    cli: Cli, build_dir: Path, served: list[dict[str, Any]]
 ) -> None:
-    assert run(capsys, "review", str(build_dir), "--host", "0.0.0.0") == (
+    assert cli("review", str(build_dir), "--host", "0.0.0.0") == (
         1,
         "",
         "error: --host 0.0.0.0: other machines could reach the review server; "
         "give --token TOKEN to require a bearer token\n",
     )
     assert served == []
-    code, _, err = run(capsys, "review", str(build_dir), "--host", "0.0.0.0", "--token", "t0k")
+    code, _, err = cli("review", str(build_dir), "--host", "0.0.0.0", "--token", "t0k")
     assert (code, err) == (0, f"reviewing {build_dir} at http://0.0.0.0:8000/?token=…\n")
     assert served[0]["app"].state.config.token == "t0k"
 
 
-def test_defaults_bind_loopback(
-    capsys: pytest.CaptureFixture[str], build_dir: Path, served: list[dict[str, Any]]
-) -> None:
-    code, out, err = run(capsys, "review", str(build_dir), "--port", "8123")
+def test_defaults_bind_loopback(cli: Cli, build_dir: Path, served: list[dict[str, Any]]) -> None:
+    code, out, err = cli("review", str(build_dir), "--port", "8123")
     assert (code, out, err) == (0, "", f"reviewing {build_dir} at http://127.0.0.1:8123/\n")
     [call] = served
     assert (call["host"], call["port"]) == ("127.0.0.1", 8123)
@@ -82,12 +70,12 @@ def test_defaults_bind_loopback(
 
 
 def test_missing_model_is_reported_before_serving(
-    capsys: pytest.CaptureFixture[str],
+    cli: Cli,
     build_dir: Path,
     tmp_path: Path,
     served: list[dict[str, Any]],
 ) -> None:
-    code, out, err = run(capsys, "review", str(build_dir), "--model", str(tmp_path / "no-model"))
+    code, out, err = cli("review", str(build_dir), "--model", str(tmp_path / "no-model"))
     assert (code, out, served) == (1, "", [])
     assert err.startswith("error: ") and str(tmp_path / "no-model") in err
     assert len(err.splitlines()) == 1
