@@ -29,7 +29,7 @@ from pathlib import Path
 from kzparallel.atomic import atomic_open
 from kzparallel.errors import KzError
 from kzparallel.records import Pair
-from kzparallel.sinks.pairs import PAIRS_FILE, pair_line, read_pairs
+from kzparallel.sinks.pairs import PAIRS_FILE, read_pairs, write_pairs
 
 FORMATS = ("tmx", "moses", "csv", "jsonl")
 REVIEW_DB = "review.sqlite"
@@ -181,15 +181,6 @@ def write_csv(pairs: Iterable[Pair], path: str | Path) -> int:
     return n
 
 
-def write_jsonl(pairs: Iterable[Pair], path: str | Path) -> int:
-    n = 0
-    with atomic_open(path) as fh:
-        for pair in pairs:
-            fh.write(pair_line(pair))
-            n += 1
-    return n
-
-
 def export(out_dir: str | Path, fmt: str, path: str | Path, *, apply_review: bool = True) -> int:
     """Export a build; return the number of pairs written."""
     if fmt not in FORMATS:
@@ -206,6 +197,6 @@ def export(out_dir: str | Path, fmt: str, path: str | Path, *, apply_review: boo
             return write_moses(pairs, target, signature)
         if fmt == "csv":
             return write_csv(pairs, target)
-        return write_jsonl(pairs, target)
+        return write_pairs(pairs, target)
     except OSError as exc:
         raise KzError(f"{target}: cannot write ({exc.strerror})") from None
