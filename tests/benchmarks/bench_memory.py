@@ -1,0 +1,262 @@
+"""Streaming benchmark: peak memory of ``kzparallel build`` at two corpus sizes.
+
+Run with one command (several minutes on 2 CPU cores)::
+
+    python tests/benchmarks/bench_memory.py            # ~10,000 and ~100,000 segments
+    python tests/benchmarks/bench_memory.py --sizes 2000,20000   # smaller
+
+It builds the tiny test model (``kzparallel.testing.build_marian_model``),
+makes a synthetic corpus per size by repeating and perturbing the seed
+articles (numbers changed, two words swapped per sentence, paragraphs
+shuffled, a copy number in the title: every copy's segments are new texts, so
+the translation cache cannot dedupe them), then runs ``kzparallel build`` on
+each corpus in its own process (local engine, ctranslate2, greedy, short
+decodes, a fresh cache) and reports the peak resident memory of that process
+(``os.wait4``), its wall time and segments per second.
+
+The local engine streams: peak memory should not grow with the corpus (the
+target is peak(large) within ~10% of peak(small)).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+SEEDS = ROOT / "seeds"
+ARABIC = re.compile(r"[\u0600-\u06ff]")
+NUMBER = re.compile(r"[0-9\u0660-\u0669]+")
+ARABIC_INDIC = "٠١٢٣٤٥٦٧٨٩"
+DEFAULT_SIZES = (10_000, 100_000)
+
+
+def _renumber(match: re.Match[str], rng: random.Random) -> str:
+    text = match.group(0)
+    arabic_indic = text[0] in ARABIC_INDIC
+    digits = "".join(str(ARABIC_INDIC.index(c)) if c in ARABIC_INDIC else c for c in text)
+    value = str(int(digits) + rng.randint(1, 97))
+    if arabic_indic:
+        value = "".join(ARABIC_INDIC[int(c)] for c in value)
+    return value
+
+
+SENTENCE_END = re.compile(r"(?<=[.!?\u061f])\s+")
+
+
+def _perturb_sentence(sentence: str, rng: random.Random, number: str) -> str:
+    """New numbers, two words swapped, the copy number inserted (so no two
+    copies share a sentence)."""
+    sentence = NUMBER.sub(lambda m: _renumber(m, rng), sentence)
+    words = sentence.split(" ")
+    if len(words) >= 4:
+        i, j = rng.sample(range(1, len(words)), 2)
+        words[i], words[j] = words[j], words[i]
+    words.insert(rng.randint(1, max(1, len(words) - 1)), number)
+    return " ".join(words)
+
+
+def perturb(text: str, copy: int) -> str:
+    """One perturbed copy of a seed article (deterministic for ``copy``).
+
+    Every sentence of a line with Arabic gets new numbers, two words swapped
+    and the copy number (in Arabic-Indic digits) inserted; the paragraphs of
+    the body are shuffled.
+    """
+    rng = random.Random(copy)
+    number = "".join(ARABIC_INDIC[int(c)] for c in str(copy))
+    out: list[str] = []
+    for line in text.split("\n"):
+        if ARABIC.search(line):
+            line = " ".join(_perturb_sentence(s, rng, number) for s in SENTENCE_END.split(line))
+        out.append(line)
+    paras = [p for p in "\n".join(out).split("\n\n") if p.strip()]
+    # keep the page head (title and navigation) where it is, shuffle the body
+    head, body = paras[: len(paras) // 3], paras[len(paras) // 3 :]
+    rng.shuffle(body)
+    return "\n\n".join([*head, *body]) + "\n"
+
+
+def seed_texts() -> list[tuple[str, str]]:
+    return [(p.stem, p.read_text(encoding="utf-8")) for p in sorted(SEEDS.glob("*.txt"))]
+
+
+def count_segments(paths: list[Path]) -> tuple[int, int]:
+    """(segments, distinct segment texts) the build will see for these files."""
+    from kzparallel.build import document_segments, prepared_documents
+
+    total, texts = 0, set()
+    for doc in prepared_documents(paths):
+        for seg in document_segments(doc):
+            total += 1
+            texts.add(seg.text)
+    return total, len(texts)
+
+
+def make_corpus(out_dir: Path, copies: int) -> list[Path]:
+    """``copies`` perturbed seed articles (copy k is seed ``k % 5``, perturbed with k)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    seeds = seed_texts()
+    files: list[Path] = []
+    for k in range(copies):
+        stem, text = seeds[k % len(seeds)]
+        path = out_dir / f"{k:06d}_{stem}.txt"
+        path.write_text(perturb(text, k), encoding="utf-8")
+        files.append(path)
+    return files
+
+
+def run_build(corpus: Path, model: Path, work: Path, args: argparse.Namespace) -> dict[str, Any]:
+    """``kzparallel build`` in its own process; peak RSS from ``os.wait4``."""
+    out, cache = work / "out", work / "cache"
+    work.mkdir(parents=True, exist_ok=True)
+    cmd = [
+        sys.executable,
+        "-m",
+        "kzparallel",
+        "build",
+        str(corpus),
+        "--out",
+        str(out),
+        "--model",
+        str(model),
+        "--backend",
+        args.backend,
+        "--beam",
+        "1",
+        "--max-new-tokens",
+        str(args.max_new_tokens),
+        "--cache-dir",
+        str(cache),
+        "--no-glossary",
+    ]
+    # the converted ctranslate2 model lives in the default cache dir: shared by
+    # the runs (converted once, by the warm-up run), while --cache-dir is fresh
+    env = dict(os.environ, KZPARALLEL_CACHE_DIR=str(args.convert_dir))
+    t = time.perf_counter()
+    with (work / "stdout.txt").open("wb") as out_fh, (work / "stderr.txt").open("wb") as err_fh:
+        proc = subprocess.Popen(cmd, stdout=out_fh, stderr=err_fh, env=env)
+        # wait4: the peak resident memory of this one child (not of all children)
+        _, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = code = os.waitstatus_to_exitcode(status)
+    wall = time.perf_counter() - t
+    if code != 0:
+        err = (work / "stderr.txt").read_text(encoding="utf-8", errors="replace")
+        raise SystemExit(f"build failed ({code}):\n{err[-3000:]}")
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    counts = manifest["counts"]
+    return {
+        "documents": counts["documents"],
+        "segments": counts["pairs"],
+        "cache_misses": counts["cache_misses"],
+        "wall_s": wall,
+        "segments_per_s": counts["pairs"] / wall,
+        "peak_rss_mb": usage.ru_maxrss / 1024,
+        "timings_s": manifest["timings_s"],
+    }
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    with open("/proc/cpuinfo", encoding="utf-8") as fh:
+        for line in fh:
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    import ctranslate2
+    import torch
+
+    return (
+        f"{os.cpu_count()} cores ({cpu}), {mem:.0f} GiB; Python {platform.python_version()}, "
+        f"torch {torch.__version__}, ctranslate2 {ctranslate2.__version__}"
+    )
+
+
+def table(results: list[dict[str, Any]]) -> str:
+    rows = [
+        ("documents", "{documents:,}"),
+        ("segments", "{segments:,}"),
+        ("translated (cache misses)", "{cache_misses:,}"),
+        ("wall time", "{wall_s:.1f} s"),
+        ("segments/s", "{segments_per_s:.0f}"),
+        ("peak RSS", "{peak_rss_mb:.0f} MB"),
+    ]
+    names = [f"{r['segments']:,} segments" for r in results]
+    lines = ["| | " + " | ".join(names) + " |", "|---|" + "---:|" * len(results)]
+    for label, fmt in rows:
+        lines.append(f"| {label} | " + " | ".join(fmt.format(**r) for r in results) + " |")
+    stages = sorted({k for r in results for k in r["timings_s"] if k != "total"})
+    for stage in stages:
+        lines.append(
+            f"| {stage} stage | "
+            + " | ".join(f"{r['timings_s'].get(stage, 0):.1f} s" for r in results)
+            + " |"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--sizes", default=",".join(map(str, DEFAULT_SIZES)))
+    ap.add_argument("--backend", default="ctranslate2")
+    ap.add_argument("--max-new-tokens", type=int, default=4)
+    ap.add_argument("--work", help="working directory (default: a temporary one)")
+    args = ap.parse_args(argv)
+    sizes = [int(s) for s in args.sizes.split(",")]
+
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    with tempfile.TemporaryDirectory(prefix="kz-bench-mem-") as tmp:
+        work = Path(args.work or tmp)
+        from kzparallel.testing import build_marian_model
+
+        model = build_marian_model(work / "model", seeds_dir=SEEDS)
+        # segments per article: the build's own count on one copy of each seed
+        n_seeds = len(seed_texts())
+        total, distinct = count_segments(make_corpus(work / "probe", n_seeds))
+        per_doc = total / n_seeds
+        print(f"{n_seeds} perturbed seeds: {total} segments ({distinct} distinct)")
+        args.convert_dir = work / "converted"
+        # warm-up (not reported): converts the model to ctranslate2 once
+        run_build(work / "probe", model, work / "build-warm-up", args)
+        results = []
+        for size in sizes:
+            corpus = work / f"corpus-{size}"
+            files = make_corpus(corpus, max(1, round(size / per_doc)))
+            if size <= 20_000:  # the distinctness check reads the whole corpus
+                total, distinct = count_segments(files)
+                print(f"corpus {size}: {len(files)} files, {total} segments, {distinct} distinct")
+            r = run_build(corpus, model, work / f"build-{size}", args)
+            r["size"] = size
+            print(json.dumps(r), flush=True)
+            results.append(r)
+
+    print()
+    print(machine())
+    print(
+        f"kzparallel build --engine local --backend {args.backend} --beam 1 "
+        f"--max-new-tokens {args.max_new_tokens} --no-glossary, fresh cache, tiny model"
+    )
+    print()
+    print(table(results))
+    if len(results) >= 2:
+        ratio = results[-1]["peak_rss_mb"] / results[0]["peak_rss_mb"]
+        print(
+            f"\npeak RSS ratio {results[-1]['segments']:,} / {results[0]['segments']:,}: {ratio:.3f}"
+        )
+    return results
+
+
+if __name__ == "__main__":
+    main()
