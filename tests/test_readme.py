@@ -6,6 +6,11 @@ copy of ``seeds/``; the lines after a command, up to the next ``$ ``, are its
 expected output (stdout and stderr together, in order). ``$ cat FILE`` of a file
 that does not exist yet creates it from the lines shown, so an example can show
 its input. Blocks tagged ``bash`` are not run (they need a model or the Hub).
+
+Every ``python`` block is run too, in README order, each in a fresh interpreter
+in one scratch directory where ``kzparallel build seeds/ --out outputs`` (the
+main job) was first run with the tiny test model; the model names of the
+examples (``DIR``, ``opus-mt-ar-en``) stand for that model.
 """
 
 from __future__ import annotations
@@ -22,6 +27,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
 FENCE = re.compile(r"^```console\n(.*?)^```$", re.M | re.S)
+PYTHON = re.compile(r"^```python\n(.*?)^```$", re.M | re.S)
+MODEL_NAMES = re.compile(r"\"(DIR|opus-mt-ar-en)\"")
 
 
 def console_blocks() -> list[tuple[int, list[tuple[str, list[str]]]]]:
@@ -73,3 +80,53 @@ def test_readme_example(line: int, session: list[tuple[str, list[str]]], tmp_pat
         )
         assert "Traceback" not in run.stdout, f"README.md:{line}: $ {command}\n{run.stdout}"
         assert run.stdout.splitlines() == expected, f"README.md:{line}: $ {command}"
+
+
+def python_blocks() -> list[tuple[int, str]]:
+    text = README.read_text(encoding="utf-8")
+    return [(text.count("\n", 0, m.start()) + 1, m.group(1)) for m in PYTHON.finditer(text)]
+
+
+def _env(tmp: Path) -> dict[str, str]:
+    return {
+        **os.environ,
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+        "KZPARALLEL_CACHE_DIR": str(tmp / "cache"),
+        "PYTHONUNBUFFERED": "1",
+    }
+
+
+@pytest.fixture(scope="module")
+def built_workdir(tiny_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A scratch directory with seeds/ and the main job's outputs/ (tiny model)."""
+    work = tmp_path_factory.mktemp("readme-python")
+    shutil.copytree(ROOT / "seeds", work / "seeds")
+    run = subprocess.run(
+        ["kzparallel", "build", "seeds/", "--out", "outputs", "--model", str(tiny_model)],
+        cwd=work,
+        env=_env(work),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.startswith("5 documents, "), run.stdout
+    return work
+
+
+def test_the_readme_has_python_examples() -> None:
+    assert len(python_blocks()) >= 5
+
+
+@pytest.mark.parametrize(("line", "code"), python_blocks(), ids=lambda v: str(v)[:12])
+def test_readme_python_example(line: int, code: str, built_workdir: Path, tiny_model: Path) -> None:
+    code = MODEL_NAMES.sub(repr(str(tiny_model)), code)
+    run = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=built_workdir,
+        env=_env(built_workdir),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert run.returncode == 0, f"README.md:{line}:\n{run.stderr[-3000:]}"

@@ -152,6 +152,21 @@ def test_forbidden_variant_never_produced(translators: dict[str, Translator], ba
         assert w not in h.text.split()
 
 
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_forbidden_variant_outside_the_vocabulary_is_ignored(
+    translators: dict[str, Translator], backend: str
+) -> None:
+    """A forbidden spelling with a piece the target vocabulary lacks (the tiny
+    model never saw a 'Q') cannot be produced: it is skipped, not an error."""
+    tr = translators[backend]
+    ct2 = translators["ctranslate2"]
+    assert "Q" in ct2.target_tokens("Qasym") and "Q" not in ct2.target_vocabulary  # type: ignore[attr-defined]
+    cfg = DecodingConfig(beam=2)
+    plain = tr.translate(SENTENCES, cfg)
+    hinted = tr.translate(SENTENCES, cfg, [TermHints(forbid=["Qasym-Jomart Toqaev"])] * 3)
+    assert [h.text for h in hinted] == [p.text for p in plain]
+
+
 def test_preferred_term_boosted_by_transformers(translators: dict[str, Translator]) -> None:
     tr = translators["transformers"]
     cfg = DecodingConfig(beam=4)

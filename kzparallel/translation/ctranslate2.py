@@ -167,6 +167,7 @@ class CTranslate2Translator(Translator):
         )
         self.sp_source = spm.SentencePieceProcessor(model_file=str(self.model_dir / "source.spm"))
         self.sp_target = spm.SentencePieceProcessor(model_file=str(self.model_dir / "target.spm"))
+        self.target_vocabulary = _target_vocabulary(self.model_dir)
 
     # -- interface ------------------------------------------------------------
 
@@ -212,7 +213,10 @@ class CTranslate2Translator(Translator):
         for i in range(len(sources)):
             h = hints[i] if hints else None
             key = tuple(tuple(self.target_tokens(f)) for f in h.forbid) if h else ()
-            groups.setdefault(tuple(k for k in key if k), []).append(i)
+            # a variant with a piece outside the vocabulary cannot be generated as such
+            # (and translate_batch refuses it): nothing to suppress
+            key = tuple(k for k in key if k and self.target_vocabulary.issuperset(k))
+            groups.setdefault(key, []).append(i)
         results: list[Translation | None] = [None] * len(sources)
         for forbid, idx in groups.items():
             for i, tr in zip(
@@ -262,6 +266,17 @@ class CTranslate2Translator(Translator):
                 attention = [_normalise(row[: len(src)]) for row in res.attention[0][:n_tgt]]
             out.append(Translation(hypotheses=hyps, src_tokens=list(src), attention=attention))
         return out
+
+
+def _target_vocabulary(model_dir: Path) -> frozenset[str]:
+    """The target tokens of a converted model (``shared_vocabulary.json`` or
+    ``target_vocabulary.json``; ``.txt`` in older CTranslate2 versions)."""
+    for name in ("target_vocabulary", "shared_vocabulary"):
+        if (model_dir / f"{name}.json").is_file():
+            return frozenset(json.loads((model_dir / f"{name}.json").read_text("utf-8")))
+        if (model_dir / f"{name}.txt").is_file():
+            return frozenset((model_dir / f"{name}.txt").read_text("utf-8").splitlines())
+    raise ModelError(f"{model_dir}: no vocabulary file in the converted CTranslate2 model")
 
 
 def _normalise(row: Sequence[float]) -> list[float]:

@@ -218,7 +218,11 @@ class TransformersTranslator(Translator):
                 bias[tuple(ids[:k])] = self.prefer_bias
         if bias:
             procs.append(SequenceBiasLogitsProcessor([[list(k), v] for k, v in bias.items()]))
-        bad = [ids for t in hint.forbid if (ids := self.target_ids(t)) and self._eos not in ids]
+        bad = [
+            ids
+            for t in hint.forbid
+            if (ids := self.target_ids(t)) and self._eos not in ids and self._unk not in ids
+        ]
         if bad:
             procs.append(NoBadWordsLogitsProcessor(bad, eos_token_id=self._eos))
         if not procs:
