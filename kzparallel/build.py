@@ -27,6 +27,7 @@ temporary name and renamed into place.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -240,13 +241,23 @@ def expand_inputs(inputs: Iterable[str | Path]) -> list[str | Path]:
 def prepared_documents(
     inputs: Iterable[str | Path],
     on_error: Callable[[InputError], None] | None = None,
+    on_warning: Callable[[str], None] | None = None,
 ) -> Iterator[Document]:
     """Ingest and clean, as a stream. A document with nothing left after
-    cleaning is reported to ``on_error`` (raised without one) and skipped."""
+    cleaning is reported to ``on_error`` (raised without one) and skipped.
+    A file kept with undecodable bytes replaced is told to ``on_warning``
+    (once per file)."""
     from kzparallel.cleaning import clean_document
-    from kzparallel.ingest import read_documents
+    from kzparallel.ingest import read_documents, replaced_bytes
 
+    warned: set[str] = set()
     for doc in read_documents(expand_inputs(inputs), on_error=on_error):
+        file = doc.source
+        if doc.meta.get("format") == "jsonl":
+            file = file.rsplit(":", 1)[0]
+        if on_warning is not None and replaced_bytes(doc) and file not in warned:
+            warned.add(file)
+            on_warning(f"{file}: invalid UTF-8, {replaced_bytes(doc)} bytes replaced with U+FFFD")
         cleaned = clean_document(doc)
         if not cleaned.blocks():
             err = InputError(doc.source, "no article text left after cleaning")
@@ -360,8 +371,38 @@ def write_outputs(
     Pairs are staged to a temporary file (bounded memory) while the length
     ratios are collected; then ``pairs.jsonl`` is written with the corpus
     length band applied, and the articles, dataset, report and manifest are
-    made from it.
+    made from it. ``manifest.json`` is removed before the first output is
+    replaced and written last, so an out dir with a manifest holds one
+    complete build. A write failure (full disk, read-only file system) is a
+    one-line :class:`KzError`.
     """
+    try:
+        kw = {"documents": documents, "timings": timings, "skipped": skipped}
+        return _write_outputs(pairs, out_dir, ctx, settings, cache_stats=cache_stats, **kw)
+    except OSError as exc:
+        if exc.errno not in _WRITE_ERRNOS:
+            raise
+        reason = (exc.strerror or str(exc)).lower()
+        raise KzError(
+            f"{out_dir}: {reason} while writing the outputs (build incomplete; run it "
+            "again when fixed: the translations are cached)"
+        ) from None
+
+
+_WRITE_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.EFBIG}
+
+
+def _write_outputs(
+    pairs: Iterable[Pair],
+    out_dir: str | Path,
+    ctx: BuildContext,
+    settings: BuildSettings,
+    *,
+    documents: DocumentLog | None,
+    timings: dict[str, float] | None,
+    skipped: list[str] | None,
+    cache_stats: Callable[[], tuple[int, int]] | None,
+) -> BuildResult:
     from kzparallel.atomic import atomic_directory, atomic_open, atomic_write_text
     from kzparallel.sinks.card import render_card
     from kzparallel.sinks.dataset import parse_ratios, plan_splits, write_dataset_files
@@ -394,6 +435,8 @@ def write_outputs(
                 + (f" ({len(skipped)} skipped)" if skipped else "")
             )
         t = time.perf_counter()
+        # from here on the out dir mixes new and old outputs until the new manifest
+        (out / MANIFEST_FILE).unlink(missing_ok=True)
         with atomic_open(out / PAIRS_FILE) as fh:
             for pair in read_pairs(staging):
                 fh.write(pair_line(with_length_flag(pair, band)))
@@ -498,11 +541,13 @@ def build(
     settings: BuildSettings | None = None,
     *,
     on_error: Callable[[InputError], None] | None = None,
+    on_warning: Callable[[str], None] | None = None,
 ) -> BuildResult:
     """Build everything from ``inputs`` (files, directories, ``-``) into ``out_dir``.
 
     Per-document problems go to ``on_error`` (and the document is skipped);
-    without it they are collected into ``BuildResult.skipped``.
+    without it they are collected into ``BuildResult.skipped``. Documents
+    kept despite a problem (invalid UTF-8 bytes replaced) go to ``on_warning``.
     """
     settings = settings or BuildSettings()
     if settings.engine not in ENGINES:
@@ -531,7 +576,7 @@ def build(
     log = DocumentLog()
 
     def segments() -> Iterator[Segment]:
-        for doc in prepared_documents(inputs, report):
+        for doc in prepared_documents(inputs, report, on_warning):
             segs = document_segments(doc)
             log.add(doc, len(segs))
             yield from segs

@@ -85,14 +85,15 @@ def decode_bytes(data: bytes, source: str) -> tuple[str, str]:
                 return _check_text(data.decode(name), source), name
             except UnicodeDecodeError:
                 raise InputError(source, f"invalid {name.upper()} text") from None
+    if b"\x00" in data:
+        # before strict UTF-8: UTF-16 of Arabic letters and ASCII is valid UTF-8 bytes too
+        utf16 = _bomless_utf16(data)
+        if utf16 is not None:
+            return utf16
     try:
         return _check_text(data.decode("utf-8"), source), "utf-8"
     except UnicodeDecodeError:
         pass
-    if b"\x00" in data:
-        utf16 = _bomless_utf16(data)
-        if utf16 is not None:
-            return utf16
     # mostly valid UTF-8: multi-byte sequences decode, only a few bytes are bad
     replaced = data.decode("utf-8", errors="replace")
     bad = replaced.count("\ufffd")

@@ -109,7 +109,7 @@ def build(
             if v is not None
         },
     )
-    result = run_build(inputs, out, settings, on_error=warn_skipped)
+    result = run_build(inputs, out, settings, on_error=warn_skipped, on_warning=warn)
     if result.split_note:
         warn(result.split_note)
     typer.echo(result.summary())
