@@ -8,7 +8,7 @@ that does not exist yet creates it from the lines shown, so an example can show
 its input. Blocks tagged ``bash`` are not run (they need a model or the Hub).
 
 Every ``python`` block is run too, in README order, each in a fresh interpreter
-in one scratch directory where ``kzparallel build seeds/ --out outputs`` (the
+in one scratch directory where ``kzparallel build seeds/ --out outputs/seeds`` (the
 main job) was first run with the tiny test model; the model names of the
 examples (``DIR``, ``opus-mt-ar-en``) stand for that model.
 """
@@ -102,7 +102,7 @@ def built_workdir(tiny_model: Path, tmp_path_factory: pytest.TempPathFactory) ->
     work = tmp_path_factory.mktemp("readme-python")
     shutil.copytree(ROOT / "seeds", work / "seeds")
     run = subprocess.run(
-        ["kzparallel", "build", "seeds/", "--out", "outputs", "--model", str(tiny_model)],
+        ["kzparallel", "build", "seeds/", "--out", "outputs/seeds", "--model", str(tiny_model)],
         cwd=work,
         env=_env(work),
         capture_output=True,
