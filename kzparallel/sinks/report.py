@@ -23,6 +23,7 @@ from kzparallel.records import Pair
 
 EXAMPLES_PER_FLAG = 5
 MAX_GLOSSARY_FAILURES = 50
+MAX_DOC_BARS = 40  # more documents: a histogram of pairs per document instead of a bar each
 
 
 @dataclass
@@ -136,7 +137,7 @@ def plots(stats: ReportStats, lengths: LengthStats, band: LengthBand) -> dict[st
         ax.set_ylabel("pairs")
         ax.legend()
         out["length"] = _png(fig)
-    if stats.docs:
+    if stats.docs and len(stats.docs) <= MAX_DOC_BARS:
         fig, ax = plt.subplots(figsize=(6, 0.4 * len(stats.docs) + 1))
         names = list(stats.docs)
         ax.barh(names, [stats.docs[d].pairs for d in names], color="#4477aa", label="pairs")
@@ -144,6 +145,13 @@ def plots(stats: ReportStats, lengths: LengthStats, band: LengthBand) -> dict[st
         ax.invert_yaxis()
         ax.set_xlabel("pairs")
         ax.legend()
+        out["docs"] = _png(fig)
+    elif stats.docs:  # too many for a bar each: the distribution (a figure of fixed size)
+        fig, ax = plt.subplots(figsize=(6, 2.5))
+        counts = [c.pairs for c in stats.docs.values()]
+        ax.hist(counts, bins=min(50, max(counts) - min(counts) + 1), color="#4477aa")
+        ax.set_xlabel("pairs per document")
+        ax.set_ylabel("documents")
         out["docs"] = _png(fig)
     if stats.flag_counts:
         fig, ax = plt.subplots(figsize=(6, 2.5))

@@ -62,3 +62,33 @@ def test_synthetic_corpus_segments_are_not_deduplicated(tmp_path: Path) -> None:
     # numbers split a few sentences), and the cache sees nearly all as new text
     assert total >= 2 * seed_total
     assert distinct >= 0.98 * total
+
+
+def _png_size(data_uri: str) -> tuple[int, int]:
+    import base64
+    import struct
+
+    png = base64.b64decode(data_uri.split(",", 1)[1])
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = struct.unpack(">II", png[16:24])
+    return width, height
+
+
+def test_report_document_figure_does_not_grow_with_the_corpus() -> None:
+    """The memory fix the benchmark found: one bar per document made a figure
+    (and a pixel buffer) as tall as the corpus; past MAX_DOC_BARS documents
+    the report shows the distribution of pairs per document instead."""
+    from kzparallel.qa import LengthBand, LengthStats
+    from kzparallel.sinks.report import MAX_DOC_BARS, DocCounts, ReportStats, plots
+
+    def doc_figure(n_docs: int) -> tuple[int, int]:
+        stats = ReportStats(docs={f"d{i}": DocCounts(pairs=20 + i % 7) for i in range(n_docs)})
+        return _png_size(plots(stats, LengthStats(), LengthBand())["docs"])
+
+    few, at_limit = doc_figure(3), doc_figure(MAX_DOC_BARS)
+    assert few[1] < at_limit[1]  # a bar per document up to the limit
+    over, many = doc_figure(MAX_DOC_BARS + 1), doc_figure(4000)
+    # beyond it: one histogram of a fixed figure size (the tight bounding box
+    # moves by a few pixels with the tick labels)
+    assert many[0] * many[1] < 1.1 * over[0] * over[1]
+    assert many[1] < at_limit[1]
