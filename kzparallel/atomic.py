@@ -10,6 +10,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterator
+from glob import escape as glob_escape
 from pathlib import Path
 from typing import IO
 
@@ -76,3 +77,23 @@ def atomic_directory(path: str | os.PathLike[str]) -> Iterator[Path]:
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+def remove_leftovers(path: str | os.PathLike[str]) -> list[Path]:
+    """Remove what a killed writer of ``path`` left beside it: the temporaries of
+    :func:`atomic_open` / :func:`atomic_directory` and a directory swapped out
+    (``.<name>.old-<pid>``). Returns the paths removed. Call it only when no
+    other process writes ``path``."""
+    target = Path(path)
+    if not target.parent.is_dir():
+        return []
+    removed = []
+    for p in target.parent.glob(f".{glob_escape(target.name)}.*"):
+        if p.name.endswith(".tmp") or ".old-" in p.name:
+            if p.is_dir() and not p.is_symlink():
+                shutil.rmtree(p, ignore_errors=True)
+            else:
+                with contextlib.suppress(FileNotFoundError):
+                    p.unlink()
+            removed.append(p)
+    return removed

@@ -341,7 +341,20 @@ def check_out_dir(out_dir: str | Path, ctx: BuildContext, force: bool = False) -
         probe.unlink()
     except OSError as exc:
         raise KzError(f"{out}: cannot write the output directory ({exc.strerror})") from None
+    remove_build_leftovers(out)
     return out
+
+
+OUTPUT_NAMES = ("pairs.jsonl", "en", "dataset", "report.html", "manifest.json")
+
+
+def remove_build_leftovers(out: Path) -> None:
+    """Temporaries a killed build left in ``out`` (the next build makes them anew)."""
+    from kzparallel.atomic import remove_leftovers
+
+    for name in OUTPUT_NAMES:
+        remove_leftovers(out / name)
+    (out / STAGING_FILE).unlink(missing_ok=True)
 
 
 # -- sinks ----------------------------------------------------------------------
