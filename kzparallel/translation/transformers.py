@@ -85,6 +85,67 @@ class _PerSentenceMaxLength(LogitsProcessor):
         return scores
 
 
+class _StepScores:
+    """Records, during beam search, the model's own log-probabilities of every
+    token that beam search could still pick, so that hypotheses are scored
+    without a second forward pass.
+
+    Beam search applies ``log_softmax`` before any logits processor, so the
+    ``first`` processor sees the model's log-probabilities (pad and not-yet-
+    allowed EOS already masked: never picked); the ``last`` one sees the
+    final, processed scores, whose top ``k`` per row hold every token beam
+    search can choose from that row (it keeps the best ``2 x beams`` of
+    ``beams x vocabulary`` per sentence). It stores those ``k`` token ids and
+    their log-probabilities per step: ``rows x k`` numbers, not ``rows x
+    vocabulary``.
+    """
+
+    def __init__(self, k: int, copy: bool) -> None:
+        self.k = k
+        self.copy = copy  # later processors modify the scores in place
+        self._raw: torch.Tensor | None = None
+        self.ids: list[torch.Tensor] = []
+        self.logp: list[torch.Tensor] = []
+
+    def first(self, input_ids: torch.LongTensor, scores: torch.FloatTensor) -> torch.FloatTensor:
+        self._raw = scores.clone() if self.copy else scores
+        return scores
+
+    def last(self, input_ids: torch.LongTensor, scores: torch.FloatTensor) -> torch.FloatTensor:
+        assert self._raw is not None
+        ids = scores.topk(min(self.k, scores.shape[-1]), dim=-1).indices
+        self.ids.append(ids)
+        self.logp.append(self._raw.gather(-1, ids).float())
+        self._raw = None
+        return scores
+
+    def sequence_scores(
+        self, sequences: torch.Tensor, beam_indices: torch.Tensor, mask: torch.Tensor
+    ) -> list[float] | None:
+        """Sum of the log-probabilities of each returned sequence's tokens
+        under ``mask``; None when a token was not recorded (then rescore)."""
+        steps = sequences.shape[1] - 1
+        if len(self.ids) < steps or beam_indices.shape[1] < steps:
+            return None
+        ids = torch.stack(self.ids[:steps])  # steps x rows x k
+        logp = torch.stack(self.logp[:steps])
+        rows = beam_indices[:, :steps].clamp(min=0)  # sequences x steps
+        t = torch.arange(steps, device=rows.device).expand_as(rows)
+        hit = ids[t, rows] == sequences[:, 1:, None]  # sequences x steps x k
+        if not bool((hit.any(-1) | ~mask).all()):
+            return None
+        vals = torch.where(hit, logp[t, rows], torch.zeros_like(logp[t, rows])).sum(-1)
+        return (vals * mask).sum(dim=1).tolist()
+
+
+class _Call(LogitsProcessor):
+    def __init__(self, fn: Any) -> None:
+        self.fn = fn
+
+    def __call__(self, input_ids: torch.LongTensor, scores: torch.FloatTensor) -> torch.FloatTensor:
+        return self.fn(input_ids, scores)
+
+
 class TransformersTranslator(Translator):
     name: ClassVar[str] = "transformers"
 
@@ -179,23 +240,37 @@ class TransformersTranslator(Translator):
             "max_new_tokens": max(caps) + 1,  # caps count real tokens; +1 for EOS
             "length_penalty": config.length_penalty,
             # no output_scores: it keeps a (rows x vocabulary) tensor per step;
-            # hypotheses are scored afterwards in one forward pass (_rescore)
+            # beam hypotheses are scored from _StepScores, greedy ones by _rescore
             "return_dict_in_generate": True,
             "output_attentions": config.return_alignment,
             "bad_words_ids": [[self._pad]],
+            # EOS is forced by _PerSentenceMaxLength below, after the scores are
+            # recorded (the model config's forced EOS would run before it)
+            "forced_eos_token_id": None,
         }
-        processors = LogitsProcessorList()
         if config.fixed_length is not None:
-            kwargs["min_new_tokens"] = config.fixed_length + 1
-        elif len(set(caps)) > 1:
-            processors.append(_PerSentenceMaxLength(caps, beam, 1, self._eos))
+            kwargs["min_new_tokens"] = config.fixed_length  # then EOS is forced
+        processors = LogitsProcessorList([_PerSentenceMaxLength(caps, beam, 1, self._eos)])
         if hints and any(hints):
             processors.append(_PerSentence([self._hint_processor(h) for h in hints], beam))
+        recorder = None
+        if beam > 1:  # beam search hands processors log-probabilities: record them
+            recorder = _StepScores(k=2 * beam + 2, copy=bool(processors))
+            processors.insert(0, _Call(recorder.first))
+            processors.append(_Call(recorder.last))
         if processors:
             kwargs["logits_processor"] = processors
         with torch.inference_mode():
             out = self.model.generate(**enc, **kwargs)
-            scores = self._rescore(enc, out.sequences, nbest, config.length_penalty)
+            scores = None
+            if recorder is not None and getattr(out, "beam_indices", None) is not None:
+                mask = self._token_mask(out.sequences[:, 1:])
+                sums = recorder.sequence_scores(out.sequences, out.beam_indices, mask)
+                if sums is not None:
+                    n = mask.sum(dim=1).clamp(min=1).float().pow(config.length_penalty)
+                    scores = (torch.tensor(sums) / n.cpu()).tolist()
+            if scores is None:
+                scores = self._rescore(enc, out.sequences, nbest, config.length_penalty)
         return self._collect(out, scores, enc.input_ids, src_lens, nbest, beam, config)
 
     # -- helpers --------------------------------------------------------------
@@ -238,11 +313,7 @@ class TransformersTranslator(Translator):
         (EOS included) divided by ``length ** length_penalty``, as beam search ranks
         them. Computed in row chunks so the logits tensor stays small."""
         dec_in, targets = sequences[:, :-1], sequences[:, 1:]
-        real = (targets != self._pad).cumsum(dim=1) == torch.arange(
-            1, targets.shape[1] + 1, device=targets.device
-        )  # tokens up to and including the first pad (never past it)
-        after_eos = (targets == self._eos).cumsum(dim=1) - (targets == self._eos).long()
-        mask = real & (after_eos == 0)
+        mask = self._token_mask(targets)
         vocab = int(self.model.config.vocab_size)
         chunk = max(1, (1 << 25) // max(1, dec_in.shape[1] * vocab))
         scores: list[float] = []
@@ -260,6 +331,15 @@ class TransformersTranslator(Translator):
             n = m.sum(dim=1).clamp(min=1).float()
             scores += (total / n.pow(length_penalty)).tolist()
         return scores
+
+    def _token_mask(self, targets: torch.Tensor) -> torch.Tensor:
+        """The scored tokens of generated rows: up to and including the first
+        EOS, never a pad."""
+        real = (targets != self._pad).cumsum(dim=1) == torch.arange(
+            1, targets.shape[1] + 1, device=targets.device
+        )  # tokens before the first pad
+        after_eos = (targets == self._eos).cumsum(dim=1) - (targets == self._eos).long()
+        return real & (after_eos == 0)
 
     def _collect(
         self,
