@@ -39,10 +39,17 @@ def atomic_open(
         raise
 
 
-def _umask() -> int:
+def _read_umask() -> int:
     mask = os.umask(0o022)
     os.umask(mask)
     return mask
+
+
+_UMASK = _read_umask()  # read once, at import: os.umask is process-wide, not thread-safe
+
+
+def _umask() -> int:
+    return _UMASK
 
 
 def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
