@@ -572,7 +572,9 @@ def build(
             if exc.name and exc.name.startswith("kzparallel"):
                 raise KzError("the ray engine is not available in this version") from None
             raise
-        return build_ray(inputs, out_dir, settings, on_error=on_error)  # type: ignore[no-any-return]
+        return build_ray(  # type: ignore[no-any-return]
+            inputs, out_dir, settings, on_error=on_error, on_warning=on_warning
+        )
 
     from kzparallel.translation.cache import TranslationCache
     from kzparallel.translation.pipeline import translate_segments

@@ -185,10 +185,13 @@ def _document_rows(item: dict[str, Any]) -> list[dict[str, Any]]:
     def on_error(err: InputError) -> None:
         row("error", err.source, err.reason)
 
+    def on_warning(message: str) -> None:
+        row("warning", path, message)
+
     path = str(item["path"])
     stdin = _stdin_from(bytes(item["stdin"])) if path == "-" else contextlib.nullcontext()
     with stdin:
-        for doc in prepared_documents([path], on_error):
+        for doc in prepared_documents([path], on_error, on_warning):
             segs = document_segments(doc)
             info = DocInfo(doc.doc_id, doc.source, doc.title, len(doc.blocks()), len(segs))
             payload = {"doc": info.__dict__, "segments": [s.to_dict() for s in segs]}
@@ -281,8 +284,10 @@ def build_ray(
     settings: BuildSettings,
     *,
     on_error: Callable[[InputError], None] | None = None,
+    on_warning: Callable[[str], None] | None = None,
 ) -> BuildResult:
-    """:func:`kzparallel.build.build` on Ray Data (same outputs, same errors)."""
+    """:func:`kzparallel.build.build` on Ray Data (same outputs, same errors and
+    warnings, in the same order)."""
     opts = RayOptions.from_settings(settings)
     _import_ray()
     from kzparallel.translation.cache import default_cache_dir
@@ -329,6 +334,10 @@ def build_ray(
                 last = here
                 if row["kind"] == "error":
                     report(InputError(str(row["source"]), str(row["reason"])))
+                    continue
+                if row["kind"] == "warning":
+                    if on_warning is not None:
+                        on_warning(str(row["reason"]))
                     continue
                 info = json.loads(row["payload"])
                 log.docs[info["doc_id"]] = DocInfo(**info)

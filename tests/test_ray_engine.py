@@ -51,7 +51,9 @@ def inputs(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
     good = json.dumps({"id": "jsonl-1", "text": "\n\n".join(paras[2:4])}, ensure_ascii=False)
     (d / "batch.jsonl").write_text(good + "\n{broken\n", encoding="utf-8")
     (d / "empty.txt").write_bytes(b"")
-    return [str(SEEDS), str(d / "batch.jsonl"), str(d / "empty.txt")]
+    # kept with a warning: one invalid UTF-8 byte in an Arabic paragraph
+    (d / "bytes.txt").write_bytes(paras[5].encode("utf-8") + b" \xff\n")
+    return [str(SEEDS), str(d / "batch.jsonl"), str(d / "empty.txt"), str(d / "bytes.txt")]
 
 
 def _args(model: Path, cache: Path) -> list[str]:
@@ -83,22 +85,23 @@ def test_ray_build_is_byte_identical_with_the_local_build(
         "--engine", "ray", "--num-workers", "2",
     )  # fmt: skip
     # the same per-document warnings, in the same order; the good documents are kept
-    batch, empty = inputs[1], inputs[2]
+    batch, empty, replaced = inputs[1], inputs[2], inputs[3]
     assert err_r.splitlines() == [
         f"warning: skipped {batch}: line 2: invalid JSON",
         f"warning: skipped {empty}: file is empty",
-        "warning: 6 document(s) are too few for a validation and test split at ratios"
+        f"warning: {replaced}: invalid UTF-8, 1 bytes replaced with U+FFFD",
+        "warning: 7 document(s) are too few for a validation and test split at ratios"
         " 0.8,0.1,0.1: all documents are in train",
     ]
     assert err_l == err_r
     assert code_l == code_r == 2  # finished, some inputs skipped
     n = len((ray_out / "pairs.jsonl").read_bytes().splitlines())
     assert out_r == out_l.replace(str(local), str(ray_out))
-    assert out_r.startswith(f"6 documents, {n} pairs (")
+    assert out_r.startswith(f"7 documents, {n} pairs (")
 
     ray_files, local_files = _outputs(ray_out), _outputs(local)
     assert sorted(ray_files) == sorted(local_files)
-    assert len([f for f in ray_files if f.startswith("en/")]) == 12  # .txt and .md
+    assert len([f for f in ray_files if f.startswith("en/")]) == 14  # .txt and .md
     for name, data in local_files.items():
         assert ray_files[name] == data, name
 
@@ -114,6 +117,7 @@ def test_ray_build_is_byte_identical_with_the_local_build(
         "003_a7048d873e8d821e",
         "004_4496b14b8fd8a434",
         "jsonl-1",
+        "bytes",
     ]
 
     # a second Ray build on the same cache: every segment from the cache, same bytes
