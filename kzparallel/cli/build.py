@@ -16,7 +16,8 @@ from kzparallel.translation.model import DEFAULT_MODEL
 @app.command()
 def build(
     inputs: Annotated[
-        list[str], typer.Argument(help="Article files or directories ('-' = stdin).")
+        list[str],
+        typer.Argument(metavar="INPUT", help="Article files or directories ('-' = stdin)."),
     ],
     out: Annotated[Path, typer.Option("--out", "-o", help="Output directory.")],
     model: Annotated[
@@ -36,8 +37,17 @@ def build(
         bool, typer.Option("--no-glossary", help="Build without a glossary.")
     ] = False,
     beam: Annotated[int, typer.Option("--beam", min=1, help="Beam size.")] = 4,
-    max_new_tokens: Annotated[int | None, typer.Option("--max-new-tokens", min=1)] = None,
-    batch_tokens: Annotated[int, typer.Option("--batch-tokens", min=1)] = 4096,
+    max_new_tokens: Annotated[
+        int | None,
+        typer.Option(
+            "--max-new-tokens",
+            min=1,
+            help="Cap on English tokens per sentence (default: 2 x source tokens + 10).",
+        ),
+    ] = None,
+    batch_tokens: Annotated[
+        int, typer.Option("--batch-tokens", min=1, help="Padded source tokens per batch.")
+    ] = 4096,
     split_by_doc: Annotated[
         str, typer.Option("--split-by-doc", help="train,validation,test ratios (by document).")
     ] = "0.8,0.1,0.1",
@@ -73,7 +83,13 @@ def build(
     alignment: Annotated[
         bool, typer.Option("--alignment", help="Keep attention alignments.")
     ] = False,
-    progress: Annotated[bool, typer.Option("--progress", help="Show a progress bar.")] = False,
+    progress: Annotated[
+        bool,
+        typer.Option(
+            "--progress/--no-progress",
+            help="Progress bar on stderr (shown only when stderr is a terminal).",
+        ),
+    ] = True,
 ) -> None:
     """Articles in, English articles + parallel corpus (pairs, dataset, report) out."""
     from kzparallel.build import BuildSettings
