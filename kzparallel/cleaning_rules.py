@@ -13,7 +13,8 @@ from kzparallel.ingest import has_arabic
 
 # Rule ids (shown by ``clean --explain``) and what they mean — the README table.
 RULES: dict[str, str] = {
-    "navigation": "site menu/navigation before the headline, bullet menu items, UI labels",
+    "navigation": "site menu/navigation before the headline, menu and breadcrumb lines "
+    "('الرئيسية | أخبار | رياضة'), bullet menu items, UI labels and share buttons",
     "repeated-headline": "the headline again (also with a ' | section' suffix or emoji)",
     "title-suffix": "' | section/site' suffix removed from the headline",
     "photo-credit": "photo caption credit such as '... / Evan Vucci / AP'",
@@ -87,10 +88,19 @@ _RELATED = re.compile(
     r"read more|related|most read|more stories|tags",
     re.IGNORECASE,
 )
+# A menu or breadcrumb line: 3+ short items between separators.
+_MENU_SEPARATOR = re.compile(r"\s*[|｜•·»›«‹>/]\s*|\s+[-–—]\s+")
+MENU_LINE = "menu line"
+_SHARE = re.compile(
+    r"^(?:شارك|شاركوا|شاركي|مشاركة|انشر|Share)(?:\s+(?:هذا|هذه|المقال|المقالة|الخبر|الموضوع|"
+    r"الصفحة|على|عبر|مع|أصدقائك|اصدقائك|الآن|this|article|story|on))*\s*[:：]?$",
+    re.IGNORECASE,
+)
 # Labels of site UI widgets (share buttons, live tickers, follow boxes).
 UI_LABELS = _wordset(
     "مباشر عاجل شارك حفظ نسخ أرسل إرسال المزيد إعلان اعلان "
-    "مشاركة طباعة تويتر فيسبوك واتساب تيليجرام تلغرام يوتيوب انستغرام الرئيسية "
+    "مشاركة طباعة تويتر فيسبوك واتساب تيليجرام تلغرام يوتيوب انستغرام إنستغرام لينكدإن "
+    "ماسنجر بريد الرئيسية "
     "تابعنا تابعونا الأقسام فيديوهات فيديو صور الأخبار أخبار"
 )
 UI_PHRASES = frozenset(
@@ -191,6 +201,8 @@ def line_rule(line: str) -> tuple[str, str] | None:
         return "byline", ""
     if is_ui_label(body):
         return "navigation", "UI label"
+    if is_menu_line(body):
+        return "navigation", MENU_LINE
     if bullet and len(words(body)) <= 8 and not TERMINAL.search(body):
         return "navigation", BULLET_ITEM
     return None
@@ -217,9 +229,21 @@ def is_timestamp(line: str) -> bool:
 
 
 def is_ui_label(line: str) -> bool:
-    if _FOLLOW.match(line):
+    """A widget label: 'تابعونا على ...', 'شارك هذا المقال:', a known phrase, or
+    only widget words ('فيسبوك تويتر واتساب')."""
+    if _FOLLOW.match(line) or _SHARE.match(line):
         return True
-    return line in UI_PHRASES or (len(words(line)) == 1 and line in UI_LABELS)
+    tokens = words(line.replace("|", " "))
+    return line in UI_PHRASES or (0 < len(tokens) <= 8 and all(t in UI_LABELS for t in tokens))
+
+
+def is_menu_line(line: str) -> bool:
+    """Site menu or breadcrumb: 3+ items of at most 3 words between separators
+    (| • · » › / or a spaced dash) and no sentence punctuation."""
+    if TERMINAL.search(line):
+        return False
+    items = [i for i in _MENU_SEPARATOR.split(line) if i.strip()]
+    return len(items) >= 3 and all(len(words(i)) <= 3 for i in items)
 
 
 def is_comments_label(line: str) -> bool:

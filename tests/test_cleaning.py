@@ -62,6 +62,13 @@ LINE_RULE_CASES = [
     ("navigation", "• العملية العسكرية الروسية في أوكرانيا", "end"),
     ("navigation", "مباشر", "body"),
     ("navigation", "أين يمكنك متابعتنا", "body"),
+    # not from the seeds: menus, breadcrumbs and share widgets of other news sites
+    ("navigation", "الرئيسية | أخبار | رياضة | اتصل بنا", "body"),
+    ("navigation", "الرئيسية » أخبار العالم » آسيا", "body"),
+    ("navigation", "سياسة - اقتصاد - رياضة - ثقافة", "end"),
+    ("navigation", "شارك هذا المقال:", "end"),
+    ("navigation", "فيسبوك تويتر واتساب", "end"),
+    ("navigation", "مشاركة الخبر", "end"),
 ]
 
 
@@ -93,6 +100,9 @@ def test_every_rule_has_a_description() -> None:
     "line",
     [
         "كتب الرئيس الأمريكي على تويتر",  # a sentence, not a byline
+        "شارك آلاف المتظاهرين في الاحتجاجات يوم الأربعاء",  # 'took part', not a share button
+        "شارك الرئيس في القمة",
+        "روسيا - الصين - الولايات المتحدة: مواقف متباينة من الأزمة.",  # a sentence
         "وقال الوزير إن المحادثات ستستمر الأسبوع المقبل. (رويترز)",  # attribution in the text
     ],
 )
