@@ -189,6 +189,9 @@ def _drop_after_labels(body: list[_Line]) -> None:
         if R.is_comments_label(ln.text):
             ln.drop("comments", "comment-section label")
             in_list = "comments label"
+        elif R.is_related_link(ln.text):
+            ln.drop("related-label", "link to another article")
+            in_list = None
         elif R.is_related_label(ln.text):
             ln.drop("related-label", "related-articles label")
             in_list = "related label"

@@ -29,7 +29,7 @@ RULES: dict[str, str] = {
     "byline": "author line such as 'كتب: ...' / 'بقلم ...' (kept in meta['byline'])",
     "tags": "hashtag or keyword line ('#كازاخستان #روسيا', 'الكلمات الدالة: ...')",
     "comments": "comment-section label ('التعليقات', 'أفكارك وتعليقاتك')",
-    "related-label": "'اقرأ أيضا' / 'مواضيع ذات صلة' style label",
+    "related-label": "'اقرأ أيضا' / 'مواضيع ذات صلة' style label, or such a label with the linked headline",
     "related-headlines": "list of other headlines after a comments/related label",
     "duplicate": "the same text as an earlier line",
     "truncated-copy": "a copy of earlier (or later) text cut off with '…' or '...'",
@@ -252,8 +252,23 @@ def is_comments_label(line: str) -> bool:
     )
 
 
+_RELATED_LINK = re.compile(
+    r"^(?:اقرأ|إقرأ|اقرا)\s+(?:أيضا|أيضاً|ايضا|ايضاً|المزيد)|^(?:شاهد|طالع)\s+(?:أيضا|أيضاً|ايضا)|"
+    r"^(?:مواضيع|أخبار|اخبار)\s+(?:ذات صلة|متعلقة)|^(?:read also|see also|related)\b",
+    re.IGNORECASE,
+)
+
+
 def is_related_label(line: str) -> bool:
+    """A label such as 'اقرأ أيضا:' or 'مواضيع ذات صلة' (a list of other headlines follows)."""
     return len(words(line)) <= 4 and _RELATED.search(line) is not None and not is_prose(line)
+
+
+def is_related_link(line: str) -> bool:
+    """A label with the linked headline after it: 'اقرأ أيضا: روسيا تحذر من التدخل الأجنبي'."""
+    m = _RELATED_LINK.match(line)
+    rest = line[m.end() :].strip(" :：-–—|»") if m else ""
+    return bool(rest) and len(words(line)) <= 20 and not line.rstrip().endswith(".")
 
 
 def byline(line: str) -> str | None:

@@ -218,6 +218,23 @@ def test_related_label_list_ends_at_the_next_prose_paragraph() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    "link",
+    [
+        "اقرأ أيضا: روسيا تحذر من التدخل الأجنبي في كازاخستان",
+        "اقرأ أيضاً.. توكاييف يقيل الحكومة",
+        "شاهد أيضا: لحظة وصول القوات الروسية إلى ألماتي",
+    ],
+)
+def test_related_article_link_inside_the_body(link: str) -> None:
+    short = "روسيا"  # a short line after the link is not taken for a list of headlines
+    doc = clean(TITLE, P1, link, short, P2)
+    assert doc.paragraphs == [P1, short, P2]
+    assert [(d.rule, d.text, d.detail) for d in doc.decisions] == [
+        ("related-label", link, "link to another article")
+    ]
+
+
 def test_duplicate_paragraph() -> None:
     doc = clean(TITLE, P1, P2, P1)
     assert doc.paragraphs == [P1, P2]
