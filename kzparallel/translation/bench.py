@@ -45,7 +45,18 @@ class BenchResult:
 
 
 def peak_rss_mb() -> float:
-    """Peak resident memory of this process in MiB (Linux reports KiB)."""
+    """Peak resident memory of this process in MiB.
+
+    On Linux ``VmHWM`` of ``/proc/self/status``: ``ru_maxrss`` of a process
+    started by a fork keeps the parent's peak as a floor (it survives exec),
+    which would hide a worker's own figure."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return rss / (1024 * 1024) if sys.platform == "darwin" else rss / 1024
 

@@ -41,9 +41,9 @@ SEEDS = ROOT / "seeds"
 
 
 def _peak_rss_mb() -> float:
-    import resource
+    from kzparallel.translation.bench import peak_rss_mb
 
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return peak_rss_mb()
 
 
 def _finish(name: str, sentences: int, tokens: int, seconds: float, load: float, **kw: Any) -> None:
