@@ -3,8 +3,8 @@
 The main column is ``translation`` with the
 ``datasets.Translation(languages=["ar", "en"])`` feature (what the transformers
 translation examples read); the other fields sit beside it. Parquet files are
-written by ``datasets`` (``Dataset.from_generator`` streams the pairs file into
-an Arrow file on disk, then ``to_parquet``), so memory stays bounded.
+written by ``datasets`` (``datasets.arrow_writer.ParquetWriter`` fed from the
+pairs file, one row group of 2,000 rows at a time), so memory stays bounded.
 
 Splits are by document: no document is in two splits. Documents are ordered
 by ``sha256(seed:doc_id)`` and cut by the ratios (validation and test get
@@ -20,7 +20,6 @@ import hashlib
 import json
 import logging
 import math
-import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +30,7 @@ from kzparallel.records import Pair
 
 SPLITS = ("train", "validation", "test")
 DATA_DIR = "data"
+ROW_GROUP_ROWS = 2_000  # rows per parquet row group (about a MB of pairs)
 
 
 def features() -> Any:
@@ -173,6 +173,35 @@ def _quiet_datasets() -> contextlib.AbstractContextManager[None]:
     return cm()
 
 
+def write_parquet(rows: Iterable[dict[str, Any]], feats: Any, target: Path) -> tuple[int, int]:
+    """Stream ``rows`` into one parquet file with ``datasets``' ``ParquetWriter``
+    (a row group per :data:`ROW_GROUP_ROWS` rows, the Hub's schema metadata).
+
+    Returns (rows, Arrow bytes); no file is written when there is no row.
+    Bounded memory: one row group is held at a time, and there is no
+    intermediate Arrow file (``to_parquet`` reads one through a memory map,
+    whose pages count as resident memory growing with the split).
+    """
+    from datasets.arrow_writer import ParquetWriter
+
+    it = iter(rows)
+    first = next(it, None)
+    if first is None:
+        return 0, 0
+    writer = ParquetWriter(features=feats, path=str(target), writer_batch_size=ROW_GROUP_ROWS)
+    try:
+        writer.write(feats.encode_example(first))
+        for row in it:
+            writer.write(feats.encode_example(row))
+        written, nbytes = writer.finalize()
+    except BaseException:
+        writer.close()
+        with contextlib.suppress(FileNotFoundError):
+            target.unlink()
+        raise
+    return int(written), int(nbytes)
+
+
 def write_dataset_files(
     pairs: Callable[[], Iterable[Pair]],
     out_dir: str | Path,
@@ -183,13 +212,11 @@ def write_dataset_files(
     ``pairs`` is called once per split and must return a fresh stream
     (e.g. ``lambda: read_pairs(path)``).
     """
-    import datasets
-
     feats = features()
     summary = DatasetSummary(note=plan.note)
     data = Path(out_dir) / DATA_DIR
     data.mkdir(parents=True, exist_ok=True)
-    with _quiet_datasets(), tempfile.TemporaryDirectory(prefix="kz-ds-") as cache:
+    with _quiet_datasets():
         for split in SPLITS:
             docs = set(plan.docs_in(split))
             if not docs:
@@ -200,20 +227,12 @@ def write_dataset_files(
                     if pair.doc_id in docs:
                         yield dataset_row(pair)
 
-            ds = datasets.Dataset.from_generator(
-                rows,
-                features=feats,
-                cache_dir=cache,
-                split=datasets.NamedSplit(split),
-                fingerprint=hashlib.sha256(f"kz:{split}:{sorted(docs)}".encode()).hexdigest()[:16],
-            )
-            if len(ds) == 0:
-                continue
             target = Path(out_dir) / split_file(split)
-            ds.to_parquet(str(target))
-            summary.rows[split] = len(ds)
+            rows_written, arrow_bytes = write_parquet(rows(), feats, target)
+            if rows_written == 0:
+                continue
+            summary.rows[split] = rows_written
             summary.docs[split] = len(docs)
-            summary.num_bytes[split] = int(ds.data.nbytes)
+            summary.num_bytes[split] = arrow_bytes
             summary.file_bytes[split] = target.stat().st_size
-            del ds
     return summary

@@ -92,3 +92,40 @@ def test_report_document_figure_does_not_grow_with_the_corpus() -> None:
     # moves by a few pixels with the tick labels)
     assert many[0] * many[1] < 1.1 * over[0] * over[1]
     assert many[1] < at_limit[1]
+
+
+def test_parquet_is_written_in_fixed_row_groups(tmp_path: Path) -> None:
+    """The second fix: parquet streamed by datasets' ParquetWriter, one row group
+    at a time (``to_parquet`` of an intermediate Arrow file touched a memory map
+    as large as the split)."""
+    import datasets
+    import pyarrow.parquet as pq
+
+    from kzparallel.records import Pair
+    from kzparallel.sinks.dataset import ROW_GROUP_ROWS, dataset_row, features, write_parquet
+
+    n = 2 * ROW_GROUP_ROWS + 7
+    pairs = [
+        Pair(
+            id=f"p{i}",
+            doc_id=f"d{i // 10}",
+            para=i % 10,
+            sent=0,
+            ar=f"جملة {i}",
+            en=f"s {i}",
+            en_mt=f"s {i}",
+        )
+        for i in range(n)
+    ]
+    target = tmp_path / "train.parquet"
+    rows, nbytes = write_parquet((dataset_row(p) for p in pairs), features(), target)
+    meta = pq.ParquetFile(target).metadata
+    assert (rows, meta.num_rows, meta.num_row_groups) == (n, n, 3)
+    assert [meta.row_group(k).num_rows for k in range(3)] == [ROW_GROUP_ROWS, ROW_GROUP_ROWS, 7]
+    assert nbytes == pytest.approx(pq.read_table(target).nbytes, rel=0.01)
+    ds = datasets.Dataset.from_parquet(str(target), cache_dir=str(tmp_path / "cache"))
+    assert ds.features == features()
+    assert ds[n - 1]["translation"] == {"ar": f"جملة {n - 1}", "en": f"s {n - 1}"}
+    # no rows: no file
+    assert write_parquet(iter(()), features(), tmp_path / "empty.parquet") == (0, 0)
+    assert not (tmp_path / "empty.parquet").exists()
