@@ -107,3 +107,18 @@ def test_eval_json(cli: Run) -> None:
     assert data["aligned_by"] == "doc_id+para"
     assert data["scores"] == {"BLEU": 100.0, "chrF": 100.0, "TER": 0.0}
     assert data["glossary"] is None
+
+
+def test_build_with_an_unusable_cache_dir(cli: Run, tiny_model: Path, tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x", encoding="utf-8")
+    code, stdout, stderr = cli(
+        "build", str(SEED), "--out", str(tmp_path / "out"), "--model", str(tiny_model),
+        "--cache-dir", str(blocker / "cache"),
+    )  # fmt: skip
+    assert (code, stdout) == (1, "")
+    assert stderr == (
+        f"error: translation cache {blocker / 'cache' / 'translations.sqlite'}: not a directory "
+        "(choose another --cache-dir, or --no-cache)\n"
+    )
+    assert not (tmp_path / "out" / "pairs.jsonl").exists()

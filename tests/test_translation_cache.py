@@ -10,6 +10,7 @@ import pytest
 from kzparallel.translation.base import DecodingConfig, Hypothesis, TermHints, Translation
 from kzparallel.translation.cache import (
     DB_NAME,
+    CacheError,
     TranslationCache,
     cache_key,
     default_cache_dir,
@@ -141,6 +142,33 @@ def test_corruption_during_a_run_recovers(cache_dir: Path) -> None:
 
 def test_locked_database_is_not_treated_as_corruption(cache_dir: Path) -> None:
     cache = TranslationCache(cache_dir)
-    with pytest.raises(sqlite3.OperationalError):
+    with pytest.raises(CacheError) as info:
         cache._recover(sqlite3.OperationalError("database is locked"))
+    assert str(info.value) == (
+        f"translation cache {cache_dir / DB_NAME}: database is locked "
+        "(choose another --cache-dir, or --no-cache)"
+    )
+    assert (cache_dir / DB_NAME).exists()  # not moved aside
+    cache.close()
+
+
+def test_unusable_cache_directory_is_one_error(tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("x", encoding="utf-8")
+    with pytest.raises(CacheError) as info:
+        TranslationCache(tmp_path / "file" / "cache")
+    assert str(info.value) == (
+        f"translation cache {tmp_path / 'file' / 'cache' / DB_NAME}: not a directory "
+        "(choose another --cache-dir, or --no-cache)"
+    )
+
+
+def test_full_disk_while_storing_is_one_error(cache_dir: Path) -> None:
+    cache = TranslationCache(cache_dir)
+    cache.conn.execute("PRAGMA max_page_count = 1")  # no room for a new page
+    with pytest.raises(CacheError) as info:
+        cache.put_many([(_key(str(i)), _tr("x" * 5000)) for i in range(20)])
+    assert str(info.value) == (
+        f"translation cache {cache_dir / DB_NAME}: database or disk is full "
+        "(choose another --cache-dir, or --no-cache)"
+    )
     cache.close()

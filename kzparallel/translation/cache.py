@@ -22,8 +22,9 @@ import sqlite3
 import time
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
+from kzparallel.errors import KzError
 from kzparallel.translation.base import Hypothesis, TermHints, Translation
 
 log = logging.getLogger("kzparallel.translation.cache")
@@ -106,6 +107,10 @@ def _is_corruption(exc: sqlite3.DatabaseError) -> bool:
     return type(exc) is sqlite3.DatabaseError
 
 
+class CacheError(KzError):
+    """The translation cache cannot be used (not corruption: that is recovered)."""
+
+
 class TranslationCache:
     """SQLite translation cache.
 
@@ -131,8 +136,16 @@ class TranslationCache:
 
     # -- connection ---------------------------------------------------------
 
+    def _fail(self, reason: object) -> NoReturn:
+        raise CacheError(
+            f"translation cache {self.path}: {reason} (choose another --cache-dir, or --no-cache)"
+        ) from None
+
     def _connect(self) -> sqlite3.Connection:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            self._fail((exc.strerror or str(exc)).lower())
         conn = sqlite3.connect(self.path, timeout=30.0)
         try:
             conn.execute("PRAGMA journal_mode=WAL")
@@ -154,10 +167,11 @@ class TranslationCache:
     def _recover(self, exc: sqlite3.DatabaseError) -> None:
         """Move a corrupted database aside and start a fresh one.
 
-        Errors that are not corruption (e.g. "database is locked") are re-raised.
+        Errors that are not corruption ("database is locked", "database or disk
+        is full", "unable to open database file") are a one-line CacheError.
         """
         if not _is_corruption(exc):
-            raise exc
+            self._fail(exc)
         if self._conn is not None:
             with contextlib.suppress(sqlite3.Error):
                 self._conn.close()
