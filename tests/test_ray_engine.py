@@ -108,8 +108,12 @@ def test_ray_build_is_byte_identical_with_the_local_build(
     manifest = json.loads((ray_out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["settings"]["engine"] == "ray"
     assert manifest["settings"]["engine_options"] == {"num_workers": 2}
-    assert manifest["counts"]["cache_hits"] == 0
-    assert manifest["counts"]["cache_misses"] == n
+    # a fresh cache: every segment looked up once; a text that two documents share
+    # may be a hit when another actor stored it first (timing-dependent)
+    counts = manifest["counts"]
+    distinct = {json.loads(line)["ar"] for line in (ray_out / "pairs.jsonl").open("rb")}
+    assert counts["cache_hits"] + counts["cache_misses"] == n
+    assert counts["cache_misses"] >= len(distinct)
     assert [d["doc_id"] for d in manifest["documents"]] == [
         "000_2c12d225e0c03558",
         "001_091792376c92b7db",
