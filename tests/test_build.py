@@ -162,6 +162,35 @@ def test_dataset_card_header(built: dict[str, Any]) -> None:
     assert info["download_size"] == parquet.stat().st_size
     assert info["dataset_size"] == info["splits"][0]["num_bytes"]
     assert built["first"].signature in text
+    # the prose names the build's documents (not any particular topic)
+    assert "made from 5 Arabic news\narticle(s) with [kzparallel]" in text
+    sources = text.split("## Sources\n")[1].split("## ")[0].split()
+    seeds = Path(__file__).resolve().parent.parent / "seeds"
+    assert [w.strip("`:") for w in sources if w.startswith("`")] == sorted(
+        p.stem for p in seeds.glob("*.txt")
+    )
+
+
+def test_card_lists_at_most_50_documents() -> None:
+    from kzparallel.sinks.card import make_card_info, render_card
+    from kzparallel.sinks.dataset import DatasetSummary
+    from kzparallel.sinks.report import ReportStats
+
+    docs = [
+        {"doc_id": f"d{i:03}", "source": f"/a/d{i:03}.txt", "paragraphs": 3, "segments": 4}
+        for i in range(60)
+    ]
+    info = make_card_info(
+        model="m", revision="r", backend="b", signature="s", glossary="none",
+        documents=docs, stats=ReportStats(), reviewed=False,
+    )  # fmt: skip
+    summary = DatasetSummary(rows={"train": 240}, docs={"train": 60})
+    text = render_card(summary, info)
+    assert "made from 60 Arabic news\narticle(s)" in text
+    listed = [line for line in text.splitlines() if line.startswith("- `d")]
+    assert len(listed) == 50
+    assert listed[0] == "- `d000`: d000.txt (3 paragraphs, 4 sentences)"
+    assert "- ... and 10 more (all in `manifest.json`)" in text.splitlines()
 
 
 def test_load_dataset_tokenize_and_train_one_step(

@@ -44,7 +44,11 @@ class CardInfo:
     review: str  # e.g. "not reviewed" / "review decisions applied: 3 accepted, ..."
     sources: list[str] = field(default_factory=list)  # one line per document
     pretty_name: str = "kzparallel Arabic-English news parallel corpus"
+    documents: int = 0
     qa_counts: dict[str, int] = field(default_factory=dict)
+
+
+MAX_LISTED_SOURCES = 50  # documents listed by name in the card
 
 
 def make_card_info(
@@ -75,8 +79,14 @@ def make_card_info(
         sources=[
             f"`{d['doc_id']}`: {Path(d['source']).name} "
             f"({d['paragraphs']} paragraphs, {d['segments']} sentences)"
-            for d in documents
-        ],
+            for d in documents[:MAX_LISTED_SOURCES]
+        ]
+        + (
+            [f"... and {len(documents) - MAX_LISTED_SOURCES} more (all in `manifest.json`)"]
+            if len(documents) > MAX_LISTED_SOURCES
+            else []
+        ),
+        documents=len(documents),
         qa_counts=dict(stats.flag_counts),
     )
 
@@ -91,7 +101,7 @@ def card_header(summary: DatasetSummary, info: CardInfo) -> dict[str, Any]:
         "license": LICENSE,
         "size_categories": [size_category(summary.total)],
         "source_datasets": ["original"],
-        "tags": ["machine-translated", "news", "kazakhstan"],
+        "tags": ["machine-translated", "news"],
         "configs": [
             {
                 "config_name": "default",
@@ -134,8 +144,8 @@ def render_card(summary: DatasetSummary, info: CardInfo) -> str:
 
 # {info.pretty_name}
 
-Sentence-aligned Arabic-English pairs made from Arabic news articles about the
-January 2022 unrest in Kazakhstan, with [kzparallel](https://pypi.org/project/kzparallel/).
+Sentence-aligned Arabic-English pairs made from {info.documents} Arabic news
+article(s) with [kzparallel](https://pypi.org/project/kzparallel/).
 
 ## How the pairs were made
 
