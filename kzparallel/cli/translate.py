@@ -249,7 +249,12 @@ def bench_cmd(
     """Translate the seed sentences with each backend; print sentences/s, tokens/s and
     peak memory (each backend in its own process, no cache; CPU, ctranslate2 int8)."""
     from kzparallel.translation import DecodingConfig, available_backends, resolve_model
-    from kzparallel.translation.bench import format_table, run_subprocess, seed_sentences
+    from kzparallel.translation.bench import (
+        default_seeds_dir,
+        format_table,
+        run_subprocess,
+        seed_sentences,
+    )
 
     ref = resolve_model(model)  # fail early with the download hint
     chosen = backend or available_backends()
@@ -257,7 +262,7 @@ def bench_cmd(
         from kzparallel.translation.ctranslate2 import convert_model
 
         convert_model(ref, "int8")
-    seeds = input_path or Path(__file__).resolve().parents[2] / "seeds"
+    seeds = input_path or default_seeds_dir()
     if not seeds.exists():
         raise InputError(str(seeds), "no such file or directory (pass --input)")
     sentences = seed_sentences(seeds)

@@ -192,6 +192,17 @@ def format_table(results: Sequence[BenchResult]) -> str:
     )
 
 
+def default_seeds_dir() -> Path:
+    """The five seed articles: ``kzparallel/data/seeds`` in an installed wheel,
+    else the repository's top-level ``seeds/``."""
+    from importlib import resources
+
+    packaged = Path(str(resources.files("kzparallel"))) / "data" / "seeds"
+    if packaged.is_dir() and any(packaged.glob("*.txt")):
+        return packaged
+    return Path(__file__).resolve().parents[2] / "seeds"
+
+
 def seed_sentences(seeds_dir: Path) -> list[str]:
     """The Arabic sentences of the articles (cleaned and segmented): ``*.txt``
     directly in ``seeds_dir``, or one file."""
