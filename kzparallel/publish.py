@@ -2,7 +2,7 @@
 
 Uses ``huggingface_hub`` (``create_repo`` + ``upload_folder``, repo type
 ``dataset``). The token comes from the usual places (``--token``, ``HF_TOKEN``,
-``huggingface-cli login``); without one the command stops with a one-line
+``hf auth login``); without one the command stops with a one-line
 error before touching the network. When ``DIR/review.sqlite`` exists, ``DIR/dataset``
 is first re-written with the review decisions applied (see
 :mod:`kzparallel.sinks.refresh`), so the Hub gets the reviewed corpus.
@@ -15,7 +15,8 @@ from pathlib import Path
 from kzparallel.errors import DependencyError, KzError
 
 NO_TOKEN = (
-    "no Hugging Face token: run `huggingface-cli login` or set HF_TOKEN "
+    "no Hugging Face token: run `hf auth login` (older huggingface_hub: "
+    "`huggingface-cli login`) or set HF_TOKEN "
     "(a token with write access is needed to publish)"
 )
 

@@ -89,7 +89,8 @@ def test_publish_without_token(cli: Run, tmp_path: Path, monkeypatch: pytest.Mon
     code, stdout, stderr = cli("publish", str(tmp_path / "b"), "--repo-id", "org/name")
     assert (code, stdout) == (1, "")
     assert stderr == (
-        "error: no Hugging Face token: run `huggingface-cli login` or set HF_TOKEN "
+        "error: no Hugging Face token: run `hf auth login` (older huggingface_hub: "
+        "`huggingface-cli login`) or set HF_TOKEN "
         "(a token with write access is needed to publish)\n"
     )
     code, _, stderr = cli("publish", str(tmp_path), "--repo-id", "org/name")

@@ -88,7 +88,8 @@ def test_missing_model_is_one_line_error(
     assert (code, out) == (1, "")
     assert err == (
         f"error: model directory '{missing}' does not exist: download it with "
-        f"`huggingface-cli download Helsinki-NLP/opus-mt-ar-en --local-dir {missing}` "
+        f"`hf download Helsinki-NLP/opus-mt-ar-en --local-dir {missing}` (older "
+        "huggingface_hub: `huggingface-cli download`) "
         f"and pass --model {missing}\n"
     )
 
@@ -106,8 +107,8 @@ def test_default_model_offline_error(
     assert (code, out) == (1, "")
     assert err == (
         "error: model 'Helsinki-NLP/opus-mt-ar-en' is not available offline: download it with "
-        "`huggingface-cli download Helsinki-NLP/opus-mt-ar-en --local-dir DIR` "
-        "and pass --model DIR\n"
+        "`hf download Helsinki-NLP/opus-mt-ar-en --local-dir DIR` (older "
+        "huggingface_hub: `huggingface-cli download`) and pass --model DIR\n"
     )
 
 

@@ -52,7 +52,8 @@ def test_missing_directory_message(tmp_path: Path) -> None:
         resolve_model(str(missing))
     assert str(err.value) == (
         f"model directory '{missing}' does not exist: download it with "
-        f"`huggingface-cli download Helsinki-NLP/opus-mt-ar-en --local-dir {missing}` "
+        f"`hf download Helsinki-NLP/opus-mt-ar-en --local-dir {missing}` (older "
+        "huggingface_hub: `huggingface-cli download`) "
         f"and pass --model {missing}"
     )
 
@@ -65,8 +66,8 @@ def test_hub_model_offline_message(tmp_path: Path, monkeypatch: pytest.MonkeyPat
         resolve_model("Helsinki-NLP/opus-mt-ar-en")
     assert str(err.value) == (
         "model 'Helsinki-NLP/opus-mt-ar-en' is not available offline: download it with "
-        "`huggingface-cli download Helsinki-NLP/opus-mt-ar-en --local-dir DIR` "
-        "and pass --model DIR"
+        "`hf download Helsinki-NLP/opus-mt-ar-en --local-dir DIR` (older "
+        "huggingface_hub: `huggingface-cli download`) and pass --model DIR"
     )
 
 

@@ -1,7 +1,7 @@
 """Find a model and pin its revision, without loading any weights.
 
 ``--model`` is either a local directory (a Hugging Face MarianMT directory, as
-written by ``save_pretrained`` or ``huggingface-cli download --local-dir``) or
+written by ``save_pretrained`` or ``hf download --local-dir``) or
 a Hub id such as ``Helsinki-NLP/opus-mt-ar-en``. The revision recorded for
 provenance is the Hub commit hash, or for a local directory a short hash of
 its files. File hashes are cached by (path, size, mtime) so large weights are
@@ -53,8 +53,8 @@ class ModelRef:
 def download_hint(model: str, target: str = "DIR") -> str:
     hub_id = model if _looks_like_hub_id(model) else DEFAULT_MODEL
     return (
-        f"download it with `huggingface-cli download {hub_id} --local-dir {target}` "
-        f"and pass --model {target}"
+        f"download it with `hf download {hub_id} --local-dir {target}` (older "
+        f"huggingface_hub: `huggingface-cli download`) and pass --model {target}"
     )
 
 
@@ -90,7 +90,7 @@ def resolve_model(model: str) -> ModelRef:
     """Resolve ``model`` (local directory or Hub id) to a :class:`ModelRef`.
 
     Never loads weights. Raises :class:`ModelError` (one line, with the
-    ``huggingface-cli download`` hint) when the model cannot be found.
+    ``hf download`` hint) when the model cannot be found.
     """
     if _is_local(model):
         path = Path(model).expanduser()
