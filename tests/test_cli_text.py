@@ -1,7 +1,7 @@
 """``kzparallel clean`` / ``segment``: exact output (golden files), stdin, errors, exit codes.
 
 The golden files in tests/golden/text/ were produced by these commands and read
-line by line against the seeds (see tests/readme_parts/foundation.md).
+line by line against the seeds (see the README, "Reading, cleaning and segmenting articles").
 """
 
 from __future__ import annotations
