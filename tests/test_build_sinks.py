@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -247,3 +248,45 @@ def test_report_stats_glossary_verdicts() -> None:
     assert [p.id for p in stats.glossary_failures] == [pairs[1].id]
     assert stats.layers == {"repair": 1}
     assert stats.docs["d"].glossary_failed == 1
+
+
+def test_report_glossary_layers_entries_forbidden_and_consistency() -> None:
+    def term(t: str, en: str, ok: bool, layer: str | None, found: str | None) -> dict[str, Any]:
+        return {"term": t, "en": en, "ok": ok, "layer": layer, "found": found}
+
+    forbidden = "tokayev: forbidden variant 'Tokaev' for 'توكايف'"
+    pairs = [
+        _pair("a", 1, 0, "توكايف", "Tokayev", terms=[term("tokayev", "Tokayev", True, "decoder", "Tokayev")]),
+        _pair("a", 2, 0, "توكايف", "Tokayev", terms=[term("tokayev", "Tokayev", True, "repair", "Tokayev")]),
+        _pair("a", 3, 0, "ألماتي", "Almaty", terms=[term("almaty", "Almaty", True, "rerank", "Almaty")]),
+        _pair("b", 1, 0, "توكايف", "Tokaev", terms=[term("tokayev", "Tokayev", False, None, None)],
+              violations=[forbidden]),
+        _pair("b", 2, 0, "توكايف", "Tokayev", terms=[term("tokayev", "Tokayev", True, "decoder", "Tokayev")]),
+    ]  # fmt: skip
+    stats = collect_stats(pairs)
+    gm = stats.glossary.result()
+    assert gm["layers"] == {"decoder": 2, "rerank": 1, "repair": 1, "failed": 1}
+    assert gm["entries"]["tokayev"] == {
+        "mentions": 4, "ok": 3, "decoder": 2, "rerank": 0, "repair": 1, "failed": 1, "rate": 0.75,
+    }  # fmt: skip
+    assert gm["forbidden"] == {"pairs": 1, "rate": 0.2, "variants": {"Tokaev": 1}}
+    # a: tokayev and almaty consistent; b: tokayev once missing -> inconsistent
+    assert gm["consistency"] == {
+        "groups": 3,
+        "consistent": 2,
+        "rate": 0.6667,
+        "inconsistent": [
+            {"doc_id": "b", "term": "tokayev", "en": "Tokayev", "forms": ["(missing)", "Tokayev"]}
+        ],
+    }
+    result = BuildResult(
+        out_dir=Path("out"), documents=2, pairs=5, splits={"train": 5}, split_note="",
+        flagged=0, cache_hits=0, cache_misses=5, signature="s", timings={}, skipped=[],
+    )  # fmt: skip
+    lengths = LengthStats()
+    lengths.update((p.ar, p.en) for p in pairs)
+    html = render_report(stats, result, DEFAULT_BAND, lengths, _Ctx())
+    assert '<tr><td>repair</td><td class="num">1</td>\n<td class="num">20.0%</td></tr>' in html
+    assert "Forbidden variants left in the English: 1 of 5 pairs with\nterms (Tokaev 1)." in html
+    assert "Consistency: in 2 of 3 (document, required form) groups" in html
+    assert "<td>b</td><td>tokayev</td><td>Tokayev</td><td>(missing) / Tokayev</td>" in html

@@ -40,74 +40,115 @@ def _rate(num: int, den: int) -> float | None:
     return round(num / den, 4) if den else None
 
 
-def glossary_metrics(pairs: Iterable[Any]) -> dict[str, Any]:
-    """Term success, layers, forbidden variants and consistency over ``pairs``
-    (:class:`~kzparallel.records.Pair` objects or their dicts)."""
-    n_pairs = with_terms = with_violations = with_forbidden = changed = 0
-    mentions = ok = 0
-    layers = dict.fromkeys((*LAYERS, "failed"), 0)
-    per_entry: dict[str, dict[str, Any]] = {}
-    variants: dict[str, int] = defaultdict(int)
-    forms: dict[tuple[str, str, str], set[str | None]] = defaultdict(set)
-    for pair in pairs:
-        n_pairs += 1
+class GlossaryMetrics:
+    """:func:`glossary_metrics` as a stream: :meth:`add` each pair, then
+    :meth:`result`. Memory is bounded by the glossary's size, not the corpus:
+    per-document consistency is settled when the document changes (pairs come
+    in document order; a document seen again counts as a new one)."""
+
+    def __init__(self) -> None:
+        self.pairs = self.with_terms = self.with_violations = 0
+        self.with_forbidden = self.changed = self.mentions = self.ok = 0
+        self.layers = dict.fromkeys((*LAYERS, "failed"), 0)
+        self.per_entry: dict[str, dict[str, Any]] = {}
+        self.variants: dict[str, int] = defaultdict(int)
+        self.groups = 0
+        self.inconsistent = 0
+        self.inconsistent_examples: list[dict[str, Any]] = []
+        self._doc: str | None = None
+        self._forms: dict[tuple[str, str], set[str | None]] = defaultdict(set)
+
+    def add(self, pair: Any) -> None:
+        self.pairs += 1
+        doc = str(_get(pair, "doc_id", ""))
+        if doc != self._doc:
+            self._settle()
+            self._doc = doc
         terms = _get(pair, "terms") or []
         violations = _get(pair, "violations") or []
         en_mt = _get(pair, "en_mt")
         if en_mt is not None and en_mt != _get(pair, "en"):
-            changed += 1
+            self.changed += 1
         if not terms:
-            continue
-        with_terms += 1
-        with_violations += bool(violations)
+            return
+        self.with_terms += 1
+        self.with_violations += bool(violations)
         forbidden = [v for v in violations if "forbidden variant" in v]
-        with_forbidden += bool(forbidden)
+        self.with_forbidden += bool(forbidden)
         for v in forbidden:
-            variants[v.split("'")[1] if "'" in v else v] += 1
-        doc = str(_get(pair, "doc_id", ""))
+            self.variants[v.split("'")[1] if "'" in v else v] += 1
         for t in terms:
-            mentions += 1
-            entry = per_entry.setdefault(
+            self.mentions += 1
+            entry = self.per_entry.setdefault(
                 t["term"], {"mentions": 0, "ok": 0, **dict.fromkeys((*LAYERS, "failed"), 0)}
             )
             entry["mentions"] += 1
-            layer = t.get("layer") if t.get("ok") else None
+            # right without a recorded layer: the translation already had it
+            layer = (
+                (t.get("layer") if t.get("layer") in LAYERS else "decoder") if t.get("ok") else None
+            )
             if layer in LAYERS:
-                ok += 1
+                self.ok += 1
                 entry["ok"] += 1
-                layers[layer] += 1
+                self.layers[layer] += 1
                 entry[layer] += 1
             else:
-                layers["failed"] += 1
+                self.layers["failed"] += 1
                 entry["failed"] += 1
-            forms[(doc, t["term"], t["en"])].add(t.get("found") if t.get("ok") else None)
-    for entry in per_entry.values():
-        entry["rate"] = _rate(entry["ok"], entry["mentions"])
-    inconsistent = [
-        {"doc_id": doc, "term": term, "en": en, "forms": sorted(f or "(missing)" for f in found)}
-        for (doc, term, en), found in sorted(forms.items())
-        if len(found) > 1 or None in found
-    ]
-    return {
-        "pairs": n_pairs,
-        "pairs_with_terms": with_terms,
-        "pairs_with_violations": with_violations,
-        "pairs_changed": changed,
-        "mentions": mentions,
-        "ok": ok,
-        "success_rate": _rate(ok, mentions),
-        "layers": layers,
-        "layer_rates": {k: _rate(v, mentions) for k, v in layers.items()},
-        "entries": dict(sorted(per_entry.items())),
-        "forbidden": {
-            "pairs": with_forbidden,
-            "rate": _rate(with_forbidden, with_terms),
-            "variants": dict(sorted(variants.items())),
-        },
-        "consistency": {
-            "groups": len(forms),
-            "consistent": len(forms) - len(inconsistent),
-            "rate": _rate(len(forms) - len(inconsistent), len(forms)),
-            "inconsistent": inconsistent[:MAX_LISTED],
-        },
-    }
+            self._forms[(t["term"], t["en"])].add(t.get("found") if t.get("ok") else None)
+
+    def _settle(self) -> None:
+        """Consistency of the document just finished."""
+        for (term, en), found in sorted(self._forms.items()):
+            self.groups += 1
+            if len(found) > 1 or None in found:
+                self.inconsistent += 1
+                if len(self.inconsistent_examples) < MAX_LISTED:
+                    self.inconsistent_examples.append(
+                        {
+                            "doc_id": self._doc,
+                            "term": term,
+                            "en": en,
+                            "forms": sorted(f or "(missing)" for f in found),
+                        }
+                    )
+        self._forms.clear()
+
+    def result(self) -> dict[str, Any]:
+        self._settle()
+        entries = {}
+        for term, entry in sorted(self.per_entry.items()):
+            entries[term] = {**entry, "rate": _rate(entry["ok"], entry["mentions"])}
+        consistent = self.groups - self.inconsistent
+        return {
+            "pairs": self.pairs,
+            "pairs_with_terms": self.with_terms,
+            "pairs_with_violations": self.with_violations,
+            "pairs_changed": self.changed,
+            "mentions": self.mentions,
+            "ok": self.ok,
+            "success_rate": _rate(self.ok, self.mentions),
+            "layers": dict(self.layers),
+            "layer_rates": {k: _rate(v, self.mentions) for k, v in self.layers.items()},
+            "entries": entries,
+            "forbidden": {
+                "pairs": self.with_forbidden,
+                "rate": _rate(self.with_forbidden, self.with_terms),
+                "variants": dict(sorted(self.variants.items())),
+            },
+            "consistency": {
+                "groups": self.groups,
+                "consistent": consistent,
+                "rate": _rate(consistent, self.groups),
+                "inconsistent": list(self.inconsistent_examples),
+            },
+        }
+
+
+def glossary_metrics(pairs: Iterable[Any]) -> dict[str, Any]:
+    """Term success, layers, forbidden variants and consistency over ``pairs``
+    (:class:`~kzparallel.records.Pair` objects or their dicts, in document order)."""
+    metrics = GlossaryMetrics()
+    for pair in pairs:
+        metrics.add(pair)
+    return metrics.result()

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from kzparallel.atomic import atomic_write_text
+from kzparallel.glossary.metrics import LAYERS, GlossaryMetrics
 from kzparallel.qa import FLAG_ORDER, LengthBand, LengthStats
 from kzparallel.records import Pair
 
@@ -52,10 +53,12 @@ class ReportStats:
     review: Counter[str] = field(default_factory=Counter)
     layers: Counter[str] = field(default_factory=Counter)  # mentions fixed, by layer
     score_bins: Counter[int] = field(default_factory=Counter)  # 0.1-wide bins
+    glossary: GlossaryMetrics = field(default_factory=GlossaryMetrics)
     _last_para: tuple[str, int] | None = None
 
     def add(self, pair: Pair) -> None:
         self.pairs += 1
+        self.glossary.add(pair)
         doc = self.docs.setdefault(pair.doc_id, DocCounts())
         doc.pairs += 1
         if self._last_para != (pair.doc_id, pair.para):
@@ -197,7 +200,23 @@ Splits: {% for k, v in result.splits.items() %}{{ k }} {{ v }}{% if not loop.las
 {% if stats.mentions %}<p>Term success rate: <b>{{ "%.1f"|format(100 * stats.term_success) }}%</b>
 ({{ stats.mentions - stats.mentions_failed }} of {{ stats.mentions }} mentions; {{ stats.pairs_glossary_ok }} of
 {{ stats.pairs_with_terms }} pairs with glossary terms have no violation). Glossary: <code>{{ ctx.glossary_hash }}</code>.</p>
-{% if stats.layers %}<p>Mentions made right by the enforcement: {% for k, v in stats.layers|dictsort %}{{ k }} {{ v }}{% if not loop.last %}, {% endif %}{% endfor %}.</p>{% endif %}
+<h3>By enforcement layer</h3>
+<p>Which layer made each mention right: <b>decoder</b> (the English the model produced, steered by
+the glossary hints), <b>rerank</b> (another hypothesis of the n-best list), <b>repair</b> (the
+English rewritten after decoding); <b>failed</b>: still wrong.</p>
+<table><tr><th>layer</th><th>mentions</th><th>share</th></tr>
+{% for k in layers %}<tr><td>{{ k }}</td><td class="num">{{ gm.layers[k] }}</td>
+<td class="num">{{ "%.1f"|format(100 * gm.layer_rates[k]) }}%</td></tr>{% endfor %}</table>
+<p>Forbidden variants left in the English: {{ gm.forbidden.pairs }} of {{ gm.pairs_with_terms }} pairs with
+terms{% if gm.forbidden.variants %} ({% for v, n in gm.forbidden.variants.items() %}{{ v }} {{ n }}{% if not loop.last %}, {% endif %}{% endfor %}){% endif %}.
+Consistency: in {{ gm.consistency.consistent }} of {{ gm.consistency.groups }} (document, required form) groups every
+mention came out as one and the same English form.</p>
+{% if gm.consistency.inconsistent %}<table><tr><th>document</th><th>term</th><th>required</th><th>forms found</th></tr>
+{% for g in gm.consistency.inconsistent %}<tr><td>{{ g.doc_id }}</td><td>{{ g.term }}</td><td>{{ g.en }}</td><td>{{ g.forms|join(" / ") }}</td></tr>{% endfor %}</table>{% endif %}
+<h3>By glossary entry</h3>
+<table><tr><th>entry</th><th>mentions</th><th>right</th>{% for k in layers %}<th>{{ k }}</th>{% endfor %}</tr>
+{% for term, e in gm.entries.items() %}<tr><td>{{ term }}</td><td class="num">{{ e.mentions }}</td>
+<td class="num">{{ "%.0f"|format(100 * e.rate) }}%</td>{% for k in layers %}<td class="num">{{ e[k] }}</td>{% endfor %}</tr>{% endfor %}</table>
 {% if stats.glossary_failures %}<h3>Failing pairs{% if stats.glossary_failures|length < stats.pairs_with_terms - stats.pairs_glossary_ok %} (first {{ stats.glossary_failures|length }}){% endif %}</h3>
 <table><tr><th>id</th><th>Arabic</th><th>English</th><th>violations</th></tr>
 {% for p in stats.glossary_failures %}<tr><td><code>{{ p.id }}</code></td><td class="ar" dir="rtl" lang="ar">{{ p.ar }}</td><td>{{ p.en }}</td>
@@ -238,6 +257,8 @@ def render_report(
         ctx=ctx,
         flags=flags,
         figs=plots(stats, lengths, band),
+        gm=stats.glossary.result(),
+        layers=[*LAYERS, "failed"],
     )
 
 
