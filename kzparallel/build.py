@@ -214,13 +214,10 @@ def prepare(settings: BuildSettings) -> tuple[BuildContext, Any]:
     return ctx, spec
 
 
-REFERENCES_DIR = "references"
-
-
 def expand_inputs(inputs: Iterable[str | Path]) -> list[str | Path]:
-    """Directories become their article files, leaving out a ``references/``
-    folder inside them (evaluation references such as ``seeds/references/``,
-    not articles). Files, ``-`` and missing paths are passed on unchanged."""
+    """Directories become their article files (:func:`kzparallel.ingest.iter_input_files`:
+    hidden files and evaluation-reference folders such as ``seeds/references/``
+    left out). Files, ``-`` and missing paths are passed on unchanged."""
     from kzparallel.ingest import iter_input_files
 
     out: list[str | Path] = []
@@ -229,12 +226,7 @@ def expand_inputs(inputs: Iterable[str | Path]) -> list[str | Path]:
         if str(raw) == "-" or not path.is_dir():
             out.append(raw)
             continue
-        files = [
-            f
-            for f in iter_input_files(path)
-            if REFERENCES_DIR not in f.relative_to(path).parts[:-1]
-        ]
-        out.extend(files or [raw])  # an empty directory: let ingest report it
+        out.extend(iter_input_files(path) or [raw])  # an empty directory: let ingest report it
     return out
 
 

@@ -150,19 +150,41 @@ def _decode_file(data: bytes, source: str) -> tuple[str, str]:
     return text, encoding
 
 
+def is_reference_folder(folder: Path) -> bool:
+    """A ``references/`` folder of evaluation references (``seeds/references/``):
+    only ``.jsonl`` files whose records have ``ar`` and ``en`` and no ``text``.
+    A ``references/`` folder of articles is read like any other folder."""
+    if folder.name != REFERENCES_DIR:
+        return False
+    files = [p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED]
+    if not files or any(p.suffix.lower() != ".jsonl" for p in files):
+        return False
+    for p in files:
+        try:
+            with p.open(encoding="utf-8") as fh:
+                first = next((line for line in fh if line.strip()), "")
+            record = json.loads(first)
+        except (OSError, UnicodeDecodeError, ValueError):
+            return False
+        if not isinstance(record, dict) or "text" in record or not {"ar", "en"} <= set(record):
+            return False
+    return True
+
+
 def iter_input_files(path: Path) -> list[Path]:
     """Supported files under a directory, recursively, in sorted order.
 
-    Hidden files/folders are skipped, and so is a ``references/`` folder: it holds
-    evaluation reference translations (``seeds/references/*.jsonl``), not articles.
+    Hidden files/folders are skipped, and so is a folder of evaluation
+    references (:func:`is_reference_folder`): they are not articles.
     """
+    skipped = {d for d in path.rglob(REFERENCES_DIR) if d.is_dir() and is_reference_folder(d)}
     found = [
         p
         for p in path.rglob("*")
         if p.suffix.lower() in SUPPORTED
         and p.is_file()
         and not any(part.startswith(".") for part in p.relative_to(path).parts)
-        and REFERENCES_DIR not in p.relative_to(path).parts[:-1]
+        and not any(parent in skipped for parent in p.parents)
     ]
     return sorted(found, key=lambda p: p.relative_to(path).as_posix())
 

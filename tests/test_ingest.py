@@ -12,7 +12,13 @@ from pathlib import Path
 import pytest
 
 from kzparallel.errors import InputError
-from kzparallel.ingest import IngestStats, RecordError, decode_bytes, read_documents
+from kzparallel.ingest import (
+    IngestStats,
+    RecordError,
+    decode_bytes,
+    iter_input_files,
+    read_documents,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "004_4496b14b8fd8a434.txt"
@@ -125,6 +131,27 @@ def test_directory_is_sorted_recursive_and_skips_bad_files(tmp_path: Path) -> No
     ]
     assert [str(e) for e in errors] == [f"{tmp_path / 'empty.txt'}: file is empty"]
     assert stats.summary() == "1 of 4 files skipped"
+
+
+@pytest.mark.parametrize(
+    ("files", "read"),
+    [
+        ({"a.jsonl": '{"ar": "نص", "en": "text"}\n'}, False),  # evaluation references
+        ({"a.txt": SEED_TEXT}, True),  # articles that happen to sit in references/
+        ({"a.jsonl": '{"id": "x", "text": "نص المقال الأول."}\n'}, True),  # JSONL articles
+        ({"a.jsonl": '{"ar": "نص", "en": "text"}\n', "b.txt": SEED_TEXT}, True),
+    ],
+)
+def test_only_a_references_folder_of_references_is_left_out(
+    tmp_path: Path, files: dict[str, str], read: bool
+) -> None:
+    (tmp_path / "article.txt").write_text(SEED_TEXT, encoding="utf-8")
+    (tmp_path / "references").mkdir()
+    for name, text in files.items():
+        (tmp_path / "references" / name).write_text(text, encoding="utf-8")
+    found = [p.relative_to(tmp_path).as_posix() for p in iter_input_files(tmp_path)]
+    inside = sorted(f"references/{n}" for n in files)
+    assert found == (["article.txt", *inside] if read else ["article.txt"])
 
 
 def test_jsonl_records_ids_and_bad_lines(tmp_path: Path) -> None:
