@@ -24,6 +24,17 @@ os.environ.setdefault(
 )
 
 
+# The first test that needs the demo model trains it (minutes on 2 cores, more on
+# a busy machine): such tests get a longer timeout than the suite's default.
+TRAINING_TIMEOUT_S = 1800
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "trained_model" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.timeout(TRAINING_TIMEOUT_S))
+
+
 @pytest.fixture(scope="session")
 def seeds_dir() -> Path:
     return SEEDS

@@ -42,8 +42,8 @@ from typing import Any
 from kzparallel.testing.names import SLOTS, Name, glossary_names, outside_names
 from kzparallel.testing.templates import _REF, TEMPLATES, Filler, Use
 
-# Bump when the generator's output changes for the same recipe.
-GENERATOR_VERSION = 1
+# The modules whose code makes the corpus: their text is part of the recipe hash.
+GENERATOR_MODULES = ("names.py", "templates.py", "corpus.py")
 KINDS = ("forbidden", "misspelling", "transliteration")
 BARE_WEIGHT = 0.3  # templates that are a name alone are drawn less often
 HELDOUT_TRIES = 50  # draws per held-out sentence before giving up
@@ -133,8 +133,8 @@ class CorpusRecipe:
         return Path(self.seeds) if self.seeds else default_seeds_dir()
 
     def fingerprint(self) -> dict[str, Any]:
-        """The recipe as data: its parameters, the generator version and hashes of
-        the glossary's content and of the seed articles and references."""
+        """The recipe as data: its parameters and hashes of the generator's code,
+        the glossary's content and the seed articles and references."""
         from kzparallel.glossary import load_glossary
 
         seeds = self.seeds_path()
@@ -145,11 +145,19 @@ class CorpusRecipe:
         params = asdict(self)
         del params["glossary"], params["seeds"]
         return {
-            "generator": GENERATOR_VERSION,
+            "generator": generator_hash(),
             **params,
             "glossary": load_glossary(self.glossary_path()).hash,
             "seeds": h.hexdigest()[:16],
         }
+
+
+def generator_hash() -> str:
+    """16 hex digits of SHA-256 over the code of :data:`GENERATOR_MODULES`."""
+    h = hashlib.sha256()
+    for name in GENERATOR_MODULES:
+        h.update((Path(__file__).parent / name).read_bytes())
+    return h.hexdigest()[:16]
 
 
 @dataclass(frozen=True)

@@ -18,8 +18,9 @@ the same weights on the same machine and library versions. What can still
 change the weights: another CPU (its vector instructions change the rounding
 of matrix products), another torch/oneDNN build or thread count, another
 sentencepiece version (the tokenizers). The recipe hash covers the recipe, the
-glossary's content, the seed articles and references, and the major versions
-of torch, transformers and sentencepiece - not the CPU.
+code of the corpus generator, the glossary's content, the seed articles and
+references, and the major versions of torch, transformers and sentencepiece -
+not the CPU.
 """
 
 from __future__ import annotations
@@ -220,6 +221,7 @@ def train_model(
     return what :data:`RECIPE_FILE` records."""
     import torch
     from transformers import MarianMTModel, MarianTokenizer
+    from transformers.utils import logging as hf_logging
 
     from kzparallel.testing.random_model import marian_config, write_tokenizer
 
@@ -307,7 +309,13 @@ def train_model(
                     f"step {step + 1}/{total} loss {recent:.3f} {time.perf_counter() - started:.0f}s"
                 )
         model.eval()
-        model.save_pretrained(out)
+        bars = hf_logging.is_progress_bar_enabled()
+        hf_logging.disable_progress_bar()  # no "Writing model shards" bar on stderr
+        try:
+            model.save_pretrained(out)
+        finally:
+            if bars:
+                hf_logging.enable_progress_bar()
     finally:
         torch.set_num_threads(threads)
     last = losses[-min(len(losses), 200) :]
