@@ -409,6 +409,7 @@ def _write_outputs(
     cache_stats: Callable[[], tuple[int, int]] | None,
 ) -> BuildResult:
     from kzparallel.atomic import atomic_directory, atomic_open, atomic_write_text
+    from kzparallel.review.sampling import read_estimate
     from kzparallel.sinks.card import render_card
     from kzparallel.sinks.dataset import parse_ratios, plan_splits, write_dataset_files
     from kzparallel.sinks.manifest import MANIFEST_FILE, library_versions, write_manifest
@@ -463,11 +464,12 @@ def _write_outputs(
 
     t = time.perf_counter()
     plan = plan_splits(doc_order, parse_ratios(settings.split_by_doc), settings.seed)
+    estimate = read_estimate(out, ctx.signature_text)  # sampled review: report; card if applied
     with atomic_directory(out / "dataset") as tmp:
         summary = write_dataset_files(reviewed, tmp, plan)
-        atomic_write_text(
-            tmp / "README.md", render_card(summary, card_info(ctx, docs, report_stats, settings))
-        )
+        info = card_info(ctx, docs, report_stats, settings)
+        card = render_card(summary, info, estimate if settings.apply_review else None)
+        atomic_write_text(tmp / "README.md", card)
     timings["dataset"] = time.perf_counter() - t
     hits, misses = cache_stats() if cache_stats else (0, 0)
 
@@ -485,7 +487,7 @@ def _write_outputs(
         skipped=list(skipped or []),
     )
     t = time.perf_counter()
-    write_report(out / "report.html", report_stats, result, band, stats, ctx)
+    write_report(out / "report.html", report_stats, result, band, stats, ctx, estimate)
     timings["report"] = time.perf_counter() - t
     timings["total"] = sum(v for k, v in timings.items() if k != "total")
     write_manifest(

@@ -56,6 +56,7 @@ from kzparallel.review.queries import (
     list_docs,
     list_pairs,
     pair_by_id,
+    pairs_at,
     pairs_by_ids,
 )
 from kzparallel.review.rows import Row
@@ -72,6 +73,7 @@ from kzparallel.review.sampling import (
 from kzparallel.review.search import fts_query
 from kzparallel.review.state import PairState
 from kzparallel.review.store import ReviewStore, StaleDecision
+from kzparallel.sinks.manifest import read_manifest
 
 __all__ = ["create_app", "model_retranslator"]
 
@@ -202,6 +204,14 @@ def create_app(
             rank = ranks[i] if ranks else None
             rows.append(Row(pair, states.get(r.id, PairState()), partner, version, rank))
         return rows
+
+    def build_signature(conn: Any, gen: Generation) -> str:
+        """The provenance signature of the build (manifest.json, else the first pair)."""
+        manifest = read_manifest(out)
+        if manifest and manifest.get("signature"):
+            return str(manifest["signature"])
+        first = pairs_at(conn, [1]).get(1)
+        return gen.read([first.ref])[0].signature if first else ""
 
     def documents(request: Request) -> Response:
         notice = fresh()
@@ -349,7 +359,7 @@ def create_app(
         try:
             with index.connection() as (conn, gen):
                 chosen = draw(conn, size, seed, strata)
-                population, source = gen.pairs, gen.stamp.key
+                population, source = gen.pairs, build_signature(conn, gen)
         except ValueError as exc:
             return message(request, 400, "Not drawn", str(exc), "/sample")
         sample_id = save_sample(
@@ -408,7 +418,7 @@ def create_app(
         return PlainTextResponse("not found", status_code=404)
 
     async def stale(request: Request, exc: Exception) -> Response:
-        index.refresh(0)
+        await run_in_threadpool(index.refresh, cfg.reimport_wait, True)
         return message(
             request,
             503,

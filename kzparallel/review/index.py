@@ -381,6 +381,7 @@ class PairsIndex:
         self._lock = threading.Lock()
         self._sync_lock = threading.Lock()
         self._thread: threading.Thread | None = None
+        self._failed: tuple[int, int, int] | None = None  # the file a re-import failed on
 
     # -- importing ----------------------------------------------------------------
 
@@ -392,7 +393,9 @@ class PairsIndex:
                 str(self.path), "no such pairs file (run `kzparallel build` first)"
             ) from None
 
-    def _generation(self, progress: Progress | None) -> tuple[Generation, ImportSummary | None]:
+    def _generation(
+        self, progress: Progress | None, rebuild: bool = False
+    ) -> tuple[Generation, ImportSummary | None]:
         fd = self._open_fd()
         try:
             self.dir.mkdir(exist_ok=True)
@@ -402,7 +405,7 @@ class PairsIndex:
                     stamp = stamp_of(fd)
                     db = self.dir / f"pairs-{stamp.key}.sqlite"
                     summary = None
-                    if not _valid(db, stamp):
+                    if rebuild or not _valid(db, stamp):
                         _remove_db(db)
                         summary = build_index(fd, self.path, db, stamp, self.store, progress)
                     if stamp_of(fd) == stamp:  # not rewritten in place while it was read
@@ -448,40 +451,42 @@ class PairsIndex:
                 os.close(gen.fd)
                 gen.fd = -1
 
-    def _reimport(self) -> None:
+    def _reimport(self, seen: tuple[int, int, int] | None, rebuild: bool) -> None:
         try:
-            gen, _ = self._generation(None)
+            gen, _ = self._generation(None, rebuild)
             self._swap(gen)
             self.error = None
-        except KzError as exc:
-            self.error = exc.message
-        except OSError as exc:
-            self.error = f"{self.path}: {exc.strerror}"
+        except (KzError, OSError) as exc:
+            self.error = exc.message if isinstance(exc, KzError) else f"{self.path}: {exc}"
+            self._failed = seen  # not tried again until the file changes again
 
-    def changed(self) -> bool:
-        """Whether ``pairs.jsonl`` is not the file the index was made from."""
-        gen = self.gen
+    def _seen(self) -> tuple[int, int, int] | None:
         try:
             st = os.stat(self.path)
         except OSError:
-            return False  # gone: keep showing the last import
-        if gen is None:
-            return True
-        return (st.st_size, st.st_mtime_ns, st.st_ino) != (
-            gen.stamp.size,
-            gen.stamp.mtime_ns,
-            gen.ino,
-        )
+            return None
+        return st.st_size, st.st_mtime_ns, st.st_ino
 
-    def refresh(self, wait: float) -> bool:
+    def changed(self) -> bool:
+        """Whether ``pairs.jsonl`` is not the file the index was made from."""
+        seen, gen = self._seen(), self.gen
+        if seen is None:
+            return False  # gone: keep showing the last import
+        return gen is None or seen != (gen.stamp.size, gen.stamp.mtime_ns, gen.ino)
+
+    def refresh(self, wait: float, force: bool = False) -> bool:
         """Re-import in the background when ``pairs.jsonl`` changed; wait up to ``wait`` s.
 
-        Returns whether a re-import is still running.
+        ``force``: import it again even if it looks unchanged (it was rewritten in
+        place). Returns whether a re-import is still running.
         """
         with self._lock:
             running = self._thread is not None and self._thread.is_alive()
-            if not running and self.changed():
-                self._thread = threading.Thread(target=self._reimport, daemon=True)
+            seen = self._seen()
+            if not running and (force or (self.changed() and seen != self._failed)):
+                self._thread = threading.Thread(
+                    target=self._reimport, args=(seen, force), daemon=True
+                )
                 self._thread.start()
                 running = True
             thread = self._thread

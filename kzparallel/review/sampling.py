@@ -120,7 +120,7 @@ def save_sample(
     seed: int,
     strata: str,
     population: int,
-    source: str,
+    source: str,  # the provenance signature of the build it was drawn from
     who: str,
     pairs: list[tuple[str, str]],
 ) -> int:
@@ -187,11 +187,17 @@ class SampleEstimate:
         )
 
 
-def _estimate(conn: sqlite3.Connection, sample_id: int | None) -> SampleEstimate | None:
-    where = "WHERE id = ?" if sample_id is not None else "ORDER BY id DESC LIMIT 1"
+def _estimate(
+    conn: sqlite3.Connection, sample_id: int | None, signature: str | None = None
+) -> SampleEstimate | None:
+    if sample_id is not None:
+        where, params = "WHERE id = ?", [sample_id]
+    elif signature is not None:
+        where, params = "WHERE source = ? ORDER BY id DESC LIMIT 1", [signature]
+    else:
+        where, params = "ORDER BY id DESC LIMIT 1", []
     row = conn.execute(
-        f"SELECT id, seed, size, strata, population FROM samples {where}",
-        [sample_id] if sample_id is not None else [],
+        f"SELECT id, seed, size, strata, population FROM samples {where}", params
     ).fetchone()
     if row is None:
         return None
@@ -222,8 +228,12 @@ def samples(store: ReviewStore) -> list[SampleEstimate]:
         return [e for i in ids if (e := _estimate(conn, i)) is not None]
 
 
-def read_estimate(out_dir: str | Path) -> SampleEstimate | None:
-    """The newest sample's estimate, read-only (for ``report.html`` and the dataset card)."""
+def read_estimate(out_dir: str | Path, signature: str) -> SampleEstimate | None:
+    """The estimate of the newest sample drawn from a build with provenance ``signature``.
+
+    Read-only, for ``report.html`` and the dataset card: a sample of a build made
+    with another model or other settings says nothing about this one.
+    """
     path = Path(out_dir) / REVIEW_DB
     if not path.is_file():
         return None
@@ -232,7 +242,7 @@ def read_estimate(out_dir: str | Path) -> SampleEstimate | None:
     except sqlite3.Error as exc:
         raise KzError(f"{path}: cannot open the review database ({exc})") from None
     try:
-        return _estimate(conn, None)
+        return _estimate(conn, None, signature)
     except sqlite3.OperationalError as exc:
         if "no such table" in str(exc):  # a database of the first format: no samples
             return None
