@@ -425,3 +425,11 @@ def test_rebuild_keeps_the_decisions(build_dir: Path, tiny_model: Path) -> None:
     assert estimate is not None and estimate.judged >= 2
     report = (build_dir / "report.html").read_text(encoding="utf-8")
     assert f"<h2>Quality estimate</h2>\n<p>From a sampled review: {estimate.summary()}." in report
+    card = build_dir / "dataset" / "README.md"
+    assert "## Quality estimate" not in card.read_text(encoding="utf-8")  # review not applied
+    from dataclasses import replace
+
+    settings = replace(_settings(tiny_model, build_dir.parent / "cache"), apply_review=True)
+    build([build_dir.parent / "in"], build_dir, settings)
+    card_text = card.read_text(encoding="utf-8")
+    assert f"## Quality estimate\n\nFrom a sampled review: {estimate.summary()}." in card_text
