@@ -100,3 +100,14 @@ def test_missing_model_is_reported_before_serving(
     assert (code, out, served) == (1, "", [])
     assert err.startswith("error: ") and str(tmp_path / "no-model") in err
     assert len(err.splitlines()) == 1
+
+
+def test_bad_pairs_file_is_one_line(cli: Cli, tmp_path: Path, served: list[dict[str, Any]]) -> None:
+    (tmp_path / "pairs.jsonl").write_text('{"id": "a", "doc_id": "d"}\nnot json\n', "utf-8")
+    assert cli("review", str(tmp_path)) == (
+        1,
+        "",
+        f"error: {tmp_path / 'pairs.jsonl'}:2: not a pair record "
+        "(Expecting value: line 1 column 1 (char 0))\n",
+    )
+    assert served == []
