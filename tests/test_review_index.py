@@ -307,6 +307,36 @@ def test_search(search_client: tuple[TestClient, dict[str, str]], query: str, fo
     assert "".join(names[i] for i in _ids(r.text)) == found
 
 
+@pytest.mark.parametrize(
+    ("query", "expanded", "expected"),
+    [
+        ("Kazakh", ["kazakh", "kazakhs"], '{arx en} : ("kazakh" OR "kazakhs")'),
+        ("Kazakh", None, '{arx en} : "kazakh"*'),  # too many words: a prefix query
+        ("Kazakh", [], '{arx en} : "kazakh"'),  # no word starts with it
+        ("UN", ["un", "unit"], '{arx en} : "un"'),  # short: the whole word only
+        ("الرئيسُ", ["الرييس", "الرييسي"], 'arx : ("الرييس" OR "الرييسي")'),  # folded
+    ],
+)
+def test_search_words_are_expanded_into_indexed_words(
+    query: str, expanded: list[str] | None, expected: str
+) -> None:
+    from kzparallel.review.search import fts_query
+
+    assert fts_query(query, lambda w: expanded) == expected
+
+
+def test_search_word_with_many_continuations_is_a_prefix_query(
+    monkeypatch: pytest.MonkeyPatch, search_client: tuple[TestClient, dict[str, str]]
+) -> None:
+    from kzparallel.review import queries
+
+    client, names = search_client
+    monkeypatch.setattr(queries, "MAX_EXPANSION", 0)
+    for query, found in (("kazakh", "ACI"), ("كازاخستان", "ABC")):
+        r = client.get("/pairs", params={"q": query})
+        assert "".join(names[i] for i in _ids(r.text)) == found
+
+
 def test_search_count_is_capped(monkeypatch: pytest.MonkeyPatch, build_dir: Path) -> None:
     from kzparallel.review import queries
 

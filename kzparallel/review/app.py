@@ -52,6 +52,7 @@ from kzparallel.review.queries import (
     Window,
     counts,
     doc_by_id,
+    expander,
     following,
     list_docs,
     list_pairs,
@@ -269,7 +270,7 @@ def create_app(
                 conn,
                 doc_pos=doc_pos,
                 show=show,
-                fts=fts_query(search),
+                fts=fts_query(search, expander(conn)),
                 window=_window(q),
                 size=size,
             )

@@ -9,9 +9,11 @@
   status (kept current from ``review.sqlite``), and the byte offset and length
   of its line in ``pairs.jsonl``; indexes by id, by document, and partial
   indexes for flagged, glossary failures and unreviewed pairs;
-* ``docs`` — per document: pairs, flagged, glossary failures, reviewed, with
-  indexes for each way the documents list sorts;
-* ``fts`` — FTS5 over the Arabic and the English (:mod:`kzparallel.review.search`);
+* ``docs`` — per document: first and last position, pairs, flagged, glossary
+  failures, reviewed, with indexes for each way the documents list sorts;
+  ``totals`` — the same for the whole build;
+* ``fts`` — FTS5 over the Arabic and the English (:mod:`kzparallel.review.search`),
+  and ``vocab``, its words (a search word is expanded into the words it starts);
 * ``meta`` — the stamp of the ``pairs.jsonl`` it was made from and the last
   decision (``seq``) whose status it holds.
 
@@ -47,7 +49,7 @@ from kzparallel.review.search import arabic_forms, fts_row
 from kzparallel.review.store import ReviewStore
 
 INDEX_DIR = "review-index"
-INDEX_VERSION = 1  # PRAGMA user_version of an index file
+INDEX_VERSION = 2  # PRAGMA user_version of an index file (another: imported again)
 STAMP_BYTES = 64 * 1024
 BATCH = 2000
 
@@ -73,6 +75,7 @@ CREATE TABLE docs (
     pos INTEGER PRIMARY KEY,
     doc_id TEXT NOT NULL,
     first INTEGER NOT NULL,
+    last INTEGER NOT NULL,
     pairs INTEGER NOT NULL,
     flagged INTEGER NOT NULL,
     glossary INTEGER NOT NULL,
@@ -80,6 +83,15 @@ CREATE TABLE docs (
     flagged_share REAL NOT NULL,
     progress REAL NOT NULL DEFAULT 0
 );
+CREATE TABLE totals (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    pairs INTEGER NOT NULL,
+    flagged INTEGER NOT NULL,
+    glossary INTEGER NOT NULL,
+    reviewed INTEGER NOT NULL,
+    docs INTEGER NOT NULL
+);
+CREATE TABLE vocab (term TEXT PRIMARY KEY) WITHOUT ROWID;
 CREATE VIRTUAL TABLE fts USING fts5(
     arx, en, content='', detail=column, tokenize='unicode61 remove_diacritics 0'
 );
@@ -153,7 +165,7 @@ def _write_index(
     conn: sqlite3.Connection, fd: int, path: Path, progress: Progress | None
 ) -> tuple[int, int]:
     conn.executescript(_TABLES)
-    docs: dict[str, list[int]] = {}  # doc_id -> [pos, first, pairs, flagged, glossary]
+    docs: dict[str, list[int]] = {}  # doc_id -> [pos, first, pairs, flagged, glossary, last]
     rows: list[tuple[Any, ...]] = []
     texts: list[tuple[int, str, str]] = []
     pos = 0
@@ -171,11 +183,12 @@ def _write_index(
         doc_id = str(rec["doc_id"])
         doc = docs.get(doc_id)
         if doc is None:
-            doc = docs[doc_id] = [len(docs) + 1, pos, 0, 0, 0]
+            doc = docs[doc_id] = [len(docs) + 1, pos, 0, 0, 0, pos]
         flagged, glossary = int(bool(qa or violations)), int(bool(violations))
         doc[2] += 1
         doc[3] += flagged
         doc[4] += glossary
+        doc[5] = pos
         flags = " ".join(sorted({str(f) for f in qa} | ({"glossary"} if violations else set())))
         rows.append(
             (
@@ -196,11 +209,19 @@ def _write_index(
             flush()
     flush()
     conn.executemany(
-        "INSERT INTO docs (pos, doc_id, first, pairs, flagged, glossary, flagged_share) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?)",
-        ((d[0], doc_id, d[1], d[2], d[3], d[4], d[3] / d[2]) for doc_id, d in docs.items()),
+        "INSERT INTO docs (pos, doc_id, first, last, pairs, flagged, glossary, flagged_share) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        ((d[0], i, d[1], d[5], d[2], d[3], d[4], d[3] / d[2]) for i, d in docs.items()),
+    )
+    conn.execute(
+        "INSERT INTO totals SELECT 1, coalesce(sum(pairs), 0), coalesce(sum(flagged), 0), "
+        "coalesce(sum(glossary), 0), 0, count(*) FROM docs"
     )
     conn.execute("COMMIT")
+    # the words of the full-text index, to expand a search word into those it starts
+    conn.execute("CREATE VIRTUAL TABLE temp.fts_terms USING fts5vocab(main, fts, 'row')")
+    conn.execute("INSERT INTO vocab SELECT term FROM temp.fts_terms")
+    conn.execute("DROP TABLE temp.fts_terms")
     conn.executescript(_INDEXES)
     return pos, len(docs)
 
@@ -242,6 +263,7 @@ def sync_status(conn: sqlite3.Connection, store: ReviewStore) -> int:
                         "progress = (reviewed + ?) * 1.0 / pairs WHERE pos = ?",
                         (reviewed - was, reviewed - was, doc_pos),
                     )
+                    conn.execute("UPDATE totals SET reviewed = reviewed + ?", (reviewed - was,))
                 updated += 1
         _set_meta(conn, synced_seq=top)
     except BaseException:

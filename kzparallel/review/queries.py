@@ -107,13 +107,29 @@ class DocRow:
 
 
 def counts(conn: sqlite3.Connection, doc_pos: int | None = None) -> Counts:
-    where, params = ("WHERE pos = ?", [doc_pos]) if doc_pos else ("", [])
-    row = conn.execute(
-        "SELECT coalesce(sum(pairs), 0), coalesce(sum(flagged), 0), "
-        f"coalesce(sum(glossary), 0), coalesce(sum(reviewed), 0) FROM docs {where}",
-        params,
-    ).fetchone()
-    return Counts(*map(int, row))
+    """The counters of one document, or of the whole build (``totals``)."""
+    if doc_pos:
+        sql, params = "SELECT pairs, flagged, glossary, reviewed FROM docs WHERE pos = ?", [doc_pos]
+    else:
+        sql, params = "SELECT pairs, flagged, glossary, reviewed FROM totals", []
+    row = conn.execute(sql, params).fetchone()
+    return Counts(*map(int, row)) if row else Counts(0, 0, 0, 0)
+
+
+MAX_EXPANSION = 64  # words a search word may stand for before it is left a prefix query
+
+
+def expander(conn: sqlite3.Connection) -> Any:
+    """``expand(word)``: the indexed words that start with ``word`` (None: too many)."""
+
+    def expand(word: str) -> list[str] | None:
+        rows = conn.execute(
+            "SELECT term FROM vocab WHERE term >= ? AND term < ? ORDER BY term LIMIT ?",
+            (word, word + "\U0010ffff", MAX_EXPANSION + 1),
+        ).fetchall()
+        return None if len(rows) > MAX_EXPANSION else [r[0] for r in rows]
+
+    return expand
 
 
 def doc_by_id(conn: sqlite3.Connection, doc_id: str) -> DocRow | None:
@@ -161,11 +177,20 @@ def following(conn: sqlite3.Connection, rows: list[IndexRow]) -> dict[int, Index
 
 
 def _pair_source(
-    doc_pos: int | None, show: str, fts: str | None
+    conn: sqlite3.Connection, doc_pos: int | None, show: str, fts: str | None
 ) -> tuple[str, str, list[str], list[Any]]:
     """``(FROM clause, key column, conditions, parameters)`` of a pair list."""
     conds: list[str] = []
     params: list[Any] = []
+    if fts is not None:  # the full-text index leads: rowid order is pairs.jsonl order
+        conds.append("fts MATCH ?")
+        params.append(fts)
+        if doc_pos:  # only the stretch of rows where the document is
+            first, last = conn.execute(
+                "SELECT first, last FROM docs WHERE pos = ?", (doc_pos,)
+            ).fetchone()
+            conds.append("fts.rowid BETWEEN ? AND ?")
+            params.extend([first, last])
     if doc_pos:
         conds.append("p.doc_pos = ?")
         params.append(doc_pos)
@@ -173,12 +198,6 @@ def _pair_source(
         conds.append(str(_SHOW[show]))
     if fts is None:
         return "pairs p", "p.pos", conds, params
-    if doc_pos:  # a document is small: walk it, probe the full-text index per pair
-        conds.append("EXISTS (SELECT 1 FROM fts WHERE fts MATCH ? AND fts.rowid = p.pos)")
-        params.append(fts)
-        return "pairs p", "p.pos", conds, params
-    conds.insert(0, "fts MATCH ?")
-    params.insert(0, fts)
     return "fts CROSS JOIN pairs p ON p.pos = fts.rowid", "fts.rowid", conds, params
 
 
@@ -233,7 +252,7 @@ def list_pairs(
     window: Window,
     size: int,
 ) -> Page:
-    source, key, conds, params = _pair_source(doc_pos, show, fts)
+    source, key, conds, params = _pair_source(conn, doc_pos, show, fts)
     columns = f"{key}, {_ROW}"
     raw, prev, nxt = keyset_page(conn, source, key, conds, params, window, size, columns)
     rows = [IndexRow(*r[1:]) for r in raw]
@@ -273,7 +292,7 @@ def list_docs(
     if backward:
         raw = raw[::-1]
     rows = [DocRow(*r) for r in raw]
-    total = int(conn.execute("SELECT count(*) FROM docs").fetchone()[0])
+    total = int(conn.execute("SELECT docs FROM totals").fetchone()[0])
     if not rows:
         return Page([], None, None, total)
     if backward:

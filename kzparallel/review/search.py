@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
@@ -112,13 +113,31 @@ def search_words(query: str) -> list[str]:
     return list(dict.fromkeys(words(fold_latin(fold_arabic(query)))))
 
 
-def fts_query(query: str) -> str | None:
-    """The FTS5 MATCH expression of a search (``None``: nothing to search for)."""
+def _quoted(word: str) -> str:
+    return '"' + word.replace('"', '""') + '"'
+
+
+def fts_query(query: str, expand: Callable[[str], list[str] | None] | None = None) -> str | None:
+    """The FTS5 MATCH expression of a search (``None``: nothing to search for).
+
+    ``expand(word)`` lists the indexed words that start with ``word`` (None: too
+    many); the search then names them (``"w1" OR "w2"``), which FTS5 reads a
+    page at a time, where a prefix query (``"w"*``) reads every match first.
+    """
     terms: list[str] = []
     for w in search_words(query):
-        quoted = '"' + w.replace('"', '""') + '"' + ("*" if len(w) >= MIN_PREFIX_SEARCH else "")
+        if len(w) < MIN_PREFIX_SEARCH:
+            match = _quoted(w)  # a whole word
+        else:
+            words = expand(w) if expand is not None else None
+            if words is None:  # no vocabulary at hand, or too many words: a prefix query
+                match = _quoted(w) + "*"
+            elif words:
+                match = "(" + " OR ".join(_quoted(x) for x in words) + ")"
+            else:
+                match = _quoted(w)  # no indexed word starts with it: finds nothing
         columns = "arx" if _ARABIC.search(w) else "{arx en}"
-        terms.append(f"{columns} : {quoted}")
+        terms.append(f"{columns} : {match}")
     return " AND ".join(terms) or None
 
 
