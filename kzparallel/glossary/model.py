@@ -110,6 +110,8 @@ class Mention:
     en: str  # the English form this mention requires
     also: tuple[str, ...] = ()
     variant: str = ""  # the glossary's Arabic variant that matched
+    # a place named as a noun may come out as its adjective or people (Syria: Syrian)
+    derived: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
