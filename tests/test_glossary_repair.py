@@ -39,6 +39,7 @@ entries:
   - {id: dzhaksybekov, type: person, ar: [جاكسيبيكوف], en: Dzhaksybekov}
   - {id: akhmetov, type: person, ar: [أخميتوف], en: Akhmetov}
   - {id: qasym, type: person, ar: [قاسم], en: Qasym}
+  - {id: mumbai, type: place, ar: [مومباي, بومباي], en: Mumbai, forbidden: [Bombay]}
 """
 
 
@@ -179,3 +180,57 @@ def test_repairs_and_look_alikes(
         assert result.en == expected
         assert all(t["ok"] for t in result.terms)
         assert result.violations == []
+
+
+# -- old names: the Arabic may use them, the English must not ---------------------------
+
+OLD_NAMES = [
+    # (glossary, Arabic with the old name, English with the old name written some way, form, date)
+    ("shipped", "وانتشرت المظاهرات إلى ألما آتا", "Protests spread to {}", "Almaty", None),
+    ("shipped", "وصل الوفد إلى أكمولا", "The delegation reached {}", "Nur-Sultan", "2020-05-01"),
+    ("shipped", "وصل الوفد إلى أكمولا", "The delegation reached {}", "Astana", "2023-05-01"),
+    ("other", "وصل الوفد إلى بومباي", "The delegation reached {}", "Mumbai", None),
+]
+WRITTEN = {
+    "Almaty": ["Alma-Ata", "Alma Ata", "Alma-ata", "Alma ata", "ALMA-ATA", "Almaata", "AlmaAta"],
+    "Nur-Sultan": ["Akmola", "Aqmola", "AKMOLA", "Akmolinsk", "Tselinograd", "Astana"],
+    "Astana": ["Akmola", "Aqmola", "Tselinograd", "Nur-Sultan", "Nursultan", "Nur sultan"],
+    "Mumbai": ["Bombay", "BOMBAY", "Bombai"],
+}
+OLD_CASES = [
+    (which, ar, en.format(w), form, day, w)
+    for which, ar, en, form, day in OLD_NAMES
+    for w in WRITTEN[form]
+]
+
+
+@pytest.mark.parametrize(
+    ("which", "ar", "en", "form", "day", "written"),
+    OLD_CASES,
+    ids=[f"{c[0]}-{c[3]}-{c[5]}" for c in OLD_CASES],
+)
+def test_an_old_name_is_recognised_and_repaired(
+    other: Glossary,
+    shipped: Glossary,
+    which: str,
+    ar: str,
+    en: str,
+    form: str,
+    day: str | None,
+    written: str,
+) -> None:
+    g = _glossary(which, other, shipped)
+    (mention,) = g.find(ar, date=day)
+    assert mention.en == form  # the Arabic's old name requires the current one
+    checked = enforce_pair(ar, en, g, repair=False, date=day)
+    assert checked.en == en
+    assert checked.violations[-1] == f"{mention.term}: forbidden variant '{written}' in the English"
+    fixed = enforce_pair(ar, en, g, date=day)
+    assert fixed.en == en.replace(written, form.upper() if written.isupper() else form)
+    assert fixed.violations == []
+    assert [(t["ok"], t["layer"]) for t in fixed.terms] == [(True, "repair")]
+
+
+def test_an_old_name_keeps_its_possessive(shipped: Glossary) -> None:
+    ar = "وانتشرت المظاهرات إلى ألما آتا"
+    assert enforce_pair(ar, "Alma-ata's streets filled", shipped).en == "Almaty's streets filled"

@@ -413,12 +413,15 @@ def enforce_pair(
     translation: Translation | None = None,
     *,
     repair: bool = True,
+    date: str | None = None,
 ) -> Enforced:
     """Rerank, repair and verify one pair (see the module docstring).
 
     ``repair=False`` only verifies (and does not rerank): ``en`` is returned
-    unchanged with the verdicts (``glossary check``).
+    unchanged with the verdicts (``glossary check``). ``date`` (ISO, the
+    article's) chooses the forms of dated entries (:meth:`Glossary.on`).
     """
+    glossary = glossary.on(date)
     mentions = glossary.find(ar)
     if not mentions:
         return Enforced(en, [], [])
