@@ -9,9 +9,10 @@ see :meth:`kzparallel.glossary.Glossary.on`). Sources, first found wins:
    extraction finds it (``article:published_time``, ``og:``/``itemprop``
    ``datePublished``, JSON-LD, …);
 3. ``dateline`` — in the cleaned text: the first date in a dropped time-stamp
-   line or in the first two body paragraphs (``( سبوتنيك - 11 كانون الثاني
-   2022)``), else a date given as today's anywhere (``اليوم الخميس
-   6-1-2022``).
+   line, or one that starts within the first 100 characters of one of the
+   first two body paragraphs, where datelines stand (``( سبوتنيك - 11 كانون
+   الثاني 2022)``; a date further on is more likely an event's), else a date
+   given as today's anywhere (``اليوم الخميس 6-1-2022``).
 
 Arabic dates are a day, a month name and a four-digit year in any digits
 (Arabic-Indic too), or numeric day-month-year / year-month-day. Month names
@@ -58,6 +59,7 @@ _DMY = re.compile(r"(?<!\d)(\d{1,2})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{4})(?!\d)
 _YMD = re.compile(r"(?<!\d)(\d{4})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})(?!\d)")
 _TODAY = re.compile(rf"اليوم\s*[,،]?\s*(?:{_WEEKDAY}\s*[,،]?\s*)?(?:الموافق\s*)?$")
 DATELINE_PARAGRAPHS = 2
+DATELINE_CHARS = 100  # a dateline's date starts this close to the paragraph's start
 YEARS = (1900, 2100)
 
 
@@ -88,9 +90,12 @@ def find_dates(text: str) -> list[tuple[int, dt.date]]:
     return sorted(found, key=lambda x: x[0])
 
 
-def first_date(text: str) -> dt.date | None:
+def first_date(text: str, within: int | None = None) -> dt.date | None:
+    """The first date in ``text`` (starting within ``within`` characters, if given)."""
     found = find_dates(text)
-    return found[0][1] if found else None
+    if found and (within is None or found[0][0] < within):
+        return found[0][1]
+    return None
 
 
 def today_date(text: str) -> dt.date | None:
@@ -139,9 +144,12 @@ def metadata_date(doc: Document, value: object, source: str) -> Document:
 
 def dateline_date(doc: Document) -> dt.date | None:
     """The date a cleaned article gives itself (see the module docstring)."""
-    stamps = [d.text for d in doc.decisions if d.rule == "timestamp"]
-    for text in [*stamps, *doc.paragraphs[:DATELINE_PARAGRAPHS]]:
-        when = first_date(text)
+    for stamp in (d.text for d in doc.decisions if d.rule == "timestamp"):
+        when = first_date(stamp)
+        if when is not None:
+            return when
+    for text in doc.paragraphs[:DATELINE_PARAGRAPHS]:
+        when = first_date(text, within=DATELINE_CHARS)
         if when is not None:
             return when
     for text in doc.paragraphs:

@@ -246,3 +246,30 @@ def test_a_build_enforces_the_form_of_each_articles_day(
             if t["term"] == "nur-sultan":
                 found[p["doc_id"]] = t["en"]
     assert found == {doc: _form(iso) for doc, (iso, _) in expected.items()}
+
+
+DATELINES = [
+    # (article text, the date it gets)
+    ("خبر عن العاصمة\n\nآخر تحديث: 17 أيلول 2022\n\n" + BODY + "\n", "2022-09-17"),
+    ("خبر عن العاصمة\n\nموسكو - 20 مارس 2019 (رويترز) - " + BODY + "\n", "2019-03-20"),
+    ("خبر عن العاصمة\n\n" + BODY + "\n\n(سبوتنيك - 16 أيلول 2022) " + FILLER + "\n", "2022-09-16"),
+    # a date further into a paragraph is an event's, not the article's
+    ("خبر عن العاصمة\n\n" + BODY + " " + FILLER + " وذكر بأحداث 16 كانون الأول 1986.\n", None),
+    # ... unless the article gives it as today's
+    (
+        "خبر عن العاصمة\n\n" + BODY + "\n\n" + FILLER + "\n\nوقال اليوم الجمعة 16-9-2022 إن\n",
+        "2022-09-16",
+    ),
+    # the third paragraph is no dateline
+    ("خبر\n\n" + BODY + "\n\n" + FILLER + "\n\n(سبوتنيك - 16 أيلول 2022) " + FILLER + "\n", None),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "iso"), DATELINES, ids=[str(d[1]) + f"-{i}" for i, d in enumerate(DATELINES)]
+)
+def test_the_dateline(tmp_path: Path, text: str, iso: str | None) -> None:
+    (tmp_path / "a.txt").write_text(text, encoding="utf-8")
+    (doc,) = prepared_documents([tmp_path / "a.txt"])
+    assert doc.date == iso
+    assert doc.meta.get("date_source") == ("dateline" if iso else None)

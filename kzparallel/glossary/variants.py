@@ -112,8 +112,8 @@ def _indel(seq: tuple[str, ...], i: int) -> float:
     if i < len(seq) - 1:
         return SOFT
     if unit == "e" and i > 0 and seq[i - 1] not in VOWELS:
-        return SOFT  # Volodine, Stephane, Psakie
-    return HARD  # a vowel ending: Syria/Syrian aside, Zakharov/Zakharova, Iraq/Iraqi
+        return SOFT  # Volodine, Stephane, Le Driane
+    return HARD  # a vowel added or dropped at the end: Zakharov/Zakharova, Iraq/Iraqi
 
 
 @dataclass(frozen=True)
