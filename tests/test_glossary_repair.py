@@ -77,6 +77,10 @@ DERIVED = [
     ("shipped", "قالت حكومة كازاخستان", "The Kazakh government said", "Kazakh"),
     ("shipped", "تحدث قادة أوروبا", "European leaders spoke", "European"),
     ("shipped", "قال مسؤولون من سوريا", "Syrian officials said", "Syrian"),
+    # a plural nisba is an adjective as often as a people noun
+    ("shipped", "قتل المواطنين الكازاخستانيين", "Kazakh citizens were killed", "Kazakh"),
+    ("shipped", "قتل المواطنين الكازاخستانيين", "Kazakhstanis were killed", "Kazakhstanis"),
+    ("shipped", "قالت الحكومة الكازاخستانية", "The Kazakh government said", "Kazakh"),
 ]
 
 

@@ -103,6 +103,15 @@ def _suffix_roles(entry: Entry, form: Form, text: str) -> tuple[tuple[str, str],
     return (("", form.role),)
 
 
+def _sibling(entry: Entry, form: Form) -> tuple[str, ...]:
+    """An adjective mention may come out as the people form and the other way
+    round: a plural nisba (الكازاخستانيين) is as often "Kazakh" (citizens) as
+    "Kazakhstanis"."""
+    pair = {"adjective": "people", "people": "adjective"}
+    other = entry.form(pair[form.role]) if form.role in pair else None
+    return (other.en, *other.also) if other is not None else ()
+
+
 class Matcher:
     """Compiled lookup for a list of entries."""
 
@@ -228,7 +237,9 @@ class Matcher:
             start, end = normed.original_span(c.start, c.end)
             entry = c.variant.entry
             form = entry.form(c.role) or c.variant.form
-            derived = self._derived.get(entry.id, ()) if form.role == NAME else ()
+            derived = (
+                self._derived.get(entry.id, ()) if form.role == NAME else _sibling(entry, form)
+            )
             mentions.append(
                 Mention(
                     start,
