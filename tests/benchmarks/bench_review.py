@@ -462,7 +462,7 @@ def table(results: list[dict[str, Any]]) -> str:
             ],
         )
     row(
-        "load test: decisions saved / refused as stale / checks failed",
+        "load test: decisions saved / refused as stale / checks failed (lost, doubled, disagreeing)",
         [
             f"{r['load']['check']['decisions']} / {r['load']['check']['refused']} / "
             f"{len(r['load']['check']['problems'])}"
