@@ -29,8 +29,9 @@ def test_build_reports_bad_input_and_keeps_the_good(
     assert code == 2
     assert stderr.splitlines() == [
         f"warning: skipped {empty}: file is empty",
-        "warning: 1 document(s) are too few for a validation and test split at ratios "
-        "0.8,0.1,0.1: all documents are in train",
+        "warning: no document is in validation or test: 1 cluster(s) are too few for ratios "
+        "0.8,0.1,0.1 (each cluster's split is drawn from a hash of its id, so a small corpus "
+        "can leave a split empty)",
     ]
     pairs = (out / "pairs.jsonl").read_text(encoding="utf-8").splitlines()
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
