@@ -33,7 +33,13 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from kzparallel.dedup import NEAR_DUPLICATE_THRESHOLD, Duplicates, NearDuplicateIndex, SentenceIndex
+from kzparallel.dedup import (
+    NEAR_DUPLICATE_THRESHOLD,
+    Duplicates,
+    NearDuplicateIndex,
+    SentenceIndex,
+    sentence_key,
+)
 from kzparallel.qa import LengthBand, LengthStats, order_flags, with_length_flag
 from kzparallel.records import Pair
 from kzparallel.scores import ScoreStats, ScoreThreshold
@@ -224,13 +230,14 @@ class CorpusPass:
                     self.docs[current] = DocFacts(len(self.docs), digest=hashlib.sha256())
                     self.order.append(current)
             facts = self.docs[current]
-            self.sentences.add(pair.ar, pair.id, facts.number, facts.pairs)
+            key = sentence_key(pair.ar)
+            self.sentences.add(key, pair.id, facts.number, facts.pairs)
             facts.pairs += 1
             facts.digest.update(pair_line(pair).encode())
             self.lengths.add(pair.ar, pair.en)
             self.scores.add(pair.score)
             if not pair.is_title:
-                sketch.add(pair.ar)
+                sketch.add(key)
         if current is not None:
             self.near.add(self.docs[current].number, sketch.signature())
 

@@ -5,7 +5,8 @@ are equal: the glossary's Arabic normalisation
 (:func:`kzparallel.glossary.arabic.normalize_text`: diacritics, tatweel and
 control characters dropped, alef/ya/ta-marbuta/hamza-seat forms unified,
 digits made ASCII, Latin lower-cased), then every punctuation mark and symbol
-removed and runs of whitespace made one space. :class:`SentenceIndex` keeps
+(anything but letters and digits) removed and runs of whitespace made one
+space. :class:`SentenceIndex` keeps
 one 8-byte digest (BLAKE2b) per pair plus its position in three compact
 arrays, and settles which copy is kept once the splits are known.
 
@@ -23,7 +24,7 @@ names and phrases but few 5-grams (the five seed articles: Jaccard at most
 from __future__ import annotations
 
 import hashlib
-import unicodedata
+import re
 from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -38,23 +39,25 @@ NEAR_DUPLICATE_THRESHOLD = 0.5  # estimated Jaccard similarity of the shingle se
 NO_KEY = 0  # digest of a sentence with no letters or digits (never deduplicated)
 
 
-def _folded(ch: str) -> str:
-    """Punctuation, symbols, separators and controls become a space."""
-    return " " if unicodedata.category(ch)[0] in "PSZC" else ch
+_NOT_WORD = re.compile(r"[\W_]+")  # punctuation, symbols, spaces, controls
 
 
 def sentence_key(ar: str) -> str:
     """The text two sentences must share to be duplicates (see module doc)."""
-    return " ".join("".join(_folded(ch) for ch in normalize_text(ar)).split())
+    return " ".join(_NOT_WORD.sub(" ", normalize_text(ar)).split())
 
 
-def sentence_digest(ar: str) -> int:
-    """64-bit digest of :func:`sentence_key` (:data:`NO_KEY` when it is empty)."""
-    key = sentence_key(ar)
+def key_digest(key: str) -> int:
+    """64-bit digest of a :func:`sentence_key` (:data:`NO_KEY` when it is empty)."""
     if not key:
         return NO_KEY
     digest = int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "big")
     return digest or 1
+
+
+def sentence_digest(ar: str) -> int:
+    """:func:`key_digest` of the sentence's key."""
+    return key_digest(sentence_key(ar))
 
 
 def shingles(words: list[str], n: int = SHINGLE_WORDS) -> list[bytes]:
@@ -73,8 +76,9 @@ class DocumentSketcher:
         self._template = template
         self.words: list[str] = []
 
-    def add(self, ar: str) -> None:
-        self.words.extend(sentence_key(ar).split())
+    def add(self, key: str) -> None:
+        """Add one sentence of the body, as its :func:`sentence_key`."""
+        self.words.extend(key.split())
 
     def signature(self) -> Any:
         """The MinHash values (uint32 array), or None for an empty body."""
@@ -180,8 +184,9 @@ class SentenceIndex:
     def __len__(self) -> int:
         return len(self._digest)
 
-    def add(self, ar: str, pair_id: str, doc: int, position: int) -> None:
-        self._digest.append(sentence_digest(ar))
+    def add(self, key: str, pair_id: str, doc: int, position: int) -> None:
+        """Add one pair: its Arabic's :func:`sentence_key`, id and place."""
+        self._digest.append(key_digest(key))
         self._id.append(int(pair_id, 16))
         self._where.append((doc << 32) | position)
 

@@ -194,7 +194,7 @@ def index_bytes_per_document(pairs: Path, limit: int = 2_000) -> float:
     with tracemalloc over the first ``limit`` documents of a build's pairs."""
     import tracemalloc
 
-    from kzparallel.dedup import NearDuplicateIndex
+    from kzparallel.dedup import NearDuplicateIndex, sentence_key
     from kzparallel.sinks.pairs import read_pairs
 
     index = NearDuplicateIndex()
@@ -209,7 +209,7 @@ def index_bytes_per_document(pairs: Path, limit: int = 2_000) -> float:
     for number, sentences in enumerate(bodies.values()):
         sketch = index.sketcher()
         for ar in sentences:
-            sketch.add(ar)
+            sketch.add(sentence_key(ar))
         index.add(number, sketch.signature())
     used = tracemalloc.get_traced_memory()[0] - base
     tracemalloc.stop()
