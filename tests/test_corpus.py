@@ -268,7 +268,7 @@ def test_other_settings_refuse_to_carry_old_pairs(seeds: list[Document], tmp_pat
 def test_killed_build_loses_no_document(
     seeds: list[Document], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import kzparallel.build
+    import kzparallel.outputs
 
     out = tmp_path / "out"
     build_docs(seeds[:2], out)
@@ -277,7 +277,7 @@ def test_killed_build_loses_no_document(
         raise KeyboardInterrupt
 
     with monkeypatch.context() as m:
-        m.setattr(kzparallel.build, "write_articles", killed)
+        m.setattr(kzparallel.outputs, "write_articles", killed)
         with pytest.raises(KeyboardInterrupt):
             build_docs(seeds[2:3], out)
     # pairs.jsonl was replaced, the manifest is gone: the previous state is kept aside
