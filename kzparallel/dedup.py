@@ -100,10 +100,10 @@ class DocumentSketcher:
 class NearDuplicateIndex:
     """LSH index over document MinHashes; :meth:`edges` lists near-duplicate pairs.
 
-    Documents are numbered by the caller (0, 1, ...). Memory per document: the
-    MinHash (128 uint32 = 512 bytes) and one LSH bucket entry per band (about
-    2 KB in all, measured in tests/benchmarks/bench_memory.py); the index is
-    dropped after :meth:`edges`.
+    Documents are numbered by the caller (0, 1, ...). Memory per document:
+    about 9 KB (the MinHash, 128 uint32 = 512 bytes, and datasketch's LSH
+    buckets: one entry in each of its 25 band tables; measured by
+    tests/benchmarks/bench_memory.py); the index is dropped after :meth:`edges`.
     """
 
     def __init__(self, threshold: float = NEAR_DUPLICATE_THRESHOLD) -> None:

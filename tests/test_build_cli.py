@@ -77,6 +77,11 @@ def test_build_bad_split(cli: Run, tmp_path: Path) -> None:
     )
 
 
+def test_build_bad_min_score(cli: Run, tmp_path: Path) -> None:
+    code, _, stderr = cli("build", str(SEED), "--out", str(tmp_path), "--min-score", "low")
+    assert (code, stderr) == (1, "error: --min-score: give auto, off or a number (got 'low')\n")
+
+
 def test_export_errors(cli: Run, tmp_path: Path) -> None:
     code, stdout, stderr = cli("export", str(tmp_path / "x"), "--format", "tmx", "--out", "a.tmx")
     assert (code, stdout, stderr) == (1, "", f"error: {tmp_path / 'x'}: no such build directory\n")
