@@ -404,7 +404,7 @@ def scan_corpus(
         cp = CorpusPass(options, new_docs=new)
     else:
         prev_docs = {d["doc_id"]: d for d in previous.documents}
-        check_carry(previous, len(set(prev_docs) - new), signature, alignment, out)
+        check_carry(previous, len(previous.carried(new)), signature, alignment, out)
         cp = CorpusPass(
             options,
             recorded=previous.recorded(),

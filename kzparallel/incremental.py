@@ -79,12 +79,20 @@ class PreviousBuild:
             if d.get("cluster") and d.get("split")
         }
 
-    def pairs(self, leave_out: Container[str]) -> Iterator[Pair]:
-        """The previous pairs, except those of documents in ``leave_out``."""
+    def carried(self, given: Container[str]) -> list[str]:
+        """The documents of this build that are not among ``given`` (in order)."""
+        return [d["doc_id"] for d in self.documents if d["doc_id"] not in given]
+
+    def pairs(self, given: Container[str]) -> Iterator[Pair]:
+        """The pairs of the documents carried over (none are read when every
+        document is given again)."""
         from kzparallel.sinks.pairs import read_pairs
 
+        keep = set(self.carried(given))
+        if not keep:
+            return
         for pair in read_pairs(self.pairs_path):
-            if pair.doc_id not in leave_out:
+            if pair.doc_id in keep:
                 yield pair
 
 
