@@ -89,10 +89,11 @@ class BuildContext:
         return str(self.signature)
 
     def hints(self, segment: Segment) -> TermHints | None:
-        """Glossary hints for the decoder (None without a glossary)."""
+        """Glossary hints for the decoder (None without a glossary); the
+        segment's date chooses the forms of dated entries."""
         if self.glossary is None:
             return None
-        return self.glossary.hints(segment.text) or None
+        return self.glossary.hints(segment.text, date=segment.date) or None
 
 
 @dataclass
@@ -247,7 +248,7 @@ def make_pair(segment: Segment, translation: Translation, cached: bool, ctx: Bui
     if ctx.glossary is not None:
         from kzparallel.glossary.enforce import enforce_pair
 
-        enforced = enforce_pair(segment.text, en_mt, ctx.glossary, translation)
+        enforced = enforce_pair(segment.text, en_mt, ctx.glossary, translation, date=segment.date)
         en, terms, violations = enforced.en, list(enforced.terms), list(enforced.violations)
     pair = Pair.from_segment(
         segment,
