@@ -46,6 +46,7 @@ class CardInfo:
     pretty_name: str = "kzparallel Arabic-English news parallel corpus"
     documents: int = 0
     qa_counts: dict[str, int] = field(default_factory=dict)
+    corpus: Any = None  # kzparallel.corpus.CorpusSummary: splits, duplicates, filters, versions
 
 
 MAX_LISTED_SOURCES = 50  # documents listed by name in the card
@@ -152,6 +153,13 @@ def render_card(summary: DatasetSummary, info: CardInfo, estimate: Any | None = 
     )
     note = f"\n{summary.note}.\n" if summary.note else ""
     sources = "\n".join(f"- {line}" for line in info.sources) or "- (none)"
+    split_rule = "Splits are by document (no document is in two splits)."
+    corpus = ""
+    if info.corpus is not None:
+        from kzparallel.sinks.corpus_card import corpus_markdown, splits_markdown
+
+        split_rule = splits_markdown(info.corpus)
+        corpus = "\n" + corpus_markdown(info.corpus)
     qa = (
         "\n".join(f"- `{k}`: {v} pairs" for k, v in sorted(info.qa_counts.items()))
         or "- no pair was flagged"
@@ -178,12 +186,12 @@ article(s) with [kzparallel](https://pypi.org/project/kzparallel/).
 
 ## Splits
 
-Splits are by document (no document is in two splits).
+{split_rule}
 {note}
 | split | documents | pairs |
 |---|---|---|
 {split_lines}
-
+{corpus}
 ## Sources
 
 {sources}
@@ -196,9 +204,12 @@ Splits are by document (no document is in two splits).
 - `en_mt`, `score` (mean log-probability per token), `model`, `revision`, `backend`
 - `terms` (JSON: glossary mentions and verdicts), `glossary_violations`
 - `qa_flags`: automatic checks (`numbers-missing`, `length-ratio`,
-  `arabic-in-english`, `repetition`, `empty`, `glossary`)
+  `arabic-in-english`, `repetition`, `empty`, `glossary`, `wrong-language`,
+  `low-score`, `duplicate`)
 - `review_status`: `unreviewed`, `accepted`, `edited`
 - `signature`: the provenance signature
+- `cluster`: the document's near-duplicate cluster; `duplicate_of`: the id of the
+  kept copy when the Arabic sentence is a repeat (else empty)
 
 ## Quality flags
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import base64
 import io
-import math
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -55,7 +54,6 @@ class ReportStats:
     glossary_failures: list[Pair] = field(default_factory=list)
     review: Counter[str] = field(default_factory=Counter)
     layers: Counter[str] = field(default_factory=Counter)  # mentions fixed, by layer
-    score_bins: Counter[int] = field(default_factory=Counter)  # 0.1-wide bins
     glossary: GlossaryMetrics = field(default_factory=GlossaryMetrics)
     _last_para: tuple[str, int] | None = None
 
@@ -93,8 +91,6 @@ class ReportStats:
                     self.glossary_failures.append(pair)
             else:
                 self.pairs_glossary_ok += 1
-        if pair.score is not None and math.isfinite(pair.score):
-            self.score_bins[math.floor(pair.score * 10)] += 1
 
     @property
     def term_success(self) -> float | None:
@@ -130,7 +126,7 @@ def plots(stats: ReportStats, lengths: LengthStats, band: LengthBand) -> dict[st
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    out: dict[str, str] = dict.fromkeys(("length", "docs", "flags", "score"), "")
+    out: dict[str, str] = dict.fromkeys(("length", "docs", "flags"), "")
     hist = lengths.histogram()
     if hist:
         fig, ax = plt.subplots(figsize=(6, 3))
@@ -168,13 +164,6 @@ def plots(stats: ReportStats, lengths: LengthStats, band: LengthBand) -> dict[st
         ax.set_ylabel("pairs")
         ax.tick_params(axis="x", rotation=20)
         out["flags"] = _png(fig)
-    if stats.score_bins:
-        fig, ax = plt.subplots(figsize=(6, 2.5))
-        keys = sorted(stats.score_bins)
-        ax.bar([k / 10 for k in keys], [stats.score_bins[k] for k in keys], width=0.09)
-        ax.set_xlabel("model score (mean log-probability per token)")
-        ax.set_ylabel("pairs")
-        out["score"] = _png(fig)
     return out
 
 
@@ -236,7 +225,7 @@ mention came out as one and the same English form.</p>
 <h2>Length ratio</h2>
 <p>Band {{ "%.2f"|format(band.low) }} – {{ "%.2f"|format(band.high) }} ({{ band.source }}{% if band.source == "default" %}: too few pairs for a corpus band{% else %}: median ± 3.5·MAD of the log ratio{% endif %}).</p>
 {% if figs.length %}<img alt="length ratio histogram" src="{{ figs.length }}">{% endif %}
-{% if figs.score %}<h2>Model scores</h2><img alt="score histogram" src="{{ figs.score }}">{% endif %}
+{{ corpus_section }}
 <h2>Timings</h2>
 <table>{% for k, v in result.timings.items() %}<tr><td>{{ k }}</td><td class="num">{{ "%.2f"|format(v) }} s</td></tr>{% endfor %}
 <tr><td>translation cache</td><td class="num">{{ result.cache_hits }} hits, {{ result.cache_misses }} misses</td></tr></table>
@@ -266,9 +255,15 @@ def render_report(
     band: LengthBand,
     lengths: LengthStats,
     ctx: Any,
+    corpus: Any = None,
     estimate: Any | None = None,
 ) -> str:
+    """The page; ``corpus`` (a :class:`kzparallel.corpus.CorpusPass`) adds the
+    section on versions, duplicates, splits and filters."""
     import jinja2
+    from markupsafe import Markup
+
+    from kzparallel.sinks.corpus_report import corpus_html
 
     env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
     flags = [f for f in FLAG_ORDER if f in stats.flag_counts] + sorted(
@@ -284,6 +279,7 @@ def render_report(
         gm=stats.glossary.result(),
         layers=[*LAYERS, "failed"],
         quality=quality_section(estimate),
+        corpus_section=Markup(corpus_html(corpus, result.corpus)) if corpus is not None else "",
     )
 
 
@@ -294,6 +290,7 @@ def write_report(
     band: LengthBand,
     lengths: LengthStats,
     ctx: Any,
+    corpus: Any = None,
     estimate: Any | None = None,
 ) -> None:
-    atomic_write_text(path, render_report(stats, result, band, lengths, ctx, estimate))
+    atomic_write_text(path, render_report(stats, result, band, lengths, ctx, corpus, estimate))
