@@ -160,6 +160,7 @@ def _write_outputs(
     from kzparallel.atomic import atomic_directory, atomic_open, atomic_write_text
     from kzparallel.corpus import corpus_options, corpus_stream, history, scan_corpus
     from kzparallel.incremental import drop_previous, find_previous, keep_previous
+    from kzparallel.review.sampling import read_estimate
     from kzparallel.sinks.card import render_card
     from kzparallel.sinks.dataset import SplitPlan, write_dataset_files
     from kzparallel.sinks.manifest import MANIFEST_FILE, library_versions, write_manifest
@@ -232,11 +233,13 @@ def _write_outputs(
         corpus_summary.note,
         keep_duplicates=settings.keep_duplicates,
     )
+    estimate = read_estimate(out, ctx.signature_text)  # sampled review: report; card if applied
     with atomic_directory(out / "dataset") as tmp:
         summary = write_dataset_files(reviewed, tmp, plan)
         corpus_summary.history = history(previous, corpus_summary, summary.total)
         info = card_info(ctx, records, report_stats, settings, corpus_summary)
-        atomic_write_text(tmp / "README.md", render_card(summary, info))
+        card = render_card(summary, info, estimate if settings.apply_review else None)
+        atomic_write_text(tmp / "README.md", card)
     timings["dataset"] = time.perf_counter() - t
     hits, misses = cache_stats() if cache_stats else (0, 0)
 
@@ -256,7 +259,14 @@ def _write_outputs(
     )
     t = time.perf_counter()
     write_report(
-        out / "report.html", report_stats, result, band, corpus.lengths, ctx, corpus=corpus
+        out / "report.html",
+        report_stats,
+        result,
+        band,
+        corpus.lengths,
+        ctx,
+        corpus=corpus,
+        estimate=estimate,
     )
     timings["report"] = time.perf_counter() - t
     timings["total"] = sum(v for k, v in timings.items() if k != "total")

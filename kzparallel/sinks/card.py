@@ -125,7 +125,24 @@ def card_header(summary: DatasetSummary, info: CardInfo) -> dict[str, Any]:
     }
 
 
-def render_card(summary: DatasetSummary, info: CardInfo) -> str:
+def quality_section(estimate: Any | None) -> str:
+    """The card's "Quality estimate" section from a sampled review ("" without one).
+
+    ``estimate`` is a :class:`kzparallel.review.sampling.SampleEstimate`.
+    """
+    if estimate is None:
+        return ""
+    return f"""
+## Quality estimate
+
+From a sampled review: {estimate.summary()}. A pair is acceptable when the reviewer
+accepted it as it was built; rejected, edited, merged or split pairs count against.
+The sample is a seeded random sample of the corpus, so the share estimates the
+share in all pairs.
+"""
+
+
+def render_card(summary: DatasetSummary, info: CardInfo, estimate: Any | None = None) -> str:
     head = yaml.safe_dump(
         card_header(summary, info), sort_keys=False, allow_unicode=True, width=1000
     )
@@ -197,7 +214,7 @@ article(s) with [kzparallel](https://pypi.org/project/kzparallel/).
 ## Quality flags
 
 {qa}
-
+{quality_section(estimate)}
 ## Known limitations
 
 - The English is machine-translated: fluent-looking sentences can still be wrong.

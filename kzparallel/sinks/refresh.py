@@ -32,6 +32,8 @@ def reviewed_pairs(out_dir: Path) -> Iterable[Pair]:
 
 def rewrite_dataset(out_dir: str | Path) -> DatasetSummary:
     """Replace ``out_dir/dataset`` (atomically) with the reviewed pairs."""
+    from kzparallel.review.sampling import read_estimate
+
     out = Path(out_dir)
     manifest = read_manifest(out)
     if manifest is None or not (out / PAIRS_FILE).is_file():
@@ -63,5 +65,6 @@ def rewrite_dataset(out_dir: str | Path) -> DatasetSummary:
     info.corpus = CorpusSummary.from_manifest(manifest)
     with atomic_directory(out / "dataset") as tmp:
         summary = write_dataset_files(lambda: reviewed_pairs(out), tmp, plan)
-        atomic_write_text(tmp / "README.md", render_card(summary, info))
+        estimate = read_estimate(out, manifest.get("signature", ""))
+        atomic_write_text(tmp / "README.md", render_card(summary, info, estimate))
     return summary

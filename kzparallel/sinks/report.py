@@ -14,12 +14,15 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kzparallel.atomic import atomic_write_text
 from kzparallel.glossary.metrics import LAYERS, GlossaryMetrics
 from kzparallel.qa import FLAG_ORDER, LengthBand, LengthStats
 from kzparallel.records import Pair
+
+if TYPE_CHECKING:
+    from markupsafe import Markup
 
 EXAMPLES_PER_FLAG = 5
 MAX_GLOSSARY_FAILURES = 50
@@ -178,7 +181,7 @@ code{background:#f6f6f6;padding:0 .2em}.flag{color:#a33;font-family:monospace}
 <p>{{ result.documents }} documents, {{ result.pairs }} pairs, {{ result.flagged }} flagged.
 Splits: {% for k, v in result.splits.items() %}{{ k }} {{ v }}{% if not loop.last %}, {% endif %}{% endfor %}.
 {% if result.split_note %}<br>{{ result.split_note }}.{% endif %}</p>
-{% if result.skipped %}<h2>Skipped inputs</h2><ul>{% for s in result.skipped %}<li>{{ s }}</li>{% endfor %}</ul>{% endif %}
+{{ quality }}{% if result.skipped %}<h2>Skipped inputs</h2><ul>{% for s in result.skipped %}<li>{{ s }}</li>{% endfor %}</ul>{% endif %}
 <h2>Documents</h2>
 <table><tr><th>document</th><th>paragraphs</th><th>pairs</th><th>flagged</th><th>glossary failures</th></tr>
 {% for d, c in stats.docs.items() %}<tr><td>{{ d }}</td><td class="num">{{ c.paragraphs }}</td><td class="num">{{ c.pairs }}</td>
@@ -230,6 +233,22 @@ mention came out as one and the same English form.</p>
 """
 
 
+def quality_section(estimate: Any | None) -> Markup:
+    """The report's "Quality estimate" section from a sampled review (empty without one).
+
+    ``estimate`` is a :class:`kzparallel.review.sampling.SampleEstimate`.
+    """
+    from markupsafe import Markup, escape
+
+    if estimate is None:
+        return Markup("")
+    return Markup(
+        "<h2>Quality estimate</h2>\n<p>From a sampled review: {}. A pair is acceptable when the "
+        "reviewer accepted it as it was built; rejected, edited, merged or split pairs count "
+        "against.</p>\n"
+    ).format(escape(estimate.summary()))
+
+
 def render_report(
     stats: ReportStats,
     result: Any,
@@ -237,6 +256,7 @@ def render_report(
     lengths: LengthStats,
     ctx: Any,
     corpus: Any = None,
+    estimate: Any | None = None,
 ) -> str:
     """The page; ``corpus`` (a :class:`kzparallel.corpus.CorpusPass`) adds the
     section on versions, duplicates, splits and filters."""
@@ -258,6 +278,7 @@ def render_report(
         figs=plots(stats, lengths, band),
         gm=stats.glossary.result(),
         layers=[*LAYERS, "failed"],
+        quality=quality_section(estimate),
         corpus_section=Markup(corpus_html(corpus, result.corpus)) if corpus is not None else "",
     )
 
@@ -270,5 +291,6 @@ def write_report(
     lengths: LengthStats,
     ctx: Any,
     corpus: Any = None,
+    estimate: Any | None = None,
 ) -> None:
-    atomic_write_text(path, render_report(stats, result, band, lengths, ctx, corpus))
+    atomic_write_text(path, render_report(stats, result, band, lengths, ctx, corpus, estimate))
