@@ -49,15 +49,11 @@ _FOLD_RANGES = (
 )
 
 
-def _folded(ch: str) -> str:
-    try:
-        return normalize_text(ch)
-    except RecursionError:  # a presentation-range code point NFKC leaves as it is
-        return ch
-
-
 _ARABIC_FOLD = {
-    cp: _folded(chr(cp)) for r in _FOLD_RANGES for cp in r if _folded(chr(cp)) != chr(cp)
+    cp: normalize_text(chr(cp))
+    for r in _FOLD_RANGES
+    for cp in r
+    if normalize_text(chr(cp)) != chr(cp)
 }
 _CONJ = ("", "و", "ف")
 _PREP = ("", "ب", "ك", "ل")
