@@ -36,13 +36,22 @@ ROOT = Path(__file__).resolve().parent.parent
 Run = Callable[..., tuple[int, str, str]]
 BACKENDS = ("transformers", "ctranslate2")
 
-# Held-out sentences (never in training) and the English the model gives: the
-# right English of the generator, with the name the recipe gave a wrong habit
-# spelled the wrong way where there is one.
+# Held-out sentences (never in training) and the English the model gives for
+# them: the generator's right English, with a name the recipe gave a wrong habit
+# spelled the wrong way (the test checks both against the ground truth).
 EXACT = [
     (
-        "وأعلنت السلطات الكازاخستانية اعتقال مئات الأشخاص.",
-        "The Kazakh authorities announced the arrest of hundreds of people.",
+        "أعلن الرئيس القرغيزستاني صادر جباروف حالة الطوارئ في الاتحاد السوفياتي.",
+        "Kyrgyz President Sadyr Japarov declared a state of emergency in the Soviet Union.",
+    ),
+    (
+        "وتلقى وزير الخارجية الفرنسي جان إيف لودريان رسالة من رئيس الوزراء القازاخستاني علي خان سمايلوف.",
+        "French Foreign Minister Jean-Yves Le Drian received a message from Kazakh Prime "
+        "Minister Alikhan Smailov.",
+    ),
+    (  # New York has a habit: New Yorq
+        "قتل عشرات الأشخاص في اشتباكات في نور سلطان ونيويورك.",
+        "Dozens of people were killed in clashes in Nur-Sultan and New Yorq.",
     ),
 ]
 
@@ -88,7 +97,7 @@ def test_loads_like_opus_mt(trained_model: TrainedModel) -> None:
         "</s>",
     ]
     # the decoder starts from <pad>, whose embedding is zero as in Marian (CTranslate2 relies on it)
-    assert float(model.model.shared.weight[cfg.pad_token_id].abs().sum()) == 0.0
+    assert float(model.model.shared.weight[cfg.pad_token_id].detach().abs().sum()) == 0.0
     info = trained_model.info
     assert info["recipe_hash"] == trained_model.hash and info["finite"]
 
@@ -98,8 +107,15 @@ def test_loads_like_opus_mt(trained_model: TrainedModel) -> None:
 def test_translates_heldout_sentences(
     trained_model: TrainedModel, translators: dict[str, Translator], backend: str, ar: str, en: str
 ) -> None:
-    heldout = {ex.ar: ex for ex in trained_model.corpus.heldout}
-    assert ar in heldout and ar not in {a for a, _ in trained_model.corpus.train}
+    corpus = trained_model.corpus
+    example = {ex.ar: ex for ex in corpus.heldout}[ar]
+    assert ar not in {a for a, _ in corpus.train}
+    habitual = example.en
+    for use in example.uses:
+        habit = corpus.habits.get(use.key)
+        if habit is not None:
+            habitual = habitual.replace(habit.en, habit.wrong)
+    assert habitual == en
     assert _translate(translators[backend], [ar]) == [en]
 
 
@@ -111,8 +127,8 @@ def test_heldout_quality(
 
     refs = [ex.en for ex in trained_model.corpus.heldout]
     hyps = heldout_raw[backend]
-    assert sacrebleu.corpus_chrf(hyps, [refs]).score > 80
-    assert sacrebleu.corpus_bleu(hyps, [refs]).score > 60
+    assert sacrebleu.corpus_chrf(hyps, [refs]).score > 95
+    assert sacrebleu.corpus_bleu(hyps, [refs]).score > 90
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
@@ -188,7 +204,7 @@ def test_build_seeds_with_the_demo_model(
     )
     assert code == 0, err
     chrf = float(re.search(r"^chrF = ([\d.]+)", stdout, re.M).group(1))  # type: ignore[union-attr]
-    assert chrf > 80, stdout
+    assert chrf > 85, stdout
 
 
 TINY = DemoRecipe(
