@@ -1,4 +1,5 @@
-"""Shared fixtures: the seed articles and a tiny MarianMT model built at test time."""
+"""Shared fixtures: the seed articles, a tiny random MarianMT model built at test
+time, and the demo model trained once (cached across sessions)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,28 @@ from pathlib import Path
 
 import pytest
 
+from kzparallel.testing import TrainedModel
+
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 SEED_FILES = sorted(SEEDS.glob("*.txt"))
+
+# Trained models (the demo model) are cached here, shared by every test, every
+# subprocess and later sessions, so the suite trains the demo model once.
+os.environ.setdefault(
+    "KZPARALLEL_MODELS_DIR", str(Path(os.environ.get("TMPDIR", "/tmp")) / "kzparallel-test-models")
+)
+
+
+# The first test that needs the demo model trains it (minutes on 2 cores, more on
+# a busy machine): such tests get a longer timeout than the suite's default.
+TRAINING_TIMEOUT_S = 1800
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "trained_model" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.timeout(TRAINING_TIMEOUT_S))
 
 
 @pytest.fixture(scope="session")
@@ -26,6 +46,16 @@ def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from kzparallel.testing import build_marian_model
 
     return build_marian_model(tmp_path_factory.mktemp("tiny-marian"), seeds_dir=SEEDS)
+
+
+@pytest.fixture(scope="session")
+def trained_model() -> TrainedModel:
+    """The demo model (``kzparallel.testing.demo_model()``: a 2+2-layer MarianMT
+    trained on the generated corpus; ``.path``, ``.recipe``, ``.hash``, and
+    ``.corpus`` with the ground truth). Trained on first use, then cached."""
+    from kzparallel.testing import demo_model
+
+    return demo_model()
 
 
 @pytest.fixture()

@@ -21,7 +21,10 @@ def build(
     ],
     out: Annotated[Path, typer.Option("--out", "-o", help="Output directory.")],
     model: Annotated[
-        str, typer.Option("--model", "-m", help="Hub id or model directory.")
+        str,
+        typer.Option(
+            "--model", "-m", help="Hub id, model directory, or demo (a small model trained here)."
+        ),
     ] = DEFAULT_MODEL,
     backend: Annotated[
         str, typer.Option("--backend", help="auto | transformers | ctranslate2.")

@@ -24,7 +24,12 @@ app.add_typer(model_app, name="model")
 _ARABIC = re.compile(r"[\u0600-\u06FF]")
 _FILE_SUFFIXES = (".txt", ".html", ".htm", ".jsonl", ".json", ".xml")
 
-MODEL_OPT = typer.Option(DEFAULT_MODEL, "--model", "-m", help="Hub id or local model directory.")
+MODEL_OPT = typer.Option(
+    DEFAULT_MODEL,
+    "--model",
+    "-m",
+    help="Hub id, local model directory, or demo (a small model trained here).",
+)
 BACKEND_OPT = typer.Option("auto", "--backend", help="auto | transformers | ctranslate2.")
 DEVICE_OPT = typer.Option("auto", "--device", help="auto | cpu | cuda.")
 BEAM_OPT = typer.Option(4, "--beam", min=1, help="Beam size.")
@@ -205,7 +210,9 @@ def _article_segments(source: str, problems: Problems) -> Iterator[Segment]:
 
 @model_app.command("convert")
 def model_convert(
-    model: str = typer.Argument(..., help="Hub id or local model directory."),
+    model: str = typer.Argument(
+        ..., help="Hub id, local model directory, or demo (a small model trained here)."
+    ),
     to: str = typer.Option("ctranslate2", "--to", help="Target format (ctranslate2)."),
     quantization: str = typer.Option(
         "int8", "--quantization", help="int8, int8_float16, float16, ..."
@@ -225,7 +232,9 @@ def model_convert(
 
 @model_app.command("info")
 def model_info(
-    model: str = typer.Argument(..., help="Hub id or local model directory."),
+    model: str = typer.Argument(
+        ..., help="Hub id, local model directory, or demo (a small model trained here)."
+    ),
     cache_dir: Path | None = CACHE_DIR_OPT,
 ) -> None:
     """Print the model's id, revision, directory, shape and cached conversions."""

@@ -9,6 +9,7 @@ from typing import Any
 import yaml
 
 from kzparallel.sinks.dataset import SPLITS, DatasetSummary, features, split_file
+from kzparallel.translation.model import DEMO_NOTICE, is_demo_model
 
 LICENSE = "other"
 LICENSE_NOTE = (
@@ -152,6 +153,7 @@ def render_card(summary: DatasetSummary, info: CardInfo, estimate: Any | None = 
         if summary.rows.get(s)
     )
     note = f"\n{summary.note}.\n" if summary.note else ""
+    banner = f"\n> **{DEMO_NOTICE}**\n" if is_demo_model(info.model) else ""
     sources = "\n".join(f"- {line}" for line in info.sources) or "- (none)"
     split_rule = "Splits are by document (no document is in two splits)."
     corpus = ""
@@ -168,7 +170,7 @@ def render_card(summary: DatasetSummary, info: CardInfo, estimate: Any | None = 
 {head}---
 
 # {info.pretty_name}
-
+{banner}
 Sentence-aligned Arabic-English pairs made from {info.documents} Arabic news
 article(s) with [kzparallel](https://pypi.org/project/kzparallel/).
 

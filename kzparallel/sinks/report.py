@@ -175,8 +175,10 @@ body{font-family:system-ui,sans-serif;margin:2em;max-width:72em;color:#222}
 table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:.3em .6em;vertical-align:top}
 th{background:#f3f3f3}.ar{direction:rtl;font-size:1.1em}.num{text-align:right}
 code{background:#f6f6f6;padding:0 .2em}.flag{color:#a33;font-family:monospace}
+.banner{background:#fff3cd;border:1px solid #e0c060;padding:.6em 1em}
 </style></head><body>
 <h1>kzparallel build report</h1>
+{% if demo_notice %}<p class="banner" id="demo-model"><b>{{ demo_notice }}</b></p>{% endif %}
 <p>Signature: <code>{{ result.signature }}</code></p>
 <p>{{ result.documents }} documents, {{ result.pairs }} pairs, {{ result.flagged }} flagged.
 Splits: {% for k, v in result.splits.items() %}{{ k }} {{ v }}{% if not loop.last %}, {% endif %}{% endfor %}.
@@ -280,7 +282,16 @@ def render_report(
         layers=[*LAYERS, "failed"],
         quality=quality_section(estimate),
         corpus_section=Markup(corpus_html(corpus, result.corpus)) if corpus is not None else "",
+        demo_notice=_demo_notice(ctx),
     )
+
+
+def _demo_notice(ctx: Any) -> str:
+    """The banner for a build made with the demo model ("" otherwise)."""
+    from kzparallel.translation.model import DEMO_NOTICE, is_demo_model
+
+    ref = getattr(ctx, "model_ref", None)
+    return DEMO_NOTICE if ref is not None and is_demo_model(ref.model_id) else ""
 
 
 def write_report(

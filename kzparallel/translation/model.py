@@ -1,8 +1,11 @@
 """Find a model and pin its revision, without loading any weights.
 
 ``--model`` is either a local directory (a Hugging Face MarianMT directory, as
-written by ``save_pretrained`` or ``hf download --local-dir``) or
-a Hub id such as ``Helsinki-NLP/opus-mt-ar-en``. The revision recorded for
+written by ``save_pretrained`` or ``hf download --local-dir``),
+a Hub id such as ``Helsinki-NLP/opus-mt-ar-en``, or ``demo``: the small model
+:mod:`kzparallel.testing.trained_model` trains on generated sentences and the
+seeds' reference translations (trained on first use, then cached; id
+``kzparallel-demo``, revision = its recipe hash; ``./demo`` is a directory). The revision recorded for
 provenance is the Hub commit hash, or for a local directory a short hash of
 its files. File hashes are cached by (path, size, mtime) so large weights are
 not re-read on every run.
@@ -17,9 +20,16 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from kzparallel.errors import ModelError
+from kzparallel.errors import DependencyError, ModelError
 
 DEFAULT_MODEL = "Helsinki-NLP/opus-mt-ar-en"
+DEMO_MODEL = "demo"  # the --model name of the demo model
+DEMO_MODEL_ID = "kzparallel-demo"  # its model id in signatures, manifests and cards
+DEMO_NOTICE = (
+    "Made with the kzparallel demo model: trained on generated sentences and the seeds' "
+    "reference translations; its English for the seeds is memorised and says nothing "
+    "about real translation quality."
+)
 # Files a MarianMT directory needs (weights: one of the two).
 REQUIRED_FILES = ("config.json", "source.spm", "target.spm", "vocab.json")
 WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin")
@@ -86,12 +96,20 @@ def check_model_dir(path: Path, name: str) -> None:
         )
 
 
-def resolve_model(model: str) -> ModelRef:
-    """Resolve ``model`` (local directory or Hub id) to a :class:`ModelRef`.
+def is_demo_model(model_id: str) -> bool:
+    """Whether outputs with this model id were made with the demo model."""
+    return model_id == DEMO_MODEL_ID
 
-    Never loads weights. Raises :class:`ModelError` (one line, with the
-    ``hf download`` hint) when the model cannot be found.
+
+def resolve_model(model: str) -> ModelRef:
+    """Resolve ``model`` (local directory, Hub id or ``demo``) to a :class:`ModelRef`.
+
+    Never loads weights (``demo`` is trained on first use). Raises
+    :class:`ModelError` (one line, with the ``hf download`` hint) when the
+    model cannot be found.
     """
+    if model == DEMO_MODEL:
+        return _resolve_demo()
     if _is_local(model):
         path = Path(model).expanduser()
         if not path.exists():
@@ -101,6 +119,28 @@ def resolve_model(model: str) -> ModelRef:
         check_model_dir(path, model)
         return ModelRef(model_id=model, revision=local_revision(path), path=path.resolve())
     return _resolve_hub(model)
+
+
+def _resolve_demo() -> ModelRef:
+    import importlib.util
+    import sys
+
+    from kzparallel.testing.trained_model import TRAINING_MINUTES, demo_model
+
+    def note(path: Path) -> None:
+        if importlib.util.find_spec("torch") is None:
+            raise DependencyError(
+                "the demo model is trained on first use and needs torch: pip install torch==2.13.0"
+            )
+        print(
+            f"training the kzparallel demo model (a small MarianMT, about {TRAINING_MINUTES} "
+            f"minutes on 2 CPU cores, once); it is cached in {path}",
+            file=sys.stderr,
+            flush=True,
+        )
+
+    trained = demo_model(on_train=note)
+    return ModelRef(model_id=DEMO_MODEL_ID, revision=trained.hash, path=trained.path.resolve())
 
 
 def _resolve_hub(model: str) -> ModelRef:
