@@ -16,14 +16,14 @@ def test_windows() -> None:
         list(windows([1], 0))
 
 
-def test_sorted_by_length_and_cut_by_padded_budget() -> None:
-    items = ["a", "b", "c", "d", "e"]
-    lengths = [5, 1, 3, 1, 4]
-    batches = make_batches(items, lengths, batch_tokens=8)
-    # sorted: b(1) d(1) c(3) e(4) a(5); padded size = n * longest <= 8
-    assert [b.items for b in batches] == [["b", "d"], ["c", "e"], ["a"]]
-    assert [b.indices for b in batches] == [[1, 3], [2, 4], [0]]
-    assert [b.padded_tokens for b in batches] == [2, 8, 5]
+def test_one_length_per_batch_shortest_first_cut_by_budget() -> None:
+    items = ["a", "b", "c", "d", "e", "f", "g"]
+    lengths = [5, 1, 3, 1, 3, 3, 1]
+    batches = make_batches(items, lengths, batch_tokens=7)
+    # length 1: b d g (7 // 1 = 7 fit); length 3: c e f, 7 // 3 = 2 per batch; length 5: a
+    assert [b.items for b in batches] == [["b", "d", "g"], ["c", "e"], ["f"], ["a"]]
+    assert [b.indices for b in batches] == [[1, 3, 6], [2, 4], [5], [0]]
+    assert [b.padded_tokens for b in batches] == [3, 6, 3, 5]
 
 
 def test_item_over_budget_gets_its_own_batch() -> None:
@@ -31,9 +31,11 @@ def test_item_over_budget_gets_its_own_batch() -> None:
     assert [b.items for b in batches] == [["x", "z"], ["y"]]
 
 
-def test_equal_lengths_keep_input_order() -> None:
+def test_equal_lengths_keep_input_order_and_max_batch_size() -> None:
     batches = make_batches(list("abcdef"), [2] * 6, batch_tokens=6)
     assert [b.items for b in batches] == [["a", "b", "c"], ["d", "e", "f"]]
+    batches = make_batches(list("abcde"), [2] * 5, batch_tokens=100, max_batch_size=2)
+    assert [b.items for b in batches] == [["a", "b"], ["c", "d"], ["e"]]
 
 
 @given(
@@ -52,6 +54,6 @@ def test_run_batched_restores_order(lengths: list[int], budget: int, window: int
     out = list(run_batched(items, lambda x: x[1], run, batch_tokens=budget, window=window))
     assert out == list(range(len(lengths)))
     for batch in calls:
-        longest = max(n for _, n in batch)
-        assert len(batch) == 1 or len(batch) * longest <= budget
+        assert len({n for _, n in batch}) == 1  # nothing is padded
+        assert len(batch) == 1 or len(batch) * batch[0][1] <= budget
     assert sum(len(b) for b in calls) == len(lengths)

@@ -16,19 +16,36 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from kzparallel.engines.base import Engine, EngineRun
-from kzparallel.errors import InputError
+from kzparallel.errors import InputError, KzError
 from kzparallel.records import Segment
 from kzparallel.stages import (
     BuildContext,
+    BuildSettings,
     DocumentLog,
     document_segments,
     prepared_documents,
     translate_pairs,
 )
 
+_RAY_FLAGS = {"address": "--ray-address", "gpus_per_worker": "--gpus-per-worker"}
+
 
 class LocalEngine(Engine):
+    """Options: ``num_workers`` — translators running at once in this process,
+    each on one thread (default: the CPUs available; the outputs do not depend on it)."""
+
     name: ClassVar[str] = "local"
+
+    def __init__(self, settings: BuildSettings) -> None:
+        super().__init__(settings)
+        opts = dict(settings.engine_options)
+        unknown = sorted(set(opts) - {"num_workers"})
+        if unknown:
+            flag = _RAY_FLAGS.get(unknown[0], unknown[0])
+            raise KzError(f"{flag} is an option of --engine ray")
+        self.num_workers: int | None = opts.get("num_workers")
+        if self.num_workers is not None and self.num_workers < 1:
+            raise KzError("--num-workers must be at least 1")
 
     @contextlib.contextmanager
     def run(
@@ -50,6 +67,8 @@ class LocalEngine(Engine):
                 log.add(doc, len(segs))
                 yield from segs
 
+        if self.num_workers is not None:
+            spec.options["workers"] = self.num_workers
         cache = TranslationCache(settings.cache_dir) if settings.use_cache else None
         try:
             pairs = translate_pairs(

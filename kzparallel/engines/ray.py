@@ -30,6 +30,7 @@ file system all nodes share, else each node keeps its own cache).
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import io
 import json
 import logging
@@ -54,7 +55,7 @@ from kzparallel.stages import (
     translate_pairs,
 )
 
-DOCS_PER_BATCH = 4  # documents per map_batches call (one translate_segments run)
+DOCS_PER_BATCH = 16  # documents per map_batches call (one translate_segments run)
 # environment passed to the workers of a local Ray (offline flags, caches)
 _ENV_PREFIXES = ("HF_", "TRANSFORMERS_", "KZPARALLEL_", "OMP_", "MKL_")
 
@@ -300,7 +301,8 @@ class RayEngine(Engine):
             stage: dict[str, Any] = {
                 "fn_constructor_kwargs": {
                     "ctx": ctx,
-                    "spec": spec,
+                    # one translator on one thread per actor: parallelism is the actors
+                    "spec": dataclasses.replace(spec, options={**spec.options, "workers": 1}),
                     "cache_path": cache_path,
                     "batch_tokens": settings.batch_tokens,
                 },

@@ -155,8 +155,9 @@ def prepare_translator(
     """Resolve the model and backend; load nothing (see :class:`TranslatorSpec`).
 
     Extra keyword arguments go to the backend class (e.g. ``alignment=True``,
-    ``alignment_layer=-1``, ``dtype="bf16"`` for transformers; ``cache_dir``,
-    ``intra_threads`` for ctranslate2).
+    ``alignment_layer=-1``, ``dtype="bf16"`` for transformers; ``cache_dir`` for
+    ctranslate2; ``workers`` for both: batches translated at once, each on one
+    thread, default the CPUs available).
     """
     name = resolve_backend(backend)
     ref = resolve_model(model)

@@ -7,9 +7,24 @@ ctranslate2 path never imports torch/transformers unless it has to.
 
 from __future__ import annotations
 
+import os
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
+
+# Intra-op threads of every translator, on every machine and in every engine. A
+# sentence is always computed by one thread, so its result cannot depend on how
+# many cores the machine has; parallelism comes from more translators
+# (Translator.workers, Ray actors), not from more threads per translator.
+THREADS_PER_TRANSLATOR = 1
+
+
+def available_cpus() -> int:
+    """The CPUs this process may run on (its affinity mask where the OS has one)."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # pragma: no cover - macOS, Windows
+        return os.cpu_count() or 1
 
 
 @dataclass(frozen=True)
@@ -96,14 +111,20 @@ class Translator(ABC):
 
     Implementations must be safe to construct once and call many times; they
     keep the model loaded. ``translate`` gets a batch already sized by the
-    caller (see ``kzparallel.translation.batching``) and returns one
-    :class:`Translation` per input, in input order.
+    caller (see ``kzparallel.translation.batching``: every source of a batch
+    has the same token count, so nothing is padded) and returns one
+    :class:`Translation` per input, in input order. With ``workers > 1`` it is
+    called from that many threads at once.
     """
 
     name: ClassVar[str]
 
     model_id: str
     revision: str
+    # batches that may run at once, each from its own thread, on its own
+    # single-threaded translator (THREADS_PER_TRANSLATOR); the pipeline sends
+    # this many concurrently. Results do not depend on it.
+    workers: int = 1
 
     @abstractmethod
     def translate(

@@ -20,11 +20,13 @@ from typing import Any, ClassVar
 
 from kzparallel.errors import DependencyError, ModelError, missing_dependency
 from kzparallel.translation.base import (
+    THREADS_PER_TRANSLATOR,
     DecodingConfig,
     Hypothesis,
     TermHints,
     Translation,
     Translator,
+    available_cpus,
 )
 from kzparallel.translation.model import ModelRef
 
@@ -137,8 +139,7 @@ class CTranslate2Translator(Translator):
         device: str = "auto",
         quantization: str | None = None,
         cache_dir: str | Path | None = None,
-        inter_threads: int = 1,
-        intra_threads: int = 0,
+        workers: int | None = None,
         alignment: bool = False,  # accepted for interface symmetry; attention is always available
     ) -> None:
         self.model_id = model_ref.model_id
@@ -157,13 +158,16 @@ class CTranslate2Translator(Translator):
             model_ref, self.quantization, Path(cache_dir) if cache_dir else None
         )
         device_name, _, index = self.device.partition(":")
+        # one thread per translator, `workers` translators (replicas sharing the
+        # weights) running batches at once: see Translator.workers
+        self.workers = max(1, workers or (1 if on_gpu else available_cpus()))
         self.translator = ctranslate2.Translator(
             str(self.model_dir),
             device=device_name,
             device_index=int(index or 0),
             compute_type=self.quantization,
-            inter_threads=inter_threads,
-            intra_threads=intra_threads,
+            inter_threads=self.workers,
+            intra_threads=THREADS_PER_TRANSLATOR,
         )
         self.sp_source = spm.SentencePieceProcessor(model_file=str(self.model_dir / "source.spm"))
         self.sp_target = spm.SentencePieceProcessor(model_file=str(self.model_dir / "target.spm"))

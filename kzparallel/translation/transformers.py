@@ -17,15 +17,18 @@ the beams of one source sentence each.
 from __future__ import annotations
 
 import math
+import threading
 from typing import Any, ClassVar
 
 from kzparallel.errors import DependencyError, ModelError
 from kzparallel.translation.base import (
+    THREADS_PER_TRANSLATOR,
     DecodingConfig,
     Hypothesis,
     TermHints,
     Translation,
     Translator,
+    available_cpus,
 )
 from kzparallel.translation.model import ModelRef
 
@@ -158,7 +161,7 @@ class TransformersTranslator(Translator):
         alignment: bool = False,
         alignment_layer: int | None = None,
         prefer_bias: float = 2.0,
-        num_threads: int | None = None,
+        workers: int | None = None,
     ) -> None:
         self.model_id = model_ref.model_id
         self.revision = model_ref.revision
@@ -172,8 +175,12 @@ class TransformersTranslator(Translator):
             raise ModelError(f"unknown dtype '{dtype}' (choose from {', '.join(_DTYPES)})")
         if not on_gpu and self.dtype_name != "fp32":
             raise ModelError(f"dtype {self.dtype_name} needs a CUDA device; the CPU runs fp32")
-        if num_threads:
-            torch.set_num_threads(num_threads)
+        if not on_gpu:
+            # one intra-op thread (process-wide in torch), `workers` batches at once
+            # from the pipeline's threads, sharing the model: see Translator.workers
+            torch.set_num_threads(THREADS_PER_TRANSLATOR)
+        self.workers = max(1, workers or (1 if on_gpu else available_cpus()))
+        self._switch = threading.Lock()
         self.alignment_layer = alignment_layer
         self.prefer_bias = prefer_bias
         self._attn = "eager" if alignment else "sdpa"
@@ -227,8 +234,10 @@ class TransformersTranslator(Translator):
         if not texts:
             return []
         if config.return_alignment and self._attn != "eager":
-            self.model.set_attn_implementation("eager")
-            self._attn = "eager"
+            with self._switch:
+                if self._attn != "eager":
+                    self.model.set_attn_implementation("eager")
+                    self._attn = "eager"
         beam = max(1, config.beam)
         nbest = max(1, min(config.nbest, beam))
         enc = self.tokenizer(texts, return_tensors="pt", padding=True).to(self.device)
