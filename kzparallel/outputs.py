@@ -1,10 +1,15 @@
-"""The output stage: out-dir checks and the sinks that turn pairs into files.
+"""The output stage: out-dir checks and the sinks that turn staged pairs into files.
 
-:func:`write_outputs` takes the pairs of a build in document order (from any
-engine) and writes ``pairs.jsonl`` (staged first, then the corpus length band
-is applied), ``en/`` articles, ``dataset/`` (parquet + card), ``report.html``
-and, last, ``manifest.json``. :func:`check_out_dir` runs before any engine
-starts.
+:func:`write_outputs` takes what an engine staged (:class:`kzparallel.staging.Staged`)
+and writes, in an order that depends only on the content (documents by
+``doc_id``)::
+
+    shards   (kzparallel.shards.write_shard, run by the engine: here or on workers)
+             pieces of pairs.jsonl (length band applied), en/, dataset parquet
+    here     pairs.jsonl = the pieces joined; en/ and dataset/ (+ card) renamed into
+             place; report.html; manifest.json last
+
+:func:`check_out_dir` runs before any engine starts.
 """
 
 from __future__ import annotations
@@ -12,20 +17,35 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import shutil
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kzparallel.errors import KzError
-from kzparallel.qa import LengthStats, with_length_flag
-from kzparallel.records import Pair
-from kzparallel.sinks.articles import write_articles
-from kzparallel.sinks.pairs import PAIRS_FILE, pair_line, read_pairs
-from kzparallel.stages import BuildContext, BuildSettings, DocumentLog
+from kzparallel.errors import InputError, KzError
+from kzparallel.shards import (
+    ShardJob,
+    ShardResult,
+    assemble_dataset,
+    merged_stats,
+    pairs_piece,
+    plan_shards,
+    write_shard,
+)
+from kzparallel.sinks.pairs import PAIRS_FILE
+from kzparallel.stages import BuildContext, BuildSettings
+from kzparallel.staging import STAGING_DIR, Staged, StagedDoc, order_documents
 
-STAGING_FILE = ".pairs.staging.jsonl"
+WORK_DIR = ".build-work"  # the shards' pieces of the outputs
+
+# runs write_shard over the jobs and returns the results in job order (an engine's map)
+ShardRunner = Callable[[Callable[[ShardJob], ShardResult], list[ShardJob]], list[ShardResult]]
+
+
+def run_here(fn: Callable[[ShardJob], ShardResult], jobs: list[ShardJob]) -> list[ShardResult]:
+    return [fn(job) for job in jobs]
 
 
 @dataclass
@@ -87,41 +107,43 @@ def remove_build_leftovers(out: Path) -> None:
 
     for name in OUTPUT_NAMES:
         remove_leftovers(out / name)
-    (out / STAGING_FILE).unlink(missing_ok=True)
-
-
-def _reviewed(out: Path, pairs: Iterable[Pair], apply: bool) -> Iterable[Pair]:
-    if not apply:
-        return pairs
-    from kzparallel.review.decisions import apply_review
-
-    return apply_review(out, pairs)
+    for name in (STAGING_DIR, WORK_DIR):
+        shutil.rmtree(out / name, ignore_errors=True)
 
 
 def write_outputs(
-    pairs: Iterable[Pair],
+    staged: Staged,
     out_dir: str | Path,
     ctx: BuildContext,
     settings: BuildSettings,
     *,
-    documents: DocumentLog | None = None,
+    run: ShardRunner = run_here,
+    on_error: Callable[[InputError], None] | None = None,
     timings: dict[str, float] | None = None,
     skipped: list[str] | None = None,
-    cache_stats: Callable[[], tuple[int, int]] | None = None,
 ) -> BuildResult:
-    """Write every output from a stream of pairs in document order.
+    """Write every output from the staged pairs (see the module doc).
 
-    Pairs are staged to a temporary file (bounded memory) while the length
-    ratios are collected; then ``pairs.jsonl`` is written with the corpus
-    length band applied, and the articles, dataset, report and manifest are
-    made from it. ``manifest.json`` is removed before the first output is
-    replaced and written last, so an out dir with a manifest holds one
-    complete build. A write failure (full disk, read-only file system) is a
-    one-line :class:`KzError`.
+    ``run`` writes the shards (an engine's map; by default one after the
+    other, here). A document whose ``doc_id`` another document already has
+    is reported to ``on_error`` (:func:`kzparallel.staging.order_documents`).
+    ``manifest.json`` is removed before the first output is replaced and
+    written last, so an out dir with a manifest holds one complete build. A
+    write failure (full disk, read-only file system) is a one-line
+    :class:`KzError`.
     """
+    with output_errors(out_dir):
+        return _write_outputs(
+            staged, Path(out_dir), ctx, settings, run, on_error, dict(timings or {}), skipped
+        )
+
+
+@contextlib.contextmanager
+def output_errors(out_dir: str | Path) -> Iterator[None]:
+    """A write failure (full disk, read-only file system) becomes a one-line
+    :class:`KzError`; the staging and work folders are removed either way."""
     try:
-        kw = {"documents": documents, "timings": timings, "skipped": skipped}
-        return _write_outputs(pairs, out_dir, ctx, settings, cache_stats=cache_stats, **kw)
+        yield
     except OSError as exc:
         if exc.errno not in _WRITE_ERRNOS:
             raise
@@ -130,100 +152,93 @@ def write_outputs(
             f"{out_dir}: {reason} while writing the outputs (build incomplete; run it "
             "again when fixed: the translations are cached)"
         ) from None
+    finally:
+        for name in (STAGING_DIR, WORK_DIR):
+            shutil.rmtree(Path(out_dir) / name, ignore_errors=True)
 
 
 _WRITE_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.EFBIG}
 
 
 def _write_outputs(
-    pairs: Iterable[Pair],
-    out_dir: str | Path,
+    staged: Staged,
+    out: Path,
     ctx: BuildContext,
     settings: BuildSettings,
-    *,
-    documents: DocumentLog | None,
-    timings: dict[str, float] | None,
+    run: ShardRunner,
+    on_error: Callable[[InputError], None] | None,
+    timings: dict[str, float],
     skipped: list[str] | None,
-    cache_stats: Callable[[], tuple[int, int]] | None,
 ) -> BuildResult:
-    from kzparallel.atomic import atomic_directory, atomic_open, atomic_write_text
+    from kzparallel.atomic import atomic_open, atomic_write_text, replace_directory
     from kzparallel.sinks.card import render_card
-    from kzparallel.sinks.dataset import parse_ratios, plan_splits, write_dataset_files
+    from kzparallel.sinks.dataset import parse_ratios, plan_splits
     from kzparallel.sinks.manifest import MANIFEST_FILE, library_versions, write_manifest
-    from kzparallel.sinks.report import collect_stats, write_report
+    from kzparallel.sinks.report import write_report
 
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    timings = dict(timings or {})
-    docs = documents if documents is not None else DocumentLog()
-    stats = LengthStats()
-    staging = out / STAGING_FILE
-    doc_order: list[str] = []
-    t0 = time.perf_counter()
-    n = 0
-    try:
-        with staging.open("w", encoding="utf-8", newline="\n") as fh:
-            for pair in pairs:
-                fh.write(pair_line(pair))
-                stats.add(pair.ar, pair.en)
-                if not doc_order or doc_order[-1] != pair.doc_id:
-                    doc_order.append(pair.doc_id)
-                n += 1
-        timings["translate"] = time.perf_counter() - t0 + timings.get("translate", 0.0)
-        band = stats.band()
+    skipped = skipped if skipped is not None else []
 
-        if n == 0:
-            raise KzError(
-                "no sentence pair was produced: no document could be read"
-                + (f" ({len(skipped)} skipped)" if skipped else "")
-            )
-        t = time.perf_counter()
-        # from here on the out dir mixes new and old outputs until the new manifest
-        (out / MANIFEST_FILE).unlink(missing_ok=True)
-        with atomic_open(out / PAIRS_FILE) as fh:
-            for pair in read_pairs(staging):
-                fh.write(pair_line(with_length_flag(pair, band)))
-        timings["pairs"] = time.perf_counter() - t
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            staging.unlink()
+    def report(err: InputError) -> None:
+        if on_error is not None:
+            on_error(err)
+        else:
+            skipped.append(err.message)
 
-    def reviewed() -> Iterable[Pair]:
-        return _reviewed(out, read_pairs(out / PAIRS_FILE), settings.apply_review)
-
-    t = time.perf_counter()
-    write_articles(reviewed(), out / "en")
-    timings["articles"] = time.perf_counter() - t
-
-    t = time.perf_counter()
-    report_stats = collect_stats(reviewed(), band)
-    timings["stats"] = time.perf_counter() - t
-
-    t = time.perf_counter()
-    plan = plan_splits(doc_order, parse_ratios(settings.split_by_doc), settings.seed)
-    with atomic_directory(out / "dataset") as tmp:
-        summary = write_dataset_files(reviewed, tmp, plan)
-        atomic_write_text(
-            tmp / "README.md", render_card(summary, card_info(ctx, docs, report_stats, settings))
+    docs = order_documents(staged.docs, report)
+    if not docs:
+        raise KzError(
+            "no sentence pair was produced: no document could be read"
+            + (f" ({len(skipped)} skipped)" if skipped else "")
         )
-    timings["dataset"] = time.perf_counter() - t
-    hits, misses = cache_stats() if cache_stats else (0, 0)
+    band = staged.lengths.band()
+    plan = plan_splits([d.doc_id for d in docs], parse_ratios(settings.split_by_doc), settings.seed)
+    work = out / WORK_DIR
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    review = str(out) if settings.apply_review else None
+    jobs = [
+        ShardJob(
+            k, shard, {d.doc_id: plan.split_of(d.doc_id) for d in shard}, str(work), band, review
+        )
+        for k, shard in enumerate(plan_shards(docs))
+    ]
+    t = time.perf_counter()
+    results = sorted(run(write_shard, jobs), key=lambda r: r.index)
+    timings["write"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    stats = merged_stats(results)
+    summary = assemble_dataset(work, results, plan)
+    n = sum(r.pairs for r in results)
+    atomic_write_text(
+        work / "dataset" / "README.md", render_card(summary, card_info(ctx, docs, stats, settings))
+    )
+    # from here on the out dir mixes new and old outputs until the new manifest
+    (out / MANIFEST_FILE).unlink(missing_ok=True)
+    with atomic_open(out / PAIRS_FILE, "wb") as fh:
+        for r in results:
+            with pairs_piece(work, r.index).open("rb") as piece:
+                shutil.copyfileobj(piece, fh, 1 << 20)
+    replace_directory(work / "en", out / "en")
+    replace_directory(work / "dataset", out / "dataset")
+    timings["finalise"] = time.perf_counter() - t
+    hits, misses = staged.cache_hits, staged.cache_misses
 
     result = BuildResult(
         out_dir=out,
-        documents=len(doc_order),
+        documents=len(docs),
         pairs=n,
         splits=dict(summary.rows),
         split_note=summary.note,
-        flagged=report_stats.flagged,
+        flagged=stats.flagged,
         cache_hits=hits,
         cache_misses=misses,
         signature=ctx.signature_text,
         timings=timings,
-        skipped=list(skipped or []),
+        skipped=list(skipped),
     )
     t = time.perf_counter()
-    write_report(out / "report.html", report_stats, result, band, stats, ctx)
+    write_report(out / "report.html", stats, result, band, staged.lengths, ctx)
     timings["report"] = time.perf_counter() - t
     timings["total"] = sum(v for k, v in timings.items() if k != "total")
     write_manifest(
@@ -246,12 +261,13 @@ def _write_outputs(
                 "pairs": n,
                 "flagged": result.flagged,
                 "splits": summary.to_dict(),
-                "qa_flags": dict(sorted(report_stats.flag_counts.items())),
+                "shards": len(results),
+                "qa_flags": dict(sorted(stats.flag_counts.items())),
                 "cache_hits": hits,
                 "cache_misses": misses,
                 "skipped": result.skipped,
             },
-            "documents": docs.to_list(),
+            "documents": [d.info() for d in docs],
             "timings_s": {k: round(v, 3) for k, v in timings.items()},
             "deterministic_outputs": [PAIRS_FILE, "en/", "dataset/"],
         },
@@ -259,7 +275,7 @@ def _write_outputs(
     return result
 
 
-def card_info(ctx: BuildContext, docs: DocumentLog, stats: Any, settings: BuildSettings) -> Any:
+def card_info(ctx: BuildContext, docs: list[StagedDoc], stats: Any, settings: BuildSettings) -> Any:
     """What the dataset card says about this build."""
     from kzparallel.sinks.card import make_card_info
 
@@ -269,7 +285,7 @@ def card_info(ctx: BuildContext, docs: DocumentLog, stats: Any, settings: BuildS
         backend=ctx.backend_label,
         signature=ctx.signature_text,
         glossary=ctx.glossary_hash,
-        documents=docs.to_list(),
+        documents=[d.info() for d in docs],
         stats=stats,
         reviewed=settings.apply_review,
     )

@@ -66,13 +66,19 @@ def hidden(out: Path, prefix: str) -> bool:
 KILL_POINTS: dict[str, Callable[[Path, Path], bool]] = {
     # the first batches are in the cache, most of the corpus is not translated yet
     "translating": lambda out, cache: cached_rows(cache) >= 3,
-    # pairs.jsonl is in place; articles, dataset, report and manifest are not yet
+    # the output shards are being written into the work folder (nothing in place yet)
+    "writing-shards": lambda out, cache: (
+        (out / ".build-work" / "en").is_dir() and not (out / ".build-work" / "dataset").exists()
+    ),
+    # pairs.jsonl is in place; report and manifest are not yet
     "pairs-written": lambda out, cache: (out / "pairs.jsonl").exists(),
-    # the dataset folder is being written under its temporary name
-    "writing-dataset": lambda out, cache: hidden(out, ".dataset."),
+    # over a complete build: its manifest is gone, the new outputs are being put in place
+    "replacing": lambda out, cache: (
+        (out / "pairs.jsonl").exists() and not (out / "manifest.json").exists()
+    ),
 }
 # the write phase is reached in seconds with every translation cached
-WARM = {"pairs-written", "writing-dataset"}
+WARM = {"pairs-written", "writing-shards", "replacing"}
 
 
 def kill_when(cmd: list[str], out: Path, cache: Path, point: str) -> None:
@@ -138,7 +144,7 @@ def start_cache(point: str, reference: Path, cache: Path) -> None:
         shutil.copytree(reference.parent / "cache", cache)
 
 
-@pytest.mark.parametrize("point", list(KILL_POINTS))
+@pytest.mark.parametrize("point", ["translating", "writing-shards", "pairs-written"])
 def test_killed_build_resumes_byte_identical(
     point: str, tiny_model: Path, reference: Path, tmp_path: Path
 ) -> None:
@@ -149,10 +155,10 @@ def test_killed_build_resumes_byte_identical(
     # nothing that looks like a finished build
     assert not (out / "manifest.json").exists()
     assert not (out / "report.html").exists()
-    assert not (out / "dataset").exists()
-    if point == "translating":
+    if point != "pairs-written":
         assert not (out / "pairs.jsonl").exists()
         assert not (out / "en").exists()
+        assert not (out / "dataset").exists()
     elif (out / "pairs.jsonl").exists():  # renamed into place only when whole
         assert filecmp.cmp(out / "pairs.jsonl", reference / "pairs.jsonl", shallow=False)
     rows = cached_rows(cache)
@@ -168,13 +174,14 @@ def test_killed_build_resumes_byte_identical(
     assert not [p.name for p in out.iterdir() if p.name.startswith(".")]  # temporaries gone
 
 
-@pytest.mark.parametrize("point", ["translating", "writing-dataset"])
+@pytest.mark.parametrize("point", ["translating", "writing-shards", "replacing"])
 def test_kill_over_a_complete_build(
     point: str, tiny_model: Path, reference: Path, tmp_path: Path
 ) -> None:
     """A build killed over an out dir that holds a complete build: killed while
-    translating, the old outputs are all intact; killed while writing, the old
-    manifest is gone (the mix of old and new files never looks complete)."""
+    translating or writing the shards, the old outputs are all intact; killed
+    while they are put in place, the old manifest is gone (the mix of old and
+    new files never looks complete)."""
     out, cache = tmp_path / "out", tmp_path / "cache"
     start_cache(point, reference, cache)
     shutil.copytree(reference, out)
@@ -182,18 +189,20 @@ def test_kill_over_a_complete_build(
     # another split seed: same pairs.jsonl, another dataset/ and manifest
     kill_when(build_cmd(tiny_model, out, cache, "--seed", "7"), out, cache, point)
     after = snapshot(out)
-    if point == "translating":
+    if point != "replacing":
         assert after == before
-        return  # resuming after such a kill: test_killed_build_resumes_byte_identical
-    assert "manifest.json" not in after
-    assert after["pairs.jsonl"] == before["pairs.jsonl"]
-    assert {k: v for k, v in after.items() if k.startswith("en/")} == {
-        k: v for k, v in before.items() if k.startswith("en/")
-    }
-    # the old dataset/ is whole: the new one was killed before it was swapped in
-    assert {k: v for k, v in after.items() if k.startswith("dataset/")} == {
-        k: v for k, v in before.items() if k.startswith("dataset/")
-    }
+        if point == "translating":
+            return  # resuming after such a kill: test_killed_build_resumes_byte_identical
+    else:
+        assert "manifest.json" not in after
+        assert after["pairs.jsonl"] == before["pairs.jsonl"]
+        # the old or the new en/ and dataset/, each whole (same en/, another split)
+        assert {k: v for k, v in after.items() if k.startswith("en/")} == {
+            k: v for k, v in before.items() if k.startswith("en/")
+        }
+        assert {k for k in after if k.startswith("dataset/data/")} <= {
+            f"dataset/data/{s}-00000-of-00001.parquet" for s in ("train", "validation", "test")
+        }
     manifest = run_build(tiny_model, out, cache)  # the original settings again
     assert manifest["counts"]["cache_hits"] > 0
     assert_same_outputs(reference, out)
