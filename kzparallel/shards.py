@@ -65,8 +65,10 @@ class ShardResult:
     stats: ReportStats = field(default_factory=ReportStats)
 
 
-def plan_shards(docs: Iterable[StagedDoc], shard_pairs: int = SHARD_PAIRS) -> list[list[StagedDoc]]:
-    """Consecutive runs of whole documents, a new one once ``shard_pairs`` are reached."""
+def plan_shards(docs: Iterable[StagedDoc], shard_pairs: int | None = None) -> list[list[StagedDoc]]:
+    """Consecutive runs of whole documents, a new one once ``shard_pairs``
+    (default :data:`SHARD_PAIRS`) are reached."""
+    shard_pairs = shard_pairs or SHARD_PAIRS
     shards: list[list[StagedDoc]] = []
     current: list[StagedDoc] = []
     n = 0

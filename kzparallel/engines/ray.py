@@ -25,10 +25,10 @@ inputs and settings, whatever the number of actors.
 Per-file problems (unreadable, empty, malformed JSONL lines, ...) become
 error rows that the driver reports to ``on_error`` in input order once the
 stage is done; the good documents go on. The translation cache is the same
-SQLite cache as the local engine, opened by every actor (on a cluster,
-``--cache-dir`` should be on a file system all nodes share, else each node
-keeps its own cache); the build folder (``--out``) must be too: the workers
-write the part files and the shards there.
+SQLite cache as the local engine, opened by every actor at the same path (on a
+cluster, on each node's local disk: SQLite's WAL mode does not work on network
+file systems); the build folder (``--out``) must be on a file system every
+node shares: the workers write the part files and the shards there.
 
 Resources (:func:`size_pool`): every actor runs one translator on one thread
 and asks for one CPU; the read tasks need CPU too. When the cluster has too
@@ -65,7 +65,7 @@ from kzparallel.stages import (
 from kzparallel.staging import PartWriter, Staged, StagedDoc, stage_documents
 from kzparallel.translation.base import available_cpus
 
-DOCS_PER_BATCH = 16  # documents per map_batches call (one translate_segments run)
+DOCS_PER_BATCH = 64  # documents per map_batches call (one translate_segments window)
 # environment passed to the workers of a local Ray (offline flags, caches)
 _ENV_PREFIXES = ("HF_", "TRANSFORMERS_", "KZPARALLEL_", "OMP_", "MKL_")
 

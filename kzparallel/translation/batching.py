@@ -27,7 +27,7 @@ from typing import Generic, TypeVar
 T = TypeVar("T")
 R = TypeVar("R")
 
-DEFAULT_WINDOW = 512
+DEFAULT_WINDOW = 8192  # segments read ahead: the more, the fuller the one-length batches
 DEFAULT_MAX_BATCH = 32  # segments per batch (beam x this many rows)
 
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kzparallel.records import Segment
+from kzparallel.translation import batching
 from kzparallel.translation.base import (
     DecodingConfig,
     Hypothesis,
@@ -31,7 +32,6 @@ from kzparallel.translation.base import (
 )
 from kzparallel.translation.batching import (
     DEFAULT_MAX_BATCH,
-    DEFAULT_WINDOW,
     Batch,
     make_batches,
     windows,
@@ -122,7 +122,7 @@ def translate_segments(
     batch_tokens: int = 4096,
     hints: Callable[[Segment], TermHints | None] | None = None,
     progress: bool = False,
-    window: int = DEFAULT_WINDOW,
+    window: int | None = None,
     max_segment_tokens: int | None = None,
     max_batch_size: int = DEFAULT_MAX_BATCH,
 ) -> Iterator[Result]:
@@ -144,7 +144,7 @@ def translate_segments(
 
     bar = _progress_bar(progress)
     try:
-        for chunk in windows(segments, window):
+        for chunk in windows(segments, window or batching.DEFAULT_WINDOW):
             pending = []
             for seg in chunk:
                 hint = hints(seg) if hints is not None else None

@@ -103,11 +103,16 @@ def run_build(corpus: Path, model: Path, work: Path, args: argparse.Namespace) -
         str(args.max_new_tokens),
         "--cache-dir",
         str(cache),
+        "--no-progress",
         *(["--no-glossary"] if args.no_glossary else []),
+        *(["--engine", args.engine] if args.engine != "local" else []),
+        *(["--num-workers", str(args.num_workers)] if args.num_workers else []),
     ]
     # the converted ctranslate2 model lives in the default cache dir: shared by
     # the runs (converted once, by the warm-up run), while --cache-dir is fresh
     env = dict(os.environ, KZPARALLEL_CACHE_DIR=str(args.convert_dir))
+    if args.code:  # measure another checkout's `kzparallel build` (e.g. the code before a change)
+        env["PYTHONPATH"] = str(Path(args.code).resolve())
     t = time.perf_counter()
     with (work / "stdout.txt").open("wb") as out_fh, (work / "stderr.txt").open("wb") as err_fh:
         proc = subprocess.Popen(cmd, stdout=out_fh, stderr=err_fh, env=env)
@@ -176,6 +181,9 @@ def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
     ap.add_argument("--max-new-tokens", type=int, default=4)
     ap.add_argument("--no-glossary", action="store_true", help="build without the glossary")
     ap.add_argument("--work", help="working directory (default: a temporary one)")
+    ap.add_argument("--engine", default="local", help="local | ray (a local Ray, all CPUs)")
+    ap.add_argument("--num-workers", type=int, help="translators (local) or actors (ray)")
+    ap.add_argument("--code", help="a kzparallel checkout whose build to measure (default: this)")
     args = ap.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]
 
@@ -209,8 +217,10 @@ def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
     print()
     print(machine())
     print(
-        f"kzparallel build --engine local --backend {args.backend} --beam 1 "
+        f"kzparallel build --engine {args.engine} --backend {args.backend} --beam 1 "
         f"--max-new-tokens {args.max_new_tokens}"
+        + (f" --num-workers {args.num_workers}" if args.num_workers else "")
+        + (f" [code: {args.code}]" if args.code else "")
         + (" --no-glossary" if args.no_glossary else " (shipped glossary)")
         + ", fresh cache, tiny model"
     )
