@@ -1,13 +1,16 @@
 """The output stage: out-dir checks and the sinks that turn staged pairs into files.
 
-:func:`write_outputs` takes what an engine staged (:class:`kzparallel.staging.Staged`)
-and writes, in an order that depends only on the content (documents by
-``doc_id``)::
+:func:`write_outputs` takes what an engine staged (:class:`kzparallel.staging.Staged`:
+part files of pairs and their index) and writes::
 
+    here     documents in doc_id order (the previous build's carried documents
+             included: kzparallel.incremental); the corpus-level decisions
+             (kzparallel.corpus: duplicates, clusters, splits, length band, low
+             score) in two streaming passes over them; pairs.jsonl
     shards   (kzparallel.shards.write_shard, run by the engine: here or on workers)
-             pieces of pairs.jsonl (length band applied), en/, dataset parquet
-    here     pairs.jsonl = the pieces joined; en/ and dataset/ (+ card) renamed into
-             place; report.html; manifest.json last
+             en/ articles, dataset parquet pieces, report statistics
+    here     en/ and dataset/ (+ card) renamed into place; report.html;
+             manifest.json last
 
 :func:`check_out_dir` runs before any engine starts.
 """
@@ -30,13 +33,19 @@ from kzparallel.shards import (
     ShardResult,
     assemble_dataset,
     merged_stats,
-    pairs_piece,
     plan_shards,
     write_shard,
 )
 from kzparallel.sinks.pairs import PAIRS_FILE
 from kzparallel.stages import BuildContext, BuildSettings
-from kzparallel.staging import STAGING_DIR, Staged, StagedDoc, order_documents
+from kzparallel.staging import (
+    STAGING_DIR,
+    Staged,
+    StagedDoc,
+    index_pairs_file,
+    order_documents,
+    staged_pairs,
+)
 
 WORK_DIR = ".build-work"  # the shards' pieces of the outputs
 
@@ -61,13 +70,22 @@ class BuildResult:
     signature: str
     timings: dict[str, float]
     skipped: list[str] = field(default_factory=list)  # "source: reason"
+    corpus: Any = None  # kzparallel.corpus.CorpusSummary
 
     def summary(self) -> str:
         splits = ", ".join(f"{k} {v}" for k, v in self.splits.items())
+        left_out = self.corpus.left_out if self.corpus is not None else 0
+        dups = f", {left_out} repeated sentences left out" if left_out else ""
         return (
-            f"{self.documents} documents, {self.pairs} pairs ({splits}), "
+            f"{self.documents} documents, {self.pairs} pairs ({splits}{dups}), "
             f"{self.flagged} flagged -> {self.out_dir}"
         )
+
+    def version_line(self) -> str:
+        """What this build changed, for a build over an earlier one ("" otherwise)."""
+        from kzparallel.sinks.corpus_card import version_line
+
+        return version_line(self.corpus) if self.corpus is not None else ""
 
 
 def check_out_dir(out_dir: str | Path, ctx: BuildContext, force: bool = False) -> Path:
@@ -77,7 +95,9 @@ def check_out_dir(out_dir: str | Path, ctx: BuildContext, force: bool = False) -
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         raise KzError(f"{out}: exists and is not a directory")
-    old = read_manifest(out)
+    from kzparallel.incremental import PREVIOUS_DIR
+
+    old = read_manifest(out) or read_manifest(out / PREVIOUS_DIR)
     if old and not force:
         model = old.get("model") or {}
         was = (model.get("id"), model.get("revision"))
@@ -171,8 +191,11 @@ def _write_outputs(
     skipped: list[str] | None,
 ) -> BuildResult:
     from kzparallel.atomic import atomic_open, atomic_write_text, replace_directory
+    from kzparallel.corpus import corpus_options, history, scan_corpus
+    from kzparallel.incremental import drop_previous, find_previous, keep_previous
+    from kzparallel.review.sampling import read_estimate
     from kzparallel.sinks.card import render_card
-    from kzparallel.sinks.dataset import parse_ratios, plan_splits
+    from kzparallel.sinks.dataset import SplitPlan
     from kzparallel.sinks.manifest import MANIFEST_FILE, library_versions, write_manifest
     from kzparallel.sinks.report import write_report
 
@@ -184,41 +207,76 @@ def _write_outputs(
         else:
             skipped.append(err.message)
 
-    docs = order_documents(staged.docs, report)
-    if not docs:
+    new = order_documents(staged.docs, report)
+    if not new:
         raise KzError(
             "no sentence pair was produced: no document could be read"
             + (f" ({len(skipped)} skipped)" if skipped else "")
         )
-    band = staged.lengths.band()
-    plan = plan_splits([d.doc_id for d in docs], parse_ratios(settings.split_by_doc), settings.seed)
+    previous = None if settings.fresh else find_previous(out)
+    new_ids = {d.doc_id for d in new}
+    carried: list[StagedDoc] = []
+    keep = set(previous.carried(new_ids)) if previous is not None else set()
+    if previous is not None and keep:  # the previous build's documents not given again
+        carried = [d for d in index_pairs_file(previous.pairs_path) if d.doc_id in keep]
+    docs = sorted(carried + new, key=lambda d: d.doc_id)  # the whole corpus, doc_id order
+
+    t = time.perf_counter()
+    # corpus-level decisions: duplicates, clusters, splits, length band, low score
+    corpus = scan_corpus(
+        previous,
+        None,
+        [d.doc_id for d in new],
+        corpus_options(settings),
+        signature=ctx.signature_text,
+        alignment=settings.alignment,
+        out=out,
+        pairs=staged_pairs(docs),
+    )
+    timings["corpus"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    kept = keep_previous(out, previous)  # until the new manifest is written
+    if kept is not None:  # the same bytes (a hard link or a copy): read them from there
+        for d in carried:
+            d.part = str(kept.pairs_path)
+    # from here on the out dir mixes new and old outputs until the new manifest
+    (out / MANIFEST_FILE).unlink(missing_ok=True)
+    with atomic_open(out / PAIRS_FILE) as fh:
+        fh.writelines(corpus.lines(staged_pairs(docs)))
+    timings["pairs"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    band = corpus.band
+    assert band is not None
+    plan = SplitPlan(
+        dict(sorted(corpus.assignment.split.items())),
+        keep_duplicates=settings.keep_duplicates,
+    )
     work = out / WORK_DIR
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     review = str(out) if settings.apply_review else None
+    final = list(index_pairs_file(out / PAIRS_FILE))
     jobs = [
-        ShardJob(
-            k, shard, {d.doc_id: plan.split_of(d.doc_id) for d in shard}, str(work), band, review
-        )
-        for k, shard in enumerate(plan_shards(docs))
-    ]
-    t = time.perf_counter()
+        ShardJob(k, shard, {d.doc_id: plan.split_of(d.doc_id) for d in shard}, str(work), review,
+                 keep_duplicates=settings.keep_duplicates)
+        for k, shard in enumerate(plan_shards(final))
+    ]  # fmt: skip
     results = sorted(run(write_shard, jobs), key=lambda r: r.index)
-    timings["write"] = time.perf_counter() - t
+    timings["shards"] = time.perf_counter() - t
 
     t = time.perf_counter()
     stats = merged_stats(results)
+    records = corpus.document_records({d.doc_id: d.info() for d in new})
+    corpus_summary = corpus.summary([], dict(stats.flag_counts))
+    plan.note = corpus_summary.note
     summary = assemble_dataset(work, results, plan)
-    n = sum(r.pairs for r in results)
-    atomic_write_text(
-        work / "dataset" / "README.md", render_card(summary, card_info(ctx, docs, stats, settings))
-    )
-    # from here on the out dir mixes new and old outputs until the new manifest
-    (out / MANIFEST_FILE).unlink(missing_ok=True)
-    with atomic_open(out / PAIRS_FILE, "wb") as fh:
-        for r in results:
-            with pairs_piece(work, r.index).open("rb") as piece:
-                shutil.copyfileobj(piece, fh, 1 << 20)
+    corpus_summary.history = history(kept, corpus_summary, summary.total)
+    estimate = read_estimate(out, ctx.signature_text)  # sampled review: report; card if applied
+    info = card_info(ctx, records, stats, settings, corpus_summary)
+    card = render_card(summary, info, estimate if settings.apply_review else None)
+    atomic_write_text(work / "dataset" / "README.md", card)
     replace_directory(work / "en", out / "en")
     replace_directory(work / "dataset", out / "dataset")
     timings["finalise"] = time.perf_counter() - t
@@ -226,8 +284,8 @@ def _write_outputs(
 
     result = BuildResult(
         out_dir=out,
-        documents=len(docs),
-        pairs=n,
+        documents=len(records),
+        pairs=corpus_summary.pairs,
         splits=dict(summary.rows),
         split_note=summary.note,
         flagged=stats.flagged,
@@ -236,9 +294,19 @@ def _write_outputs(
         signature=ctx.signature_text,
         timings=timings,
         skipped=list(skipped),
+        corpus=corpus_summary,
     )
     t = time.perf_counter()
-    write_report(out / "report.html", stats, result, band, staged.lengths, ctx)
+    write_report(
+        out / "report.html",
+        stats,
+        result,
+        band,
+        corpus.lengths,
+        ctx,
+        corpus=corpus,
+        estimate=estimate,
+    )
     timings["report"] = time.perf_counter() - t
     timings["total"] = sum(v for k, v in timings.items() if k != "total")
     write_manifest(
@@ -256,36 +324,51 @@ def _write_outputs(
             "settings": settings.to_dict(),
             "versions": library_versions(),
             "length_band": band.to_dict(),
+            "dataset": {
+                "version": corpus_summary.version,
+                "digest": corpus.output_digest,
+                "history": corpus_summary.history,
+            },
             "counts": {
                 "documents": result.documents,
-                "pairs": n,
+                "pairs": result.pairs,
                 "flagged": result.flagged,
                 "splits": summary.to_dict(),
                 "shards": len(results),
                 "qa_flags": dict(sorted(stats.flag_counts.items())),
+                "corpus": corpus_summary.to_dict(),
                 "cache_hits": hits,
                 "cache_misses": misses,
                 "skipped": result.skipped,
             },
-            "documents": [d.info() for d in docs],
+            "documents": records,
             "timings_s": {k: round(v, 3) for k, v in timings.items()},
             "deterministic_outputs": [PAIRS_FILE, "en/", "dataset/"],
         },
     )
+    drop_previous(out)
     return result
 
 
-def card_info(ctx: BuildContext, docs: list[StagedDoc], stats: Any, settings: BuildSettings) -> Any:
+def card_info(
+    ctx: BuildContext,
+    documents: list[dict[str, Any]],
+    stats: Any,
+    settings: BuildSettings,
+    corpus: Any = None,
+) -> Any:
     """What the dataset card says about this build."""
     from kzparallel.sinks.card import make_card_info
 
-    return make_card_info(
+    info = make_card_info(
         model=ctx.model_ref.model_id,
         revision=ctx.model_ref.revision,
         backend=ctx.backend_label,
         signature=ctx.signature_text,
         glossary=ctx.glossary_hash,
-        documents=[d.info() for d in docs],
+        documents=documents,
         stats=stats,
         reviewed=settings.apply_review,
     )
+    info.corpus = corpus
+    return info

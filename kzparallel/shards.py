@@ -1,19 +1,18 @@
-"""The outputs, shard by shard: the part of the output stage that workers run.
+"""The output shards: the part of the output stage that workers run.
 
-The documents of a build, in output order (:func:`kzparallel.staging.order_documents`),
-are cut into shards of whole documents of at least :data:`SHARD_PAIRS` pairs
-(the last one may be smaller) — a rule on the content, so every engine makes the
-same shards. :func:`write_shard` turns one shard's staged pairs into its piece
-of every output, in the build's work folder::
+The documents of ``pairs.jsonl`` (in its order: ``doc_id``) are cut into
+shards of whole documents of at least :data:`SHARD_PAIRS` pairs (the last one
+may be smaller) — a rule on the content, so every engine makes the same
+shards. :func:`write_shard` reads one shard's lines of ``pairs.jsonl`` and
+writes its piece of the other outputs, in the build's work folder::
 
-    pairs/<k>.jsonl          its lines of pairs.jsonl (corpus length band applied)
-    en/<doc_id>.txt, .md     its English articles
-    data/<split>-<k>.parquet its rows of each split
+    en/<doc_id>.txt, .md       its English articles
+    data/<split>-<k>.parquet   its rows of each split
 
-and returns counts and report statistics. The driver then only joins and
-renames (:func:`dataset_file_names`), writes the card, the report and the
-manifest. Shards are independent: an engine may write them in any order, on
-any worker that sees the build folder.
+and returns counts and report statistics. The driver then only renames
+(:func:`assemble_dataset`), writes the card, the report and the manifest.
+Shards are independent: an engine may write them in any order, on any worker
+that sees the build folder.
 """
 
 from __future__ import annotations
@@ -24,7 +23,6 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kzparallel.qa import LengthBand, with_length_flag
 from kzparallel.records import Pair
 from kzparallel.sinks.articles import article_texts
 from kzparallel.sinks.dataset import (
@@ -35,9 +33,8 @@ from kzparallel.sinks.dataset import (
     dataset_row,
     split_file,
 )
-from kzparallel.sinks.pairs import pair_line
 from kzparallel.sinks.report import ReportStats
-from kzparallel.staging import StagedDoc, read_staged
+from kzparallel.staging import StagedDoc, staged_pairs
 
 SHARD_PAIRS = 50_000  # pairs per shard (about 25 MB of parquet); the last one may be smaller
 
@@ -47,12 +44,11 @@ class ShardJob:
     """One shard to write (plain data: an engine can ship it to a worker)."""
 
     index: int
-    docs: list[StagedDoc]
+    docs: list[StagedDoc]  # byte ranges of pairs.jsonl
     splits: dict[str, str]  # doc_id -> split
     work: str  # the work folder the pieces go to
-    band: LengthBand | None  # the corpus length band; None: the lines already have it
     review_dir: str | None = None  # apply this build's review decisions to en/ and data/
-    pairs: bool = True  # write pairs/<k>.jsonl
+    keep_duplicates: bool = False  # rows of repeated sentences stay in the dataset
     articles: bool = True  # write en/
 
 
@@ -83,66 +79,46 @@ def plan_shards(docs: Iterable[StagedDoc], shard_pairs: int | None = None) -> li
     return shards
 
 
-def pairs_piece(work: str | Path, index: int) -> Path:
-    return Path(work) / "pairs" / f"{index:05d}.jsonl"
-
-
 def data_piece(work: str | Path, split: str, index: int) -> Path:
     return Path(work) / "data" / f"{split}-{index:05d}.parquet"
 
 
-def _staged_pairs(docs: list[StagedDoc]) -> Iterator[Pair]:
-    import json
-
-    for doc in docs:
-        for line in read_staged(doc).decode("utf-8").splitlines():
-            if line.strip():
-                yield Pair.from_dict(json.loads(line))
-
-
 def write_shard(job: ShardJob) -> ShardResult:
-    """Write one shard's pieces into ``job.work`` (see the module doc)."""
+    """Write one shard's pieces into ``job.work`` (see the module doc): the en/
+    articles and dataset rows of the reviewed pairs (review decisions applied
+    when ``job.review_dir``), the report statistics of the same pairs."""
     result = ShardResult(job.index)
     work = Path(job.work)
     en_dir = work / "en"
     en_dir.mkdir(parents=True, exist_ok=True)
     data = SplitFiles(lambda split: data_piece(work, split, job.index))
-    pairs_path = pairs_piece(work, job.index)
-    pairs_path.parent.mkdir(parents=True, exist_ok=True)
 
-    with pairs_path.open("w", encoding="utf-8", newline="\n") as pairs_fh:
+    def counted() -> Iterator[Pair]:
+        for pair in staged_pairs(job.docs):
+            result.pairs += 1
+            yield pair
 
-        def flagged() -> Iterator[Pair]:
-            for pair in _staged_pairs(job.docs):
-                if job.band is not None:
-                    pair = with_length_flag(pair, job.band)
-                if job.pairs:
-                    pairs_fh.write(pair_line(pair))
-                result.pairs += 1
-                yield pair
+    stream: Iterable[Pair] = counted()
+    if job.review_dir is not None:
+        from kzparallel.review.decisions import apply_review
 
-        stream: Iterable[Pair] = flagged()
-        if job.review_dir is not None:
-            from kzparallel.review.decisions import apply_review
-
-            stream = apply_review(Path(job.review_dir), stream)
-        try:
-            for doc_id, group in itertools.groupby(stream, key=lambda p: p.doc_id):
-                doc_pairs = list(group)
-                split = job.splits[doc_id]
-                for pair in doc_pairs:
-                    result.stats.add(pair)
+        stream = apply_review(Path(job.review_dir), stream)
+    try:
+        for doc_id, group in itertools.groupby(stream, key=lambda p: p.doc_id):
+            doc_pairs = list(group)
+            split = job.splits[doc_id]
+            for pair in doc_pairs:
+                result.stats.add(pair)
+                if job.keep_duplicates or not pair.duplicate_of:
                     data.write(split, dataset_row(pair))
-                if job.articles:
-                    txt, md = article_texts(doc_pairs)
-                    (en_dir / f"{doc_id}.txt").write_text(txt, encoding="utf-8")
-                    (en_dir / f"{doc_id}.md").write_text(md, encoding="utf-8")
-            data.finalize()
-        except BaseException:
-            data.abort()
-            raise
-    if not job.pairs:
-        pairs_path.unlink()
+            if job.articles:
+                txt, md = article_texts(doc_pairs)
+                (en_dir / f"{doc_id}.txt").write_text(txt, encoding="utf-8")
+                (en_dir / f"{doc_id}.md").write_text(md, encoding="utf-8")
+        data.finalize()
+    except BaseException:
+        data.abort()
+        raise
     result.rows, result.arrow_bytes = dict(data.rows), dict(data.arrow_bytes)
     return result
 

@@ -52,6 +52,11 @@ class BuildSettings:
     engine: str = "local"
     progress: bool = False
     engine_options: dict[str, Any] = field(default_factory=dict)  # e.g. ray address
+    # corpus-level decisions (kzparallel.corpus)
+    keep_duplicates: bool = False  # dataset keeps repeated sentences (flagged)
+    min_score: str | float = "auto"  # low-score threshold: auto | off | a number
+    near_duplicate_threshold: float = 0.5  # Jaccard of 5-gram shingles (kzparallel.dedup)
+    fresh: bool = False  # ignore the previous build in the out dir (new corpus, version 1)
 
     def decoding(self) -> DecodingConfig:
         return DecodingConfig(
@@ -84,10 +89,11 @@ class BuildContext:
         return str(self.signature)
 
     def hints(self, segment: Segment) -> TermHints | None:
-        """Glossary hints for the decoder (None without a glossary)."""
+        """Glossary hints for the decoder (None without a glossary); the
+        segment's date chooses the forms of dated entries."""
         if self.glossary is None:
             return None
-        return self.glossary.hints(segment.text) or None
+        return self.glossary.hints(segment.text, date=segment.date) or None
 
 
 def _glossary_hash(glossary: Any, path: str | None) -> str:
@@ -214,7 +220,7 @@ def make_pair(segment: Segment, translation: Translation, cached: bool, ctx: Bui
     if ctx.glossary is not None:
         from kzparallel.glossary.enforce import enforce_pair
 
-        enforced = enforce_pair(segment.text, en_mt, ctx.glossary, translation)
+        enforced = enforce_pair(segment.text, en_mt, ctx.glossary, translation, date=segment.date)
         en, terms, violations = enforced.en, list(enforced.terms), list(enforced.violations)
     pair = Pair.from_segment(
         segment,

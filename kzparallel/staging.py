@@ -3,7 +3,7 @@
 An engine translates documents and appends each document's pairs (JSON lines,
 the length flag not yet applied) to a *part* file in the build's staging
 folder; it returns one :class:`StagedDoc` per document (where its lines are, a
-few facts about it — never the text) and the length ratios as a histogram.
+few facts about it — never the text).
 Many workers can write parts at once, each its own file; the driver sees only
 the index.
 
@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import IO, Any
 
 from kzparallel.errors import InputError
-from kzparallel.qa import LengthStats
 from kzparallel.records import Pair
 from kzparallel.sinks.pairs import pair_line
 
@@ -59,18 +58,15 @@ class StagedDoc:
 
 @dataclass
 class Staged:
-    """Everything an engine staged: the documents (any order), the length
-    ratios of their pairs, the translation cache counts."""
+    """Everything an engine staged: the documents (any order) and the
+    translation cache counts."""
 
     docs: list[StagedDoc] = field(default_factory=list)
-    lengths: LengthStats = field(default_factory=LengthStats)
     cache_hits: int = 0
     cache_misses: int = 0
 
     def merge(self, other: Staged) -> None:
         self.docs.extend(other.docs)
-        self.lengths.bins.update(other.lengths.bins)
-        self.lengths.count += other.lengths.count
         self.cache_hits += other.cache_hits
         self.cache_misses += other.cache_misses
 
@@ -83,9 +79,8 @@ class PartWriter:
     document; ``close()`` flushes it.
     """
 
-    def __init__(self, path: str | Path, lengths: LengthStats | None = None) -> None:
+    def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
-        self.lengths = lengths if lengths is not None else LengthStats()
         self._fh: IO[bytes] | None = None
         self._doc: StagedDoc | None = None
         self._pos = 0
@@ -104,7 +99,6 @@ class PartWriter:
         self._pos += len(data)
         self._doc.nbytes += len(data)
         self._doc.pairs += 1
-        self.lengths.add(pair.ar, pair.en)
 
     def end(self) -> StagedDoc:
         assert self._doc is not None
@@ -180,6 +174,16 @@ def order_documents(
                 reason = f"doc_id '{doc_id}' is also the id of {same[0].source} (kept)"
             on_error(InputError(other.source, reason))
     return out
+
+
+def staged_pairs(docs: Iterable[StagedDoc]) -> Iterator[Pair]:
+    """The pairs of ``docs``, in that order, read back from their part files."""
+    import json
+
+    for doc in docs:
+        for line in read_staged(doc).decode("utf-8").splitlines():
+            if line.strip():
+                yield Pair.from_dict(json.loads(line))
 
 
 def read_staged(doc: StagedDoc) -> bytes:

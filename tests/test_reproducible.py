@@ -149,7 +149,9 @@ def test_translate_a_file_or_the_same_sentences_piped_alone(
     cli: Cli, tiny_model: Path, corpus: list[Path], tmp_path: Path
 ) -> None:
     """``kzparallel translate`` of articles gives, sentence for sentence, what the
-    same sentences give piped in (all at once, or one per call)."""
+    same sentences give piped in (all at once, or one per call). Without the
+    glossary: its hints may depend on the article's date, which a piped
+    sentence does not have (the builds above compare with the glossary)."""
     from kzparallel.build import document_segments, prepared_documents
     from kzparallel.segmentation import segment_text
 
@@ -162,7 +164,7 @@ def test_translate_a_file_or_the_same_sentences_piped_alone(
     assert len(whole) > 0.95 * len(set(sentences))
 
     for backend in BACKENDS:
-        args = ["--model", str(tiny_model), "--backend", backend, "--no-cache"]
+        args = ["--model", str(tiny_model), "--backend", backend, "--no-cache", "--no-glossary"]
         decoding = DECODING[backend]
         args += ["--beam", str(decoding["beam"])]
         args += ["--max-new-tokens", str(decoding["max_new_tokens"])]

@@ -77,7 +77,7 @@ class LocalEngine(Engine):
             pairs = translate_pairs(
                 segments(), ctx, spec, cache, settings.batch_tokens, progress=settings.progress
             )
-            with PartWriter(staging / "part-000000.jsonl", staged.lengths) as writer:
+            with PartWriter(staging / "part-000000.jsonl") as writer:
                 staged.docs = list(stage_documents(_lazy(docs), pairs, writer))
         finally:
             if cache is not None:

@@ -11,14 +11,18 @@ in parallel::
                                                                       once; each batch of
                                                                       documents is written to its
                                                                       own part file (staging/)
-                 ──iter_rows──▶ the index (no pairs)                   to the driver
-    output shards ──ray.remote(write_shard)──▶                         pieces of pairs.jsonl, en/,
-                                                                      parquet, on the workers
+                 ──iter_rows──▶ the index (no pairs)                   to the driver, which
+                                                                      makes the corpus decisions
+                                                                      from the part files and
+                                                                      writes pairs.jsonl
+    output shards ──ray.remote(write_shard)──▶                         en/, parquet pieces, on
+                                                                      the workers
 
-The pairs never pass through the driver: it receives one small row per
-document (where its pairs are) and per-shard counts, then joins and renames
-the pieces (:mod:`kzparallel.outputs`). Documents are ordered by ``doc_id``
-and batches and shards are cut by rules on the content, so ``pairs.jsonl``,
+No pair travels through Ray's object store to the driver: it receives one
+small row per document (where its pairs are) and per-shard counts; the
+corpus-level decisions (:mod:`kzparallel.corpus`) read the part files as a
+stream (:mod:`kzparallel.outputs`). Documents are ordered by ``doc_id`` and
+batches and shards are cut by rules on the content, so ``pairs.jsonl``,
 ``en/`` and ``dataset/`` are byte-identical with a local build of the same
 inputs and settings, whatever the number of actors.
 
@@ -52,7 +56,6 @@ from typing import Any, ClassVar
 
 from kzparallel.engines.base import Engine, J, R
 from kzparallel.errors import InputError, KzError, missing_dependency
-from kzparallel.qa import LengthStats
 from kzparallel.records import Segment
 from kzparallel.stages import (
     BuildContext,
@@ -242,7 +245,6 @@ def _document_rows(item: dict[str, Any]) -> list[dict[str, Any]]:
                 "source": source,
                 "reason": reason,
                 "payload": payload,
-                "lengths": "",
                 "hits": 0,
                 "misses": 0,
             }
@@ -302,20 +304,17 @@ class _PairMaker:
             self.staging / f"part-{int(out['file'][first]):06d}-{int(out['pos'][first]):06d}.jsonl"
         )
         cache = self._cache(self.cache_path) if self.cache_path else None
-        lengths = LengthStats()
         try:
             pairs = translate_pairs(segments, self.ctx, self.spec, cache, self.batch_tokens)
-            with PartWriter(part, lengths) as writer:
+            with PartWriter(part) as writer:
                 staged = list(stage_documents(docs, pairs, writer))
         finally:
             if cache is not None:
                 cache.close()
         for i, doc in zip(rows, staged, strict=True):
             out["payload"][i] = json.dumps(doc.to_dict(), ensure_ascii=False)
-        # the batch's cache counts and length histogram ride on its first document
-        if cache is not None:
+        if cache is not None:  # the batch's cache counts ride on its first document
             out["hits"][first], out["misses"][first] = cache.hits, cache.misses
-        out["lengths"][first] = json.dumps(sorted(lengths.bins.items()))
         return out
 
 
@@ -420,9 +419,6 @@ class RayEngine(Engine):
                 staged.docs.append(StagedDoc(**json.loads(row["payload"])))
                 staged.cache_hits += int(row["hits"])
                 staged.cache_misses += int(row["misses"])
-                for b, c in json.loads(row["lengths"] or "[]"):
-                    staged.lengths.bins[int(b)] += int(c)
-                    staged.lengths.count += int(c)
         for _, kind, source, reason in sorted(messages):  # input order, as the local engine
             if kind == "error":
                 on_error(InputError(source, reason))

@@ -2,7 +2,8 @@
 
 ``kzparallel publish`` (and ``export``) use the reviewed pairs: rejected pairs
 left out, edited English in, ``review_status`` set. The split plan and the
-provenance come from the build's ``manifest.json``, so the result is what
+provenance come from the build's ``manifest.json``, and the files are written
+by the build's own shard writer (the same shards), so the result is what
 ``kzparallel build --apply-review`` would have written.
 """
 
@@ -12,10 +13,11 @@ import shutil
 from collections.abc import Iterable
 from pathlib import Path
 
+from kzparallel.corpus import CorpusSummary
 from kzparallel.errors import KzError
 from kzparallel.records import Pair
 from kzparallel.sinks.card import make_card_info, render_card
-from kzparallel.sinks.dataset import DatasetSummary, parse_ratios, plan_splits
+from kzparallel.sinks.dataset import DatasetSummary, SplitPlan
 from kzparallel.sinks.manifest import read_manifest
 from kzparallel.sinks.pairs import PAIRS_FILE, read_pairs
 
@@ -30,9 +32,9 @@ def reviewed_pairs(out_dir: Path) -> Iterable[Pair]:
 
 
 def rewrite_dataset(out_dir: str | Path) -> DatasetSummary:
-    """Replace ``out_dir/dataset`` (atomically) with the reviewed pairs, written
-    by the same shard writer (and cut into the same shards) as the build."""
+    """Replace ``out_dir/dataset`` (atomically) with the reviewed pairs."""
     from kzparallel.atomic import atomic_write_text, replace_directory
+    from kzparallel.review.sampling import read_estimate
     from kzparallel.shards import ShardJob, assemble_dataset, merged_stats, plan_shards, write_shard
     from kzparallel.staging import index_pairs_file
 
@@ -41,11 +43,17 @@ def rewrite_dataset(out_dir: str | Path) -> DatasetSummary:
     if manifest is None or not (out / PAIRS_FILE).is_file():
         raise KzError(f"{out}: not a complete build (no manifest.json or pairs.jsonl)")
     settings = manifest.get("settings", {})
-    docs = list(index_pairs_file(out / PAIRS_FILE))
-    plan = plan_splits(
-        [d.doc_id for d in docs],
-        parse_ratios(settings.get("split_by_doc", "0.8,0.1,0.1")),
-        settings.get("seed", 0),
+    documents = manifest.get("documents", [])
+    if any(not d.get("split") for d in documents):
+        raise KzError(
+            f"{out}: manifest.json has no split per document (a build by an older "
+            "kzparallel); run `kzparallel build` again to record them"
+        )
+    keep_duplicates = bool(settings.get("keep_duplicates", False))
+    plan = SplitPlan(
+        {d["doc_id"]: d["split"] for d in sorted(documents, key=lambda d: d["doc_id"])},
+        ((manifest.get("counts") or {}).get("splits") or {}).get("note", ""),
+        keep_duplicates=keep_duplicates,
     )
     work = out / REFRESH_DIR
     shutil.rmtree(work, ignore_errors=True)
@@ -57,13 +65,12 @@ def rewrite_dataset(out_dir: str | Path) -> DatasetSummary:
                     shard,
                     {d.doc_id: plan.split_of(d.doc_id) for d in shard},
                     str(work),
-                    band=None,  # pairs.jsonl has the length flags already
                     review_dir=str(out),
-                    pairs=False,
+                    keep_duplicates=keep_duplicates,
                     articles=False,
                 )
             )
-            for k, shard in enumerate(plan_shards(docs))
+            for k, shard in enumerate(plan_shards(index_pairs_file(out / PAIRS_FILE)))
         ]
         summary = assemble_dataset(work, results, plan)
         model = manifest.get("model", {})
@@ -73,11 +80,13 @@ def rewrite_dataset(out_dir: str | Path) -> DatasetSummary:
             backend=manifest.get("backend", ""),
             signature=manifest.get("signature", ""),
             glossary=(manifest.get("glossary") or {}).get("hash", "none"),
-            documents=manifest.get("documents", []),
+            documents=documents,
             stats=merged_stats(results),
             reviewed=True,
         )
-        atomic_write_text(work / "dataset" / "README.md", render_card(summary, info))
+        info.corpus = CorpusSummary.from_manifest(manifest)
+        estimate = read_estimate(out, manifest.get("signature", ""))
+        atomic_write_text(work / "dataset" / "README.md", render_card(summary, info, estimate))
         replace_directory(work / "dataset", out / "dataset")
     finally:
         shutil.rmtree(work, ignore_errors=True)
