@@ -177,7 +177,8 @@ class CTranslate2Translator(Translator):
 
     @property
     def backend_label(self) -> str:
-        return f"ctranslate2-{self.quantization}"
+        suffix = "-cuda" if self.device.startswith("cuda") else ""  # see translation._label
+        return f"ctranslate2-{self.quantization}{suffix}"
 
     def tokenize_source(self, text: str) -> list[str]:
         return [*self.sp_source.encode(text, out_type=str), EOS]

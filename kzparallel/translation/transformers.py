@@ -214,7 +214,8 @@ class TransformersTranslator(Translator):
 
     @property
     def backend_label(self) -> str:
-        return f"transformers-{self.dtype_name}"
+        suffix = "-cuda" if self.device.startswith("cuda") else ""  # see translation._label
+        return f"transformers-{self.dtype_name}{suffix}"
 
     @property
     def max_input_tokens(self) -> int:
