@@ -106,10 +106,10 @@ def write_shard(job: ShardJob) -> ShardResult:
     try:
         for doc_id, group in itertools.groupby(stream, key=lambda p: p.doc_id):
             doc_pairs = list(group)
-            split = job.splits[doc_id]
+            split = job.splits.get(doc_id)  # a document in no split has no dataset rows
             for pair in doc_pairs:
                 result.stats.add(pair)
-                if job.keep_duplicates or not pair.duplicate_of:
+                if split is not None and (job.keep_duplicates or not pair.duplicate_of):
                     data.write(split, dataset_row(pair))
             if job.articles:
                 txt, md = article_texts(doc_pairs)

@@ -63,7 +63,11 @@ def rewrite_dataset(out_dir: str | Path) -> DatasetSummary:
                 ShardJob(
                     k,
                     shard,
-                    {d.doc_id: plan.split_of(d.doc_id) for d in shard},
+                    {
+                        d.doc_id: plan.assignment[d.doc_id]
+                        for d in shard
+                        if d.doc_id in plan.assignment
+                    },
                     str(work),
                     review_dir=str(out),
                     keep_duplicates=keep_duplicates,
