@@ -49,6 +49,7 @@ class FakeTranslator(Translator):
         texts: list[str],
         config: DecodingConfig,
         hints: list[TermHints | None] | None = None,
+        pad_to: int | None = None,
     ) -> list[Translation]:
         self.calls.append(list(texts))
         self.hints.append(hints)

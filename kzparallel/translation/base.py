@@ -35,7 +35,8 @@ class DecodingConfig:
     beam: int = 4
     # fixed cap on generated tokens; None = relative cap (see max_new_for)
     max_new_tokens: int | None = None
-    # relative cap: max_new = ceil(len(src_tokens) * max_len_ratio) + max_len_extra
+    # relative cap: max_new = ceil(padded source length * max_len_ratio) + max_len_extra
+    # (the backends call max_new_for with the batch's padded length)
     max_len_ratio: float = 2.0
     max_len_extra: int = 10
     length_penalty: float = 1.0
@@ -53,8 +54,14 @@ class DecodingConfig:
         return min(rel, 512)
 
     def output_settings(self) -> dict[str, object]:
-        """Settings that change the text produced (cache key, signature)."""
+        """Settings that change the text produced (cache key, signature).
+
+        ``pad``: the bucket width every sentence is padded to
+        (:data:`kzparallel.translation.batching.PAD_STEP`): the numbers depend on it."""
+        from kzparallel.translation.batching import PAD_STEP
+
         return {
+            "pad": PAD_STEP,
             "beam": self.beam,
             "maxnew": self.max_new_tokens if self.max_new_tokens is not None else "auto",
             "lenratio": self.max_len_ratio,
@@ -111,8 +118,8 @@ class Translator(ABC):
 
     Implementations must be safe to construct once and call many times; they
     keep the model loaded. ``translate`` gets a batch already sized by the
-    caller (see ``kzparallel.translation.batching``: every source of a batch
-    has the same token count, so nothing is padded) and returns one
+    caller (see ``kzparallel.translation.batching``: the sources of a batch
+    are all padded to the same bucket length, ``pad_to``) and returns one
     :class:`Translation` per input, in input order. With ``workers > 1`` it is
     called from that many threads at once.
     """
@@ -132,7 +139,11 @@ class Translator(ABC):
         texts: list[str],
         config: DecodingConfig,
         hints: list[TermHints | None] | None = None,
-    ) -> list[Translation]: ...
+        pad_to: int | None = None,
+    ) -> list[Translation]:
+        """``pad_to``: the length (tokens) every source is padded to; default
+        :func:`~kzparallel.translation.batching.padded_length` of the longest,
+        so a sentence translated alone comes out as in the pipeline's batches."""
 
     @abstractmethod
     def count_tokens(self, text: str) -> int:

@@ -28,6 +28,7 @@ from kzparallel.translation.base import (
     Translator,
     available_cpus,
 )
+from kzparallel.translation.batching import padded_length
 from kzparallel.translation.model import ModelRef
 
 try:
@@ -199,19 +200,23 @@ class CTranslate2Translator(Translator):
         texts: list[str],
         config: DecodingConfig,
         hints: list[TermHints | None] | None = None,
+        pad_to: int | None = None,
     ) -> list[Translation]:
         if not texts:
             return []
         sources = [self.tokenize_source(t) for t in texts]
-        return self.translate_tokens(sources, config, hints)
+        return self.translate_tokens(sources, config, hints, pad_to)
 
     def translate_tokens(
         self,
         sources: Sequence[list[str]],
         config: DecodingConfig,
         hints: Sequence[TermHints | None] | None = None,
+        pad_to: int | None = None,
     ) -> list[Translation]:
-        """Translate already tokenised sources (each ending in ``</s>``)."""
+        """Translate already tokenised sources (each ending in ``</s>``), every
+        one padded to ``pad_to`` tokens (default: the bucket of the longest)."""
+        pad = pad_to or padded_length(max(len(s) for s in sources))
         # suppress_sequences is batch-wide: sentences with different forbidden
         # variants go to separate calls (input order is restored below).
         groups: dict[tuple[tuple[str, ...], ...], list[int]] = {}
@@ -225,20 +230,43 @@ class CTranslate2Translator(Translator):
         results: list[Translation | None] = [None] * len(sources)
         for forbid, idx in groups.items():
             for i, tr in zip(
-                idx, self._run([sources[i] for i in idx], config, forbid), strict=True
+                idx, self._run([sources[i] for i in idx], config, forbid, pad), strict=True
             ):
                 results[i] = tr
         return results  # type: ignore[return-value]
+
+    def _filler(self, length: int) -> list[str]:
+        """A source of exactly ``length`` tokens whose translation is thrown away:
+        CTranslate2 pads a batch to its longest source, so this one makes the
+        batch as long as the bucket."""
+        piece = self.tokenize_source(".")[0]
+        return [piece] * (length - 1) + [EOS]
 
     def _run(
         self,
         sources: list[list[str]],
         config: DecodingConfig,
         forbid: tuple[tuple[str, ...], ...],
+        pad: int,
+    ) -> list[Translation]:
+        real = len(sources)
+        if max(len(s) for s in sources) < pad:
+            sources = [*sources, self._filler(pad)]
+        return self._decode(sources, config, forbid, pad)[:real]
+
+    def _decode(
+        self,
+        sources: list[list[str]],
+        config: DecodingConfig,
+        forbid: tuple[tuple[str, ...], ...],
+        pad: int,
     ) -> list[Translation]:
         beam = max(1, config.beam)
         nbest = max(1, min(config.nbest, beam))
-        caps = [config.max_new_for(len(s)) for s in sources]
+        # the length cap follows the padded length, the same for the whole batch:
+        # a per-sentence cap would need a per-sentence max_decoding_length, and
+        # cutting a longer decode short afterwards is not the same search
+        caps = [config.max_new_for(pad)] * len(sources)
         kwargs: dict[str, Any] = {
             "beam_size": beam,
             "num_hypotheses": nbest,
@@ -257,7 +285,7 @@ class CTranslate2Translator(Translator):
         for src, cap, res in zip(sources, caps, raw, strict=True):
             hyps = []
             for k, toks in enumerate(res.hypotheses):
-                toks = list(toks[:cap])  # the sentence's own cap (the call used the batch max)
+                toks = list(toks[:cap])
                 hyps.append(
                     Hypothesis(
                         text=self.sp_target.decode_pieces(toks),

@@ -5,8 +5,8 @@ memory), looks every segment up in the cache, and only on the first miss
 calls the ``translator`` factory — so a fully cached run never loads the
 model. Segments longer than the model's input limit are split with
 :func:`kzparallel.segmentation.split_long` (never truncated), the pieces are
-translated in token-budget batches of equal-length pieces (no padding, so a
-piece's translation does not depend on its batch: see
+translated in token-budget batches of one length bucket, each piece padded
+to its bucket (so a piece's translation does not depend on its batch: see
 :mod:`kzparallel.translation.batching`), and the English pieces are re-joined
 with a space. A translator with ``workers > 1`` gets that many batches at once.
 Finished segments are written to the cache after every batch (a crash loses at
@@ -225,6 +225,7 @@ def _translate_window(
                 [u[2] for u in batch.items],
                 config,
                 batch_hints if any(h is not None for h in batch_hints) else None,
+                pad_to=batch.pad_to,
             )
             if len(out) != len(batch.items):
                 raise RuntimeError(f"{tr.backend_label} returned {len(out)} results")

@@ -30,6 +30,7 @@ from kzparallel.translation.base import (
     Translator,
     available_cpus,
 )
+from kzparallel.translation.batching import padded_length
 from kzparallel.translation.model import ModelRef
 
 try:
@@ -240,9 +241,12 @@ class TransformersTranslator(Translator):
         texts: list[str],
         config: DecodingConfig,
         hints: list[TermHints | None] | None = None,
+        pad_to: int | None = None,
     ) -> list[Translation]:
         if not texts:
             return []
+        if pad_to is None:
+            pad_to = padded_length(max(self.count_tokens(t) for t in texts))
         if len(texts) < MIN_SENTENCES and config.beam > 1:
             # a beam search over one sentence takes another numeric path in torch
             # than over several (scores differ in the last bits: measured, beam 2);
@@ -250,14 +254,15 @@ class TransformersTranslator(Translator):
             n = len(texts)
             more = (texts * MIN_SENTENCES)[:MIN_SENTENCES]
             more_hints = (hints * MIN_SENTENCES)[:MIN_SENTENCES] if hints else None
-            return self._translate(more, config, more_hints)[:n]
-        return self._translate(texts, config, hints)
+            return self._translate(more, config, more_hints, pad_to)[:n]
+        return self._translate(texts, config, hints, pad_to)
 
     def _translate(
         self,
         texts: list[str],
         config: DecodingConfig,
-        hints: list[TermHints | None] | None = None,
+        hints: list[TermHints | None] | None,
+        pad_to: int,
     ) -> list[Translation]:
         if config.return_alignment and self._attn != "eager":
             with self._switch:
@@ -267,9 +272,12 @@ class TransformersTranslator(Translator):
         beam = max(1, config.beam)
         nbest = max(1, min(config.nbest, beam))
         with self._tok:
-            enc = self.tokenizer(texts, return_tensors="pt", padding=True).to(self.device)
+            # every source padded to its bucket, masked (see batching.padded_length)
+            enc = self.tokenizer(
+                texts, return_tensors="pt", padding="max_length", max_length=pad_to
+            ).to(self.device)
         src_lens = enc.attention_mask.sum(dim=1).tolist()
-        caps = [config.max_new_for(int(n)) for n in src_lens]
+        caps = [config.max_new_for(pad_to)] * len(texts)  # by the padded length (see ctranslate2)
         kwargs: dict[str, Any] = {
             "num_beams": beam,
             "num_return_sequences": nbest,
