@@ -74,16 +74,24 @@ def atomic_directory(path: str | os.PathLike[str]) -> Iterator[Path]:
     try:
         os.chmod(tmp, 0o777 & ~_umask())  # mkdtemp makes 0700
         yield tmp
-        old = None
-        if target.exists():
-            old = target.with_name(f".{target.name}.old-{os.getpid()}")
-            os.replace(target, old)
-        os.replace(tmp, target)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
+        replace_directory(tmp, target)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+def replace_directory(prepared: str | os.PathLike[str], path: str | os.PathLike[str]) -> None:
+    """Put the complete directory ``prepared`` (on the same file system) in the
+    place of ``path``; the old ``path``, if any, is removed only afterwards."""
+    target, tmp = Path(path), Path(prepared)
+    os.chmod(tmp, 0o777 & ~_umask())
+    old = None
+    if target.exists():
+        old = target.with_name(f".{target.name}.old-{os.getpid()}")
+        os.replace(target, old)
+    os.replace(tmp, target)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
 
 
 def remove_leftovers(path: str | os.PathLike[str]) -> list[Path]:

@@ -1,15 +1,17 @@
 """``kzparallel build``: articles in, English articles + parallel corpus out.
 
-The top layer. A build is three layers, each using only the one below::
+The top layer. A build is three layers, each using only the ones below::
 
     kzparallel.stages     prepare · prepared_documents (read → clean) ·
                           document_segments · translate_pairs (translate → make_pair)
-    kzparallel.outputs    check_out_dir · write_outputs (pairs.jsonl, en/, dataset/,
-                          report.html, manifest.json)
+    kzparallel.staging    part files of staged pairs + their index; order_documents
+    kzparallel.shards     write_shard: one shard's pieces of pairs.jsonl, en/, dataset/
+    kzparallel.outputs    check_out_dir · write_outputs (shards, then join, rename,
+                          card, report.html, manifest.json)
     kzparallel.engines    local (generators in this process) · ray (Ray Data):
-                          run the stages, hand back the pairs in document order
+                          stage the pairs, run the shard writers
     kzparallel.build      build(): prepare, check the out dir, choose the engine,
-                          write the outputs from its pairs
+                          have it stage the pairs, write the outputs
 
 The names of the stages are re-exported here (the documented Python API).
 
@@ -20,24 +22,23 @@ temporary name and renamed into place.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from kzparallel.engines import ENGINES, engine_class
 from kzparallel.errors import InputError
 from kzparallel.outputs import (
-    STAGING_FILE,
     BuildResult,
     card_info,
     check_out_dir,
+    output_errors,
     remove_build_leftovers,
     write_outputs,
 )
 from kzparallel.stages import (
     BuildContext,
     BuildSettings,
-    DocInfo,
-    DocumentLog,
     document_segments,
     expand_inputs,
     load_build_glossary,
@@ -46,15 +47,17 @@ from kzparallel.stages import (
     prepared_documents,
     translate_pairs,
 )
+from kzparallel.staging import STAGING_DIR, PartWriter, Staged, StagedDoc, stage_documents
 
 __all__ = [
     "ENGINES",
-    "STAGING_FILE",
+    "STAGING_DIR",
     "BuildContext",
     "BuildResult",
     "BuildSettings",
-    "DocInfo",
-    "DocumentLog",
+    "PartWriter",
+    "Staged",
+    "StagedDoc",
     "build",
     "card_info",
     "check_out_dir",
@@ -65,6 +68,7 @@ __all__ = [
     "prepare",
     "prepared_documents",
     "remove_build_leftovers",
+    "stage_documents",
     "translate_pairs",
     "write_outputs",
 ]
@@ -95,13 +99,17 @@ def build(
         if on_error is not None:
             on_error(err)
 
-    with engine.run(inputs, ctx, spec, report, on_warning) as run:
+    with output_errors(out), engine.session(on_warning):
+        t = time.perf_counter()
+        staged = engine.stage(inputs, ctx, spec, out / STAGING_DIR, report, on_warning)
+        timings = {"translate": time.perf_counter() - t}
         return write_outputs(
-            run.pairs,
+            staged,
             out,
             ctx,
             settings,
-            documents=run.documents,
+            run=engine.map,
+            on_error=report,
+            timings=timings,
             skipped=skipped,
-            cache_stats=run.cache_stats,
         )

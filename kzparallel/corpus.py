@@ -394,9 +394,14 @@ def scan_corpus(
     signature: str,
     alignment: bool,
     out: Any,
+    pairs: Iterable[Pair] | None = None,
 ) -> CorpusPass:
     """Pass 1 and the decisions between the passes (refuses to carry pairs made
-    with other settings: :func:`kzparallel.incremental.check_carry`)."""
+    with other settings: :func:`kzparallel.incremental.check_carry`).
+
+    ``pairs``: the whole corpus in output order when the caller has it (the
+    build: carried and new documents by ``doc_id``); else
+    :func:`corpus_stream` of ``previous`` and ``staging``."""
     from kzparallel.incremental import check_carry
 
     new = set(new_docs)
@@ -413,7 +418,7 @@ def scan_corpus(
             version=previous.version,
             digest=previous.digest,
         )
-    cp.scan(corpus_stream(previous, staging, new))
+    cp.scan(pairs if pairs is not None else corpus_stream(previous, staging, new))
     cp.resolve()
     return cp
 

@@ -1,11 +1,18 @@
-"""The output stage: out-dir checks and the sinks that turn pairs into files.
+"""The output stage: out-dir checks and the sinks that turn staged pairs into files.
 
-:func:`write_outputs` takes the pairs of a build in document order (from any
-engine), stages them, makes the corpus-level decisions over the whole corpus
-(the pairs of a previous build in the out dir included: :mod:`kzparallel.corpus`,
-:mod:`kzparallel.incremental`) and writes ``pairs.jsonl``, ``en/`` articles,
-``dataset/`` (parquet + card), ``report.html`` and, last, ``manifest.json``. :func:`check_out_dir` runs before any engine
-starts.
+:func:`write_outputs` takes what an engine staged (:class:`kzparallel.staging.Staged`:
+part files of pairs and their index) and writes::
+
+    here     documents in doc_id order (the previous build's carried documents
+             included: kzparallel.incremental); the corpus-level decisions
+             (kzparallel.corpus: duplicates, clusters, splits, length band, low
+             score) in two streaming passes over them; pairs.jsonl
+    shards   (kzparallel.shards.write_shard, run by the engine: here or on workers)
+             en/ articles, dataset parquet pieces, report statistics
+    here     en/ and dataset/ (+ card) renamed into place; report.html;
+             manifest.json last
+
+:func:`check_out_dir` runs before any engine starts.
 """
 
 from __future__ import annotations
@@ -13,19 +20,41 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import shutil
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kzparallel.errors import KzError
-from kzparallel.records import Pair
-from kzparallel.sinks.articles import write_articles
-from kzparallel.sinks.pairs import PAIRS_FILE, pair_line, read_pairs
-from kzparallel.stages import BuildContext, BuildSettings, DocumentLog
+from kzparallel.errors import InputError, KzError
+from kzparallel.shards import (
+    ShardJob,
+    ShardResult,
+    assemble_dataset,
+    merged_stats,
+    plan_shards,
+    write_shard,
+)
+from kzparallel.sinks.pairs import PAIRS_FILE
+from kzparallel.stages import BuildContext, BuildSettings
+from kzparallel.staging import (
+    STAGING_DIR,
+    Staged,
+    StagedDoc,
+    index_pairs_file,
+    order_documents,
+    staged_pairs,
+)
 
-STAGING_FILE = ".pairs.staging.jsonl"
+WORK_DIR = ".build-work"  # the shards' pieces of the outputs
+
+# runs write_shard over the jobs and returns the results in job order (an engine's map)
+ShardRunner = Callable[[Callable[[ShardJob], ShardResult], list[ShardJob]], list[ShardResult]]
+
+
+def run_here(fn: Callable[[ShardJob], ShardResult], jobs: list[ShardJob]) -> list[ShardResult]:
+    return [fn(job) for job in jobs]
 
 
 @dataclass
@@ -98,41 +127,43 @@ def remove_build_leftovers(out: Path) -> None:
 
     for name in OUTPUT_NAMES:
         remove_leftovers(out / name)
-    (out / STAGING_FILE).unlink(missing_ok=True)
-
-
-def _reviewed(out: Path, pairs: Iterable[Pair], apply: bool) -> Iterable[Pair]:
-    if not apply:
-        return pairs
-    from kzparallel.review.decisions import apply_review
-
-    return apply_review(out, pairs)
+    for name in (STAGING_DIR, WORK_DIR):
+        shutil.rmtree(out / name, ignore_errors=True)
 
 
 def write_outputs(
-    pairs: Iterable[Pair],
+    staged: Staged,
     out_dir: str | Path,
     ctx: BuildContext,
     settings: BuildSettings,
     *,
-    documents: DocumentLog | None = None,
+    run: ShardRunner = run_here,
+    on_error: Callable[[InputError], None] | None = None,
     timings: dict[str, float] | None = None,
     skipped: list[str] | None = None,
-    cache_stats: Callable[[], tuple[int, int]] | None = None,
 ) -> BuildResult:
-    """Write every output from a stream of pairs in document order.
+    """Write every output from the staged pairs (see the module doc).
 
-    Pairs are staged to a temporary file (bounded memory) while the length
-    ratios are collected; then ``pairs.jsonl`` is written with the corpus
-    length band applied, and the articles, dataset, report and manifest are
-    made from it. ``manifest.json`` is removed before the first output is
-    replaced and written last, so an out dir with a manifest holds one
-    complete build. A write failure (full disk, read-only file system) is a
-    one-line :class:`KzError`.
+    ``run`` writes the shards (an engine's map; by default one after the
+    other, here). A document whose ``doc_id`` another document already has
+    is reported to ``on_error`` (:func:`kzparallel.staging.order_documents`).
+    ``manifest.json`` is removed before the first output is replaced and
+    written last, so an out dir with a manifest holds one complete build. A
+    write failure (full disk, read-only file system) is a one-line
+    :class:`KzError`.
     """
+    with output_errors(out_dir):
+        return _write_outputs(
+            staged, Path(out_dir), ctx, settings, run, on_error, dict(timings or {}), skipped
+        )
+
+
+@contextlib.contextmanager
+def output_errors(out_dir: str | Path) -> Iterator[None]:
+    """A write failure (full disk, read-only file system) becomes a one-line
+    :class:`KzError`; the staging and work folders are removed either way."""
     try:
-        kw = {"documents": documents, "timings": timings, "skipped": skipped}
-        return _write_outputs(pairs, out_dir, ctx, settings, cache_stats=cache_stats, **kw)
+        yield
     except OSError as exc:
         if exc.errno not in _WRITE_ERRNOS:
             raise
@@ -141,107 +172,115 @@ def write_outputs(
             f"{out_dir}: {reason} while writing the outputs (build incomplete; run it "
             "again when fixed: the translations are cached)"
         ) from None
+    finally:
+        for name in (STAGING_DIR, WORK_DIR):
+            shutil.rmtree(Path(out_dir) / name, ignore_errors=True)
 
 
 _WRITE_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.EFBIG}
 
 
 def _write_outputs(
-    pairs: Iterable[Pair],
-    out_dir: str | Path,
+    staged: Staged,
+    out: Path,
     ctx: BuildContext,
     settings: BuildSettings,
-    *,
-    documents: DocumentLog | None,
-    timings: dict[str, float] | None,
+    run: ShardRunner,
+    on_error: Callable[[InputError], None] | None,
+    timings: dict[str, float],
     skipped: list[str] | None,
-    cache_stats: Callable[[], tuple[int, int]] | None,
 ) -> BuildResult:
-    from kzparallel.atomic import atomic_directory, atomic_open, atomic_write_text
-    from kzparallel.corpus import corpus_options, corpus_stream, history, scan_corpus
+    from kzparallel.atomic import atomic_open, atomic_write_text, replace_directory
+    from kzparallel.corpus import corpus_options, history, scan_corpus
     from kzparallel.incremental import drop_previous, find_previous, keep_previous
     from kzparallel.review.sampling import read_estimate
     from kzparallel.sinks.card import render_card
-    from kzparallel.sinks.dataset import SplitPlan, write_dataset_files
+    from kzparallel.sinks.dataset import SplitPlan
     from kzparallel.sinks.manifest import MANIFEST_FILE, library_versions, write_manifest
-    from kzparallel.sinks.report import collect_stats, write_report
+    from kzparallel.sinks.report import write_report
 
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    timings = dict(timings or {})
-    docs = documents if documents is not None else DocumentLog()
-    previous = None if settings.fresh else find_previous(out)
-    staging = out / STAGING_FILE
-    doc_order: list[str] = []
-    t0 = time.perf_counter()
-    n = 0
-    try:
-        with staging.open("w", encoding="utf-8", newline="\n") as fh:
-            for pair in pairs:
-                fh.write(pair_line(pair))
-                if not doc_order or doc_order[-1] != pair.doc_id:
-                    doc_order.append(pair.doc_id)
-                n += 1
-        timings["translate"] = time.perf_counter() - t0 + timings.get("translate", 0.0)
+    skipped = skipped if skipped is not None else []
 
-        if n == 0:
-            raise KzError(
-                "no sentence pair was produced: no document could be read"
-                + (f" ({len(skipped)} skipped)" if skipped else "")
-            )
-        t = time.perf_counter()
-        # corpus-level decisions: duplicates, clusters, splits, length band, low score
-        corpus = scan_corpus(
-            previous,
-            staging,
-            doc_order,
-            corpus_options(settings),
-            signature=ctx.signature_text,
-            alignment=settings.alignment,
-            out=out,
+    def report(err: InputError) -> None:
+        if on_error is not None:
+            on_error(err)
+        else:
+            skipped.append(err.message)
+
+    new = order_documents(staged.docs, report)
+    if not new:
+        raise KzError(
+            "no sentence pair was produced: no document could be read"
+            + (f" ({len(skipped)} skipped)" if skipped else "")
         )
-        timings["corpus"] = time.perf_counter() - t
-        t = time.perf_counter()
-        previous = keep_previous(out, previous)  # until the new manifest is written
-        # from here on the out dir mixes new and old outputs until the new manifest
-        (out / MANIFEST_FILE).unlink(missing_ok=True)
-        with atomic_open(out / PAIRS_FILE) as fh:
-            fh.writelines(corpus.lines(corpus_stream(previous, staging, doc_order)))
-        timings["pairs"] = time.perf_counter() - t
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            staging.unlink()
+    previous = None if settings.fresh else find_previous(out)
+    new_ids = {d.doc_id for d in new}
+    carried: list[StagedDoc] = []
+    keep = set(previous.carried(new_ids)) if previous is not None else set()
+    if previous is not None and keep:  # the previous build's documents not given again
+        carried = [d for d in index_pairs_file(previous.pairs_path) if d.doc_id in keep]
+    docs = sorted(carried + new, key=lambda d: d.doc_id)  # the whole corpus, doc_id order
+
+    t = time.perf_counter()
+    # corpus-level decisions: duplicates, clusters, splits, length band, low score
+    corpus = scan_corpus(
+        previous,
+        None,
+        [d.doc_id for d in new],
+        corpus_options(settings),
+        signature=ctx.signature_text,
+        alignment=settings.alignment,
+        out=out,
+        pairs=staged_pairs(docs),
+    )
+    timings["corpus"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    kept = keep_previous(out, previous)  # until the new manifest is written
+    if kept is not None:  # the same bytes (a hard link or a copy): read them from there
+        for d in carried:
+            d.part = str(kept.pairs_path)
+    # from here on the out dir mixes new and old outputs until the new manifest
+    (out / MANIFEST_FILE).unlink(missing_ok=True)
+    with atomic_open(out / PAIRS_FILE) as fh:
+        fh.writelines(corpus.lines(staged_pairs(docs)))
+    timings["pairs"] = time.perf_counter() - t
+
+    t = time.perf_counter()
     band = corpus.band
     assert band is not None
-
-    def reviewed() -> Iterable[Pair]:
-        return _reviewed(out, read_pairs(out / PAIRS_FILE), settings.apply_review)
-
-    t = time.perf_counter()
-    write_articles(reviewed(), out / "en")
-    timings["articles"] = time.perf_counter() - t
-
-    t = time.perf_counter()
-    report_stats = collect_stats(reviewed(), band)
-    timings["stats"] = time.perf_counter() - t
-
-    t = time.perf_counter()
-    records = corpus.document_records({d["doc_id"]: d for d in docs.to_list()})
-    corpus_summary = corpus.summary([], dict(report_stats.flag_counts))
     plan = SplitPlan(
         dict(sorted(corpus.assignment.split.items())),
-        corpus_summary.note,
         keep_duplicates=settings.keep_duplicates,
     )
+    work = out / WORK_DIR
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    review = str(out) if settings.apply_review else None
+    final = list(index_pairs_file(out / PAIRS_FILE))
+    jobs = [
+        ShardJob(k, shard, {d.doc_id: plan.split_of(d.doc_id) for d in shard}, str(work), review,
+                 keep_duplicates=settings.keep_duplicates)
+        for k, shard in enumerate(plan_shards(final))
+    ]  # fmt: skip
+    results = sorted(run(write_shard, jobs), key=lambda r: r.index)
+    timings["shards"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    stats = merged_stats(results)
+    records = corpus.document_records({d.doc_id: d.info() for d in new})
+    corpus_summary = corpus.summary([], dict(stats.flag_counts))
+    plan.note = corpus_summary.note
+    summary = assemble_dataset(work, results, plan)
+    corpus_summary.history = history(kept, corpus_summary, summary.total)
     estimate = read_estimate(out, ctx.signature_text)  # sampled review: report; card if applied
-    with atomic_directory(out / "dataset") as tmp:
-        summary = write_dataset_files(reviewed, tmp, plan)
-        corpus_summary.history = history(previous, corpus_summary, summary.total)
-        info = card_info(ctx, records, report_stats, settings, corpus_summary)
-        card = render_card(summary, info, estimate if settings.apply_review else None)
-        atomic_write_text(tmp / "README.md", card)
-    timings["dataset"] = time.perf_counter() - t
-    hits, misses = cache_stats() if cache_stats else (0, 0)
+    info = card_info(ctx, records, stats, settings, corpus_summary)
+    card = render_card(summary, info, estimate if settings.apply_review else None)
+    atomic_write_text(work / "dataset" / "README.md", card)
+    replace_directory(work / "en", out / "en")
+    replace_directory(work / "dataset", out / "dataset")
+    timings["finalise"] = time.perf_counter() - t
+    hits, misses = staged.cache_hits, staged.cache_misses
 
     result = BuildResult(
         out_dir=out,
@@ -249,18 +288,18 @@ def _write_outputs(
         pairs=corpus_summary.pairs,
         splits=dict(summary.rows),
         split_note=summary.note,
-        flagged=report_stats.flagged,
+        flagged=stats.flagged,
         cache_hits=hits,
         cache_misses=misses,
         signature=ctx.signature_text,
         timings=timings,
-        skipped=list(skipped or []),
+        skipped=list(skipped),
         corpus=corpus_summary,
     )
     t = time.perf_counter()
     write_report(
         out / "report.html",
-        report_stats,
+        stats,
         result,
         band,
         corpus.lengths,
@@ -295,7 +334,8 @@ def _write_outputs(
                 "pairs": result.pairs,
                 "flagged": result.flagged,
                 "splits": summary.to_dict(),
-                "qa_flags": dict(sorted(report_stats.flag_counts.items())),
+                "shards": len(results),
+                "qa_flags": dict(sorted(stats.flag_counts.items())),
                 "corpus": corpus_summary.to_dict(),
                 "cache_hits": hits,
                 "cache_misses": misses,

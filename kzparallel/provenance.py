@@ -3,7 +3,7 @@
 Every output (pairs, dataset card, manifest, exports, report) carries a
 signature naming what produced it, e.g.::
 
-    model:Helsinki-NLP/opus-mt-ar-en@a1b2c3d|backend:ctranslate2-int8|beam:4|maxnew:auto|glossary:9f8e7d6c5b4a|kzparallel:0.1.0
+    model:Helsinki-NLP/opus-mt-ar-en@a1b2c3d|backend:ctranslate2-int8|beam:4|lenextra:10|lenratio:2.0|lp:1.0|maxnew:auto|pad:8|glossary:9f8e7d6c5b4a|kzparallel:0.1.0
 """
 
 from __future__ import annotations

@@ -96,34 +96,6 @@ class BuildContext:
         return self.glossary.hints(segment.text, date=segment.date) or None
 
 
-@dataclass
-class DocInfo:
-    doc_id: str
-    source: str
-    title: str | None
-    paragraphs: int  # blocks: title + body paragraphs
-    segments: int = 0
-
-
-class DocumentLog:
-    """Per-document facts collected while documents stream by (one entry per
-    document, never the text)."""
-
-    def __init__(self) -> None:
-        self.docs: dict[str, DocInfo] = {}
-
-    def add(self, doc: Document, segments: int = 0) -> None:
-        self.docs[doc.doc_id] = DocInfo(
-            doc.doc_id, doc.source, doc.title, len(doc.blocks()), segments
-        )
-
-    def __len__(self) -> int:
-        return len(self.docs)
-
-    def to_list(self) -> list[dict[str, Any]]:
-        return [asdict(d) for d in self.docs.values()]
-
-
 def _glossary_hash(glossary: Any, path: str | None) -> str:
     """The glossary's content hash (``Glossary.hash``), else its file's hash."""
     value = getattr(glossary, "hash", None)

@@ -3,10 +3,12 @@ time, and the demo model trained once (cached across sessions)."""
 
 from __future__ import annotations
 
+import importlib.util
 import io
+import logging
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -99,3 +101,29 @@ def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> 
         return code, out, err
 
     return run
+
+
+@pytest.fixture(scope="session")
+def ray_local() -> Iterator[object]:
+    """One local Ray for the whole session (start-up is ~10 s), with as many CPUs
+    as the machine has: the engine must fit its actors and tasks into them.
+
+    Skips only when ``ray`` is not importable and ``KZPARALLEL_REQUIRE_RAY`` is
+    unset (CI sets it, so a missing Ray fails there instead of passing silently).
+    """
+    if importlib.util.find_spec("ray") is None:
+        if os.environ.get("KZPARALLEL_REQUIRE_RAY"):
+            pytest.fail("ray is not installed but KZPARALLEL_REQUIRE_RAY is set")
+        pytest.skip("ray is not installed (pip install 'kzparallel[ray]')")
+    import ray
+
+    from kzparallel.translation.base import available_cpus
+
+    ray.init(
+        num_cpus=available_cpus(),
+        include_dashboard=False,
+        log_to_driver=False,
+        logging_level=logging.ERROR,
+    )
+    yield ray
+    ray.shutdown()

@@ -85,20 +85,27 @@ def context(glossary: str = "none") -> Any:
 
 
 def build_docs(docs: Sequence[Document], out: Path, ctx: Any = None, **settings: Any) -> Any:
-    """``write_outputs`` over the synthetic pairs of ``docs`` (what an engine hands it)."""
+    """``write_outputs`` over the synthetic pairs of ``docs``, staged as an engine
+    stages them."""
     from kzparallel.build import (
+        STAGING_DIR,
         BuildSettings,
-        DocumentLog,
+        PartWriter,
+        Staged,
+        StagedDoc,
         check_out_dir,
         document_segments,
+        stage_documents,
         write_outputs,
     )
 
     ctx = ctx or context()
-    log = DocumentLog()
-    for doc in docs:
-        log.add(doc, len(document_segments(doc)))
+    infos = [
+        StagedDoc(d.doc_id, d.source, d.title, len(d.blocks()), len(document_segments(d)))
+        for d in docs
+    ]
     check_out_dir(out, ctx)
-    return write_outputs(
-        pairs_of(docs, ctx), out, ctx, BuildSettings(model="m", **settings), documents=log
-    )
+    staged = Staged()
+    with PartWriter(out / STAGING_DIR / "part-000000.jsonl") as writer:
+        staged.docs = list(stage_documents(infos, pairs_of(docs, ctx), writer))
+    return write_outputs(staged, out, ctx, BuildSettings(model="m", **settings))

@@ -388,3 +388,33 @@ def _umask() -> int:
     mask = os.umask(0o022)
     os.umask(mask)
     return mask
+
+
+def test_same_doc_id_twice_keeps_one(cli: Run, tiny_model: Path, tmp_path: Path) -> None:
+    """Two files named alike in two folders, and one file given twice: one article
+    per doc_id, the same one whatever the argument order, and a warning each."""
+    a, b = tmp_path / "a", tmp_path / "b"
+    for d, text in ((a, MIXED), (b, "وأكد الوزير أن الاجتماع سيعقد غدا.\n")):
+        d.mkdir()
+        (d / "x.txt").write_text(text, encoding="utf-8")
+    runs = []
+    for order in ([b, a, GOOD], [GOOD, a, b]):
+        out = tmp_path / f"out-{len(runs)}"
+        code, stdout, stderr = cli(
+            "build", *map(str, order), str(GOOD), "--out", str(out), "--model", str(tiny_model),
+            *FAST, "--cache-dir", str(tmp_path / "cache"),
+        )  # fmt: skip
+        assert code == 2
+        assert stdout.startswith("2 documents, ")
+        assert stderr.splitlines() == [  # in doc_id order, once every input is read
+            f"warning: skipped {GOOD}: given twice (built once)",
+            f"warning: skipped {b / 'x.txt'}: doc_id 'x' is also the id of {a / 'x.txt'} (kept)",
+            "warning: no document is in train: 2 cluster(s) are too few for ratios 0.8,0.1,0.1"
+            " (each cluster's split is drawn from a hash of its id, so a small corpus can leave"
+            " a split empty)",
+        ]
+        runs.append(
+            {p.name: p.read_bytes() for p in [out / "pairs.jsonl", *(out / "en").iterdir()]}
+        )
+    assert runs[0] == runs[1]
+    assert runs[0]["x.txt"].decode().count("\n\n") == 1  # a/x.txt: two paragraphs

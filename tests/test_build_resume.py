@@ -68,13 +68,14 @@ def hidden(out: Path, prefix: str) -> bool:
 KILL_POINTS: dict[str, Callable[[Path, Path], bool]] = {
     # the first batches are in the cache, most of the corpus is not translated yet
     "translating": lambda out, cache: cached_rows(cache) >= 3,
-    # pairs.jsonl is in place; articles, dataset, report and manifest are not yet
-    "pairs-written": lambda out, cache: (out / "pairs.jsonl").exists(),
-    # the dataset folder is being written under its temporary name
-    "writing-dataset": lambda out, cache: hidden(out, ".dataset."),
+    # pairs.jsonl is in place (the old manifest gone); the output shards (en/, the
+    # parquet files) are being written into the work folder, not yet in place
+    "writing-shards": lambda out, cache: (
+        (out / ".build-work" / "en").is_dir() and not (out / ".build-work" / "dataset").exists()
+    ),
 }
 # the write phase is reached in seconds with every translation cached
-WARM = {"pairs-written", "writing-dataset"}
+WARM = {"writing-shards"}
 
 
 def kill_when(cmd: list[str], out: Path, cache: Path, point: str) -> None:
@@ -151,10 +152,10 @@ def test_killed_build_resumes_byte_identical(
     # nothing that looks like a finished build
     assert not (out / "manifest.json").exists()
     assert not (out / "report.html").exists()
+    assert not (out / "en").exists()
     assert not (out / "dataset").exists()
     if point == "translating":
         assert not (out / "pairs.jsonl").exists()
-        assert not (out / "en").exists()
     elif (out / "pairs.jsonl").exists():  # renamed into place only when whole
         assert filecmp.cmp(out / "pairs.jsonl", reference / "pairs.jsonl", shallow=False)
     rows = cached_rows(cache)
@@ -170,32 +171,29 @@ def test_killed_build_resumes_byte_identical(
     assert not [p.name for p in out.iterdir() if p.name.startswith(".")]  # temporaries gone
 
 
-@pytest.mark.parametrize("point", ["translating", "writing-dataset"])
+@pytest.mark.parametrize("point", list(KILL_POINTS))
 def test_kill_over_a_complete_build(
     point: str, tiny_model: Path, reference: Path, tmp_path: Path
 ) -> None:
     """A build killed over an out dir that holds a complete build: killed while
-    translating, the old outputs are all intact; killed while writing, the old
-    manifest is gone (the mix of old and new files never looks complete)."""
+    translating, the old outputs are all intact; killed while the output shards
+    are written, the old manifest is gone (the mix of old and new files never
+    looks complete) and the old en/ and dataset/ are whole."""
     out, cache = tmp_path / "out", tmp_path / "cache"
     start_cache(point, reference, cache)
     shutil.copytree(reference, out)
     before = snapshot(out)
-    # another split seed: same pairs.jsonl, another dataset/ and manifest
+    # another split seed: another dataset/ and manifest
     kill_when(build_cmd(tiny_model, out, cache, "--seed", "7"), out, cache, point)
     after = snapshot(out)
     if point == "translating":
         assert after == before
         return  # resuming after such a kill: test_killed_build_resumes_byte_identical
     assert "manifest.json" not in after
-    assert after["pairs.jsonl"] == before["pairs.jsonl"]
-    assert {k: v for k, v in after.items() if k.startswith("en/")} == {
-        k: v for k, v in before.items() if k.startswith("en/")
-    }
-    # the old dataset/ is whole: the new one was killed before it was swapped in
-    assert {k: v for k, v in after.items() if k.startswith("dataset/")} == {
-        k: v for k, v in before.items() if k.startswith("dataset/")
-    }
+    for folder in ("en/", "dataset/"):  # swapped in only once the shards are written
+        assert {k: v for k, v in after.items() if k.startswith(folder)} == {
+            k: v for k, v in before.items() if k.startswith(folder)
+        }
     manifest = run_build(tiny_model, out, cache)  # the original settings again
     assert manifest["counts"]["cache_hits"] > 0
     assert_same_outputs(reference, out)

@@ -277,7 +277,7 @@ def test_killed_build_loses_no_document(
         raise KeyboardInterrupt
 
     with monkeypatch.context() as m:
-        m.setattr(kzparallel.outputs, "write_articles", killed)
+        m.setattr(kzparallel.outputs, "write_shard", killed)  # just after pairs.jsonl
         with pytest.raises(KeyboardInterrupt):
             build_docs(seeds[2:3], out)
     # pairs.jsonl was replaced, the manifest is gone: the previous state is kept aside

@@ -1,18 +1,13 @@
 """``kzparallel build --engine ray`` on a local Ray: the same bytes as the local engine.
 
-One Ray session for the whole module (start-up is ~10 s). The tests skip only
-when ``ray`` is not importable and ``KZPARALLEL_REQUIRE_RAY`` is unset (CI sets it,
-so a missing Ray fails there instead of passing silently).
+One Ray session for the whole test session (``ray_local`` in conftest.py, with
+as many CPUs as the machine has).
 """
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import logging
-import os
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,26 +15,13 @@ from conftest import Cli
 
 from kzparallel.build import BuildSettings, build
 from kzparallel.errors import DependencyError, KzError
+from kzparallel.translation.base import available_cpus
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 PARQUETS = [f"dataset/data/{s}-00000-of-00001.parquet" for s in ("train", "test")]
 
 pytestmark = [pytest.mark.ray, pytest.mark.slow]
-
-
-@pytest.fixture(scope="module")
-def ray_local() -> Iterator[object]:
-    if importlib.util.find_spec("ray") is None:
-        if os.environ.get("KZPARALLEL_REQUIRE_RAY"):
-            pytest.fail("ray is not installed but KZPARALLEL_REQUIRE_RAY is set")
-        pytest.skip("ray is not installed (pip install 'kzparallel[ray]')")
-    import ray
-
-    # 4 logical CPUs on a 2-core machine: the read tasks and two actors fit at once
-    ray.init(num_cpus=4, include_dashboard=False, log_to_driver=False, logging_level=logging.ERROR)
-    yield ray
-    ray.shutdown()
 
 
 @pytest.fixture(scope="module")
@@ -64,8 +46,9 @@ def _args(model: Path, cache: Path) -> list[str]:
 
 
 def _outputs(out: Path) -> dict[str, bytes]:
-    files = [out / "pairs.jsonl", *(out / p for p in PARQUETS), out / "dataset" / "README.md"]
-    files += sorted((out / "en").iterdir())
+    """pairs.jsonl, en/ and every file of dataset/."""
+    files = [out / "pairs.jsonl", *sorted((out / "en").iterdir())]
+    files += sorted(p for p in (out / "dataset").rglob("*") if p.is_file())
     return {str(f.relative_to(out)): f.read_bytes() for f in files}
 
 
@@ -80,11 +63,15 @@ def test_ray_build_is_byte_identical_with_the_local_build(
     code_l, out_l, err_l = cli(
         "build", *inputs, "--out", str(local), *_args(tiny_model, tmp_path / "c1")
     )
+    cpus = available_cpus()  # as many actors as the machine has cores
     code_r, out_r, err_r = cli(
         "build", *inputs, "--out", str(ray_out), *_args(tiny_model, tmp_path / "c2"),
-        "--engine", "ray", "--num-workers", "2",
+        "--engine", "ray", "--num-workers", str(cpus),
     )  # fmt: skip
-    # the same per-document warnings, in the same order; the good documents are kept
+    # the engine says how it fitted the actors beside the read tasks, then the same
+    # per-document warnings as the local build, in the same order
+    fitted, err_r = err_r.split("\n", 1)
+    assert fitted == fitted_line(cpus, cpus)
     batch, empty, replaced = inputs[1], inputs[2], inputs[3]
     assert err_r.splitlines() == [
         f"warning: skipped {batch}: line 2: invalid JSON",
@@ -107,17 +94,18 @@ def test_ray_build_is_byte_identical_with_the_local_build(
     ray_files, local_files = _outputs(ray_out), _outputs(local)
     assert sorted(ray_files) == sorted(local_files)
     assert len([f for f in ray_files if f.startswith("en/")]) == 14  # .txt and .md
+    assert [f for f in sorted(ray_files) if f.endswith(".parquet")] == sorted(PARQUETS)
     for name, data in local_files.items():
         assert ray_files[name] == data, name
 
     manifest = json.loads((ray_out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["settings"]["engine"] == "ray"
-    assert manifest["settings"]["engine_options"] == {"num_workers": 2}
-    # a fresh cache: every segment looked up once; a text that two documents share
-    # may be a hit when another actor stored it first (timing-dependent)
+    assert manifest["settings"]["engine_options"] == {"num_workers": cpus}
+    # a fresh cache: every distinct text of a batch looked up once (a text that two
+    # batches share may be a hit when another actor stored it first: timing-dependent)
     counts = manifest["counts"]
     distinct = {json.loads(line)["ar"] for line in (ray_out / "pairs.jsonl").open("rb")}
-    assert counts["cache_hits"] + counts["cache_misses"] == n
+    assert len(distinct) <= counts["cache_hits"] + counts["cache_misses"] <= n
     assert counts["cache_misses"] >= len(distinct)
     assert [d["doc_id"] for d in manifest["documents"]] == [
         "000_2c12d225e0c03558",
@@ -125,8 +113,8 @@ def test_ray_build_is_byte_identical_with_the_local_build(
         "002_0f918022c33d9c19",
         "003_a7048d873e8d821e",
         "004_4496b14b8fd8a434",
-        "jsonl-1",
         "bytes",
+        "jsonl-1",
     ]
 
     # a second Ray build on the same cache: every segment from the cache, same bytes
@@ -139,9 +127,43 @@ def test_ray_build_is_byte_identical_with_the_local_build(
             cache_dir=str(tmp_path / "c2"), engine="ray",
         ),
     )  # fmt: skip
-    assert (result.cache_hits, result.cache_misses) == (n, 0)
+    assert result.cache_misses == 0
+    assert len(distinct) <= result.cache_hits <= n
     assert result.skipped == [f"{batch}: line 2: invalid JSON", f"{empty}: file is empty"]
     assert _outputs(again) == ray_files
+
+
+def fitted_line(workers: int, cpus: int) -> str:
+    """What the engine says when ``workers`` actors and the read tasks must share
+    ``cpus`` CPUs: min(workers, cpus) actors asking for (cpus - 0.5) / actors CPU each."""
+    n = min(workers, cpus)
+    head = (
+        f"--num-workers {workers} but the Ray cluster has {cpus} CPU(s) available: "
+        f"{n} translation actor(s)"
+        if workers > cpus
+        else f"{n} translation actor(s) on {cpus} CPU(s)"
+    )
+    share = round((cpus - 0.5) / n, 3)
+    return (
+        f"warning: ray: {head}, each asking for {share:g} CPU and each read task for 0.5 CPU, "
+        "so that reading runs beside them"
+    )
+
+
+def test_more_workers_than_cpus_fit_and_give_the_same_bytes(
+    ray_local: object, tiny_model: Path, tmp_path: Path, cli: Cli
+) -> None:
+    cpus = available_cpus()
+    seed = str(SEEDS / "003_a7048d873e8d821e.txt")
+    code, out, err = cli(
+        "build", seed, "--out", str(tmp_path / "ray"), *_args(tiny_model, tmp_path / "c1"),
+        "--engine", "ray", "--num-workers", str(cpus + 1),
+    )  # fmt: skip
+    assert code == 0
+    assert err.splitlines()[0] == fitted_line(cpus + 1, cpus)
+    assert out.startswith("1 documents, ")
+    cli("build", seed, "--out", str(tmp_path / "local"), *_args(tiny_model, tmp_path / "c2"))
+    assert _outputs(tmp_path / "ray") == _outputs(tmp_path / "local")
 
 
 def test_ray_build_of_nothing_readable_is_one_error(

@@ -49,6 +49,7 @@ class FakeTranslator(Translator):
         texts: list[str],
         config: DecodingConfig,
         hints: list[TermHints | None] | None = None,
+        pad_to: int | None = None,
     ) -> list[Translation]:
         self.calls.append(list(texts))
         self.hints.append(hints)
@@ -173,7 +174,9 @@ def test_hints_reach_the_translator_per_segment_and_key_the_cache(cache_dir: Pat
     fake = FakeTranslator()
     with TranslationCache(cache_dir) as cache:
         _run(_segs(TEXTS[:2]), lambda: fake, cache, hints=lambda s: hint if s.para == 1 else None)
-        assert fake.hints == [[None, hint]] or fake.hints == [[hint, None]]
+        # one batch per length (3 and 9 words); a batch without hints gets None
+        assert fake.calls == [[TEXTS[0]], [TEXTS[1]]]
+        assert fake.hints == [None, [hint]]
         # the same text without the hint is a different cache entry
         other = FakeTranslator()
         _run(_segs(TEXTS[:2]), lambda: other, cache)

@@ -69,7 +69,12 @@ def build(
         typer.Option("--ray-address", help="Ray cluster address (default: start a local Ray)."),
     ] = None,
     num_workers: Annotated[
-        int | None, typer.Option("--num-workers", min=1, help="Ray translation actors.")
+        int | None,
+        typer.Option(
+            "--num-workers",
+            min=1,
+            help="Translators at once, one thread each (local: default the CPUs; ray: actors, default 1).",
+        ),
     ] = None,
     gpus_per_worker: Annotated[
         float | None, typer.Option("--gpus-per-worker", min=0, help="GPUs per Ray actor.")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import importlib
 
-from kzparallel.engines.base import Engine, EngineRun
+from kzparallel.engines.base import Engine
 from kzparallel.errors import KzError
 
 ENGINES: dict[str, str] = {
@@ -18,7 +18,7 @@ ENGINES: dict[str, str] = {
     "ray": "kzparallel.engines.ray:RayEngine",
 }
 
-__all__ = ["ENGINES", "Engine", "EngineRun", "engine_class"]
+__all__ = ["ENGINES", "Engine", "engine_class"]
 
 
 def engine_class(name: str) -> type[Engine]:

@@ -1,47 +1,39 @@
 """The engine interface: how the middle of a build (read → clean → segment →
-translate → pair) is run.
+translate → pair) and the writing of the output shards are run.
 
-An engine uses only the stages (:mod:`kzparallel.stages`); it does not write
-outputs and does not know about other engines. :func:`kzparallel.build.build`
-prepares the build, asks the engine for the pairs and hands them to
-:func:`kzparallel.outputs.write_outputs`.
+An engine uses only the stages (:mod:`kzparallel.stages`, :mod:`kzparallel.staging`);
+it does not know about other engines or about ``build``.
+:func:`kzparallel.build.build` prepares the build, asks the engine to stage the
+pairs, and hands them to :func:`kzparallel.outputs.write_outputs`, which has
+the engine run the shard writers (:meth:`Engine.map`) and finalises.
 """
 
 from __future__ import annotations
 
 import contextlib
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from kzparallel.errors import InputError
-from kzparallel.records import Pair
-from kzparallel.stages import BuildContext, BuildSettings, DocumentLog
+from kzparallel.stages import BuildContext, BuildSettings
+from kzparallel.staging import Staged
 
-
-@dataclass
-class EngineRun:
-    """What an engine hands back while it runs.
-
-    ``pairs`` is a stream in document order (the outputs are written from it
-    as it is consumed); ``documents`` and the cache counts are complete once
-    it is exhausted.
-    """
-
-    pairs: Iterable[Pair]
-    documents: DocumentLog = field(default_factory=DocumentLog)
-    cache_stats: Callable[[], tuple[int, int]] | None = None
+J = TypeVar("J")
+R = TypeVar("R")
 
 
 class Engine(ABC):
     """Runs the stages of one build.
 
     ``__init__`` checks the engine's options (``settings.engine_options``) and
-    its dependencies, before anything is loaded; :meth:`run` is a context
-    manager around the stream of pairs (it keeps the engine's resources — a
-    cache connection, a Ray session — open while the pairs are consumed).
+    its dependencies before anything is loaded. Within :meth:`session`,
+    :meth:`stage` translates the inputs into part files under ``staging``
+    and :meth:`map` runs the output shards. Nothing an engine decides (how many
+    workers, which worker got which document, in what order they finished)
+    may change the outputs: batches and shards are cut by rules on the
+    content alone, and documents are ordered by ``doc_id``.
     """
 
     name: ClassVar[str]
@@ -49,14 +41,26 @@ class Engine(ABC):
     def __init__(self, settings: BuildSettings) -> None:
         self.settings = settings
 
+    @contextlib.contextmanager
+    def session(self, on_warning: Callable[[str], None] | None = None) -> Iterator[None]:
+        """Resources held for the whole build (a Ray connection); none by default."""
+        yield
+
     @abstractmethod
-    def run(
+    def stage(
         self,
         inputs: Iterable[str | Path],
         ctx: BuildContext,
         spec: Any,
+        staging: Path,
         on_error: Callable[[InputError], None],
         on_warning: Callable[[str], None] | None,
-    ) -> contextlib.AbstractContextManager[EngineRun]:
-        """The pairs of ``inputs``. Per-document problems go to ``on_error`` and
-        warnings to ``on_warning``, in input order; the document is skipped."""
+    ) -> Staged:
+        """Read, clean, segment and translate ``inputs``; write each document's
+        pairs to a part file under ``staging`` and return the index. Per-document
+        problems go to ``on_error`` and warnings to ``on_warning``, in input
+        order; the document is skipped."""
+
+    def map(self, fn: Callable[[J], R], jobs: Sequence[J]) -> list[R]:
+        """``fn`` over ``jobs`` (independent; results in job order)."""
+        return [fn(job) for job in jobs]

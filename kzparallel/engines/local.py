@@ -3,60 +3,93 @@
 ::
 
     prepared_documents → document_segments → translate_pairs (cache, batches, pairs)
+      → stage_documents (one part file) ; output shards written one after the other
 
 Bounded memory: documents stream through one at a time; the translation
-pipeline holds one window of segments.
+pipeline holds one window of segments; the staged pairs are on disk.
 """
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, ClassVar
 
-from kzparallel.engines.base import Engine, EngineRun
-from kzparallel.errors import InputError
+from kzparallel.engines.base import Engine
+from kzparallel.errors import InputError, KzError
 from kzparallel.records import Segment
 from kzparallel.stages import (
     BuildContext,
-    DocumentLog,
+    BuildSettings,
     document_segments,
     prepared_documents,
     translate_pairs,
 )
+from kzparallel.staging import PartWriter, Staged, StagedDoc, stage_documents
+
+_RAY_FLAGS = {"address": "--ray-address", "gpus_per_worker": "--gpus-per-worker"}
 
 
 class LocalEngine(Engine):
+    """Options: ``num_workers`` — translators running at once in this process,
+    each on one thread (default: the CPUs available; the outputs do not depend on it)."""
+
     name: ClassVar[str] = "local"
 
-    @contextlib.contextmanager
-    def run(
+    def __init__(self, settings: BuildSettings) -> None:
+        super().__init__(settings)
+        opts = dict(settings.engine_options)
+        unknown = sorted(set(opts) - {"num_workers"})
+        if unknown:
+            flag = _RAY_FLAGS.get(unknown[0], unknown[0])
+            raise KzError(f"{flag} is an option of --engine ray")
+        self.num_workers: int | None = opts.get("num_workers")
+        if self.num_workers is not None and self.num_workers < 1:
+            raise KzError("--num-workers must be at least 1")
+
+    def stage(
         self,
         inputs: Iterable[str | Path],
         ctx: BuildContext,
         spec: Any,
+        staging: Path,
         on_error: Callable[[InputError], None],
         on_warning: Callable[[str], None] | None,
-    ) -> Iterator[EngineRun]:
+    ) -> Staged:
         from kzparallel.translation.cache import TranslationCache
 
         settings = self.settings
-        log = DocumentLog()
+        docs: list[StagedDoc] = []
 
         def segments() -> Iterator[Segment]:
             for doc in prepared_documents(inputs, on_error, on_warning):
                 segs = document_segments(doc)
-                log.add(doc, len(segs))
+                docs.append(
+                    StagedDoc(doc.doc_id, doc.source, doc.title, len(doc.blocks()), len(segs))
+                )
                 yield from segs
 
+        if self.num_workers is not None:
+            spec.options["workers"] = self.num_workers
+        staged = Staged()
         cache = TranslationCache(settings.cache_dir) if settings.use_cache else None
         try:
             pairs = translate_pairs(
                 segments(), ctx, spec, cache, settings.batch_tokens, progress=settings.progress
             )
-            stats = (lambda: (cache.hits, cache.misses)) if cache is not None else None
-            yield EngineRun(pairs, log, stats)
+            with PartWriter(staging / "part-000000.jsonl") as writer:
+                staged.docs = list(stage_documents(_lazy(docs), pairs, writer))
         finally:
             if cache is not None:
+                staged.cache_hits, staged.cache_misses = cache.hits, cache.misses
                 cache.close()
+        return staged
+
+
+def _lazy(items: list[StagedDoc]) -> Iterator[StagedDoc]:
+    """The items of a list that grows while it is read (documents are added as
+    their segments are read, before their first pair comes out)."""
+    i = 0
+    while i < len(items):
+        yield items[i]
+        i += 1

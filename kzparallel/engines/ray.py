@@ -5,56 +5,70 @@ in parallel::
 
     input files  ──ray.data.from_items──▶  flat_map(_document_rows)   read + clean + segment,
                                                                       one task per file
-                 ──map_batches(_PairMaker, concurrency=N)──▶           translate_pairs (cache,
-                                                                      batches, make_pair), in
+                 ──map_batches(_PairMaker, ActorPool(N))──▶            translate_pairs (cache,
+                                                                      batches, make_pair) in
                                                                       actors that load the model
-                                                                      once
-                 ──iter_rows (order kept)──▶ the pairs                 to the driver, where
-                                                                      ``build`` writes them
+                                                                      once; each batch of
+                                                                      documents is written to its
+                                                                      own part file (staging/)
+                 ──iter_rows──▶ the index (no pairs)                   to the driver, which
+                                                                      makes the corpus decisions
+                                                                      from the part files and
+                                                                      writes pairs.jsonl
+    output shards ──ray.remote(write_shard)──▶                         en/, parquet pieces, on
+                                                                      the workers
 
-Rows carry JSON text (documents, segments, pairs), so nothing depends on how
-Arrow would infer nested types. Every row has a ``(file, pos)`` position and
-Ray Data keeps the input order (``preserve_order``), so the driver receives
-the documents in exactly the order of the local engine and hands the pairs
-to :func:`kzparallel.outputs.write_outputs`: ``pairs.jsonl``, ``en/`` and
-``dataset/`` are byte-identical with a local build of the same inputs and
-settings.
+No pair travels through Ray's object store to the driver: it receives one
+small row per document (where its pairs are) and per-shard counts; the
+corpus-level decisions (:mod:`kzparallel.corpus`) read the part files as a
+stream (:mod:`kzparallel.outputs`). Documents are ordered by ``doc_id`` and
+batches and shards are cut by rules on the content, so ``pairs.jsonl``,
+``en/`` and ``dataset/`` are byte-identical with a local build of the same
+inputs and settings, whatever the number of actors.
 
 Per-file problems (unreadable, empty, malformed JSONL lines, ...) become
-error rows that the driver reports to ``on_error`` in input order; the good
-documents go on. The translation cache is the same SQLite cache as the local
-engine, opened by every actor (on a cluster, ``--cache-dir`` should be on a
-file system all nodes share, else each node keeps its own cache).
+error rows that the driver reports to ``on_error`` in input order once the
+stage is done; the good documents go on. The translation cache is the same
+SQLite cache as the local engine, opened by every actor at the same path (on a
+cluster, on each node's local disk: SQLite's WAL mode does not work on network
+file systems); the build folder (``--out``) must be on a file system every
+node shares: the workers write the part files and the shards there.
+
+Resources (:func:`size_pool`): every actor runs one translator on one thread
+and asks for one CPU; the read tasks need CPU too. When the cluster has too
+few CPUs for the actors and a read task, the pool is made to fit (fewer
+actors, fractional CPUs) and a warning says so; too few GPUs is an error.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import io
 import json
 import logging
 import os
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
-from kzparallel.engines.base import Engine, EngineRun
+from kzparallel.engines.base import Engine, J, R
 from kzparallel.errors import InputError, KzError, missing_dependency
-from kzparallel.records import Pair, Segment
+from kzparallel.records import Segment
 from kzparallel.stages import (
     BuildContext,
     BuildSettings,
-    DocInfo,
-    DocumentLog,
     document_segments,
     expand_inputs,
     prepared_documents,
     translate_pairs,
 )
+from kzparallel.staging import PartWriter, Staged, StagedDoc, stage_documents
+from kzparallel.translation.base import available_cpus
 
-DOCS_PER_BATCH = 4  # documents per map_batches call (one translate_segments run)
+DOCS_PER_BATCH = 64  # documents per map_batches call (one translate_segments window)
 # environment passed to the workers of a local Ray (offline flags, caches)
 _ENV_PREFIXES = ("HF_", "TRANSFORMERS_", "KZPARALLEL_", "OMP_", "MKL_")
 
@@ -114,7 +128,7 @@ def ray_session(opts: RayOptions) -> Iterator[Any]:
         if opts.address:
             ray.init(address=opts.address, **kw)
         else:
-            cpus = opts.num_cpus or os.cpu_count() or 1
+            cpus = opts.num_cpus or available_cpus()
             ray.init(num_cpus=cpus, runtime_env={"env_vars": env}, **kw)
     except (ConnectionError, RuntimeError, ValueError) as exc:
         where = opts.address or "a local Ray instance"
@@ -127,9 +141,10 @@ def ray_session(opts: RayOptions) -> Iterator[Any]:
 
 
 def configure_data_context(ray: Any) -> None:
-    """Keep the input order; no progress bars or per-operator logs on stderr."""
+    """No progress bars or per-operator logs on stderr. The order rows arrive in
+    does not matter (the driver sorts), so Ray Data need not keep it."""
     ctx = ray.data.DataContext.get_current()
-    ctx.execution_options.preserve_order = True
+    ctx.execution_options.preserve_order = False
     ctx.enable_progress_bars = False
     with contextlib.suppress(AttributeError):
         ctx.print_on_execution_start = False
@@ -137,6 +152,62 @@ def configure_data_context(ray: Any) -> None:
         ctx.enable_operator_progress_bars = False
     for name in ("ray.data", "ray"):
         logging.getLogger(name).setLevel(logging.ERROR)
+
+
+# -- resources ----------------------------------------------------------------------
+
+
+@dataclass
+class PoolSize:
+    """How the translation actors and the other tasks share the cluster."""
+
+    actors: int
+    actor_cpus: float  # CPUs each actor asks Ray for
+    task_cpus: float  # CPUs each read/segment task and each output shard task asks for
+    note: str = ""  # one line, when the request was changed to fit
+
+
+def size_pool(opts: RayOptions, cpus: float, gpus: float) -> PoolSize:
+    """Fit ``opts.num_workers`` actors (1 CPU and ``gpus_per_worker`` GPUs each)
+    and the read tasks (1 CPU) into the ``cpus``/``gpus`` available.
+
+    Too few CPUs or GPUs for the actors: fewer actors. Too few CPUs for the
+    actors plus one read task: the actors ask for a share of a CPU each and
+    the read tasks for half a CPU (each actor still runs one thread; the read
+    tasks are short), so nothing waits for a CPU that never frees up. Either
+    way ``note`` says so in one line. Not one actor fits: a :class:`KzError`
+    naming the numbers.
+    """
+    want, g = opts.num_workers, opts.gpus_per_worker
+    if g and gpus < g:
+        raise KzError(
+            f"--gpus-per-worker {g:g}: the Ray cluster has {gpus:g} GPU(s) available, "
+            f"not enough for one translation actor"
+        )
+    if cpus < 1:
+        raise KzError(
+            f"the Ray cluster has {cpus:g} CPU(s) available, not enough for one translation actor"
+        )
+    n, why = want, ""
+    if g and n * g > gpus + 1e-9:
+        n, why = int(gpus // g), f"{gpus:g} GPU(s) available, {g:g} per actor"
+    if n > int(cpus):
+        n, why = int(cpus), f"{cpus:g} CPU(s) available"
+    head = (
+        f"ray: --num-workers {want} but the Ray cluster has {why}: {n} translation actor(s)"
+        if n < want
+        else f"ray: {n} translation actor(s) on {cpus:g} CPU(s)"
+    )
+    if n + 1 <= cpus:
+        return PoolSize(n, 1.0, 1.0, head if n < want else "")
+    share = round((cpus - 0.5) / n, 3)
+    return PoolSize(
+        n,
+        share,
+        0.5,
+        f"{head}, each asking for {share:g} CPU and each read task for 0.5 CPU, "
+        "so that reading runs beside them",
+    )
 
 
 # -- stage 1: read, clean, segment (one task per input file) ---------------------
@@ -174,7 +245,6 @@ def _document_rows(item: dict[str, Any]) -> list[dict[str, Any]]:
                 "source": source,
                 "reason": reason,
                 "payload": payload,
-                "pairs": "",
                 "hits": 0,
                 "misses": 0,
             }
@@ -191,8 +261,8 @@ def _document_rows(item: dict[str, Any]) -> list[dict[str, Any]]:
     with stdin:
         for doc in prepared_documents([path], on_error, on_warning):
             segs = document_segments(doc)
-            info = DocInfo(doc.doc_id, doc.source, doc.title, len(doc.blocks()), len(segs))
-            payload = {"doc": info.__dict__, "segments": [s.to_dict() for s in segs]}
+            info = StagedDoc(doc.doc_id, doc.source, doc.title, len(doc.blocks()), len(segs))
+            payload = {"doc": info.to_dict(), "segments": [s.to_dict() for s in segs]}
             row("doc", doc.source, payload=json.dumps(payload, ensure_ascii=False))
     return rows
 
@@ -202,10 +272,11 @@ def _document_rows(item: dict[str, Any]) -> list[dict[str, Any]]:
 
 class _PairMaker:
     """A Ray Data actor: loads the translator once (lazily, on the first cache
-    miss) and turns the documents of each batch into pairs."""
+    miss), translates the documents of each batch and writes their pairs to a
+    part file of its own; returns one index row per document."""
 
     def __init__(
-        self, ctx: BuildContext, spec: Any, cache_path: str | None, batch_tokens: int
+        self, ctx: BuildContext, spec: Any, cache_path: str | None, batch_tokens: int, staging: str
     ) -> None:
         from kzparallel.translation.cache import TranslationCache
 
@@ -213,36 +284,37 @@ class _PairMaker:
         self.spec = spec
         self.batch_tokens = batch_tokens
         self.cache_path = cache_path
+        self.staging = Path(staging)
         self._cache = TranslationCache  # opened per batch: Ray calls from several threads
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, Any]:
         out = {k: list(v) for k, v in batch.items()}
-        docs = [i for i, kind in enumerate(out["kind"]) if kind == "doc"]
+        rows = [i for i, kind in enumerate(out["kind"]) if kind == "doc"]
+        if not rows:
+            return out
+        docs: list[StagedDoc] = []
         segments: list[Segment] = []
-        counts: list[int] = []
-        for i in docs:
+        for i in rows:
             payload = json.loads(out["payload"][i])
             segs = [Segment.from_dict(s) for s in payload["segments"]]
+            docs.append(StagedDoc(**payload["doc"]))
             segments.extend(segs)
-            counts.append(len(segs))
+        first = rows[0]
+        part = (
+            self.staging / f"part-{int(out['file'][first]):06d}-{int(out['pos'][first]):06d}.jsonl"
+        )
         cache = self._cache(self.cache_path) if self.cache_path else None
         try:
             pairs = translate_pairs(segments, self.ctx, self.spec, cache, self.batch_tokens)
-            records = [pair.to_dict() for pair in pairs]
+            with PartWriter(part) as writer:
+                staged = list(stage_documents(docs, pairs, writer))
         finally:
             if cache is not None:
                 cache.close()
-        start = 0
-        for i, n in zip(docs, counts, strict=True):
-            out["pairs"][i] = json.dumps(records[start : start + n], ensure_ascii=False)
-            start += n
-        if docs and cache is not None:  # the batch's cache counts ride on its first document
-            out["hits"][docs[0]] = cache.hits
-            out["misses"][docs[0]] = cache.misses
-        out["payload"] = [
-            json.dumps(json.loads(p)["doc"], ensure_ascii=False) if k == "doc" else p
-            for k, p in zip(out["kind"], out["payload"], strict=True)
-        ]
+        for i, doc in zip(rows, staged, strict=True):
+            out["payload"][i] = json.dumps(doc.to_dict(), ensure_ascii=False)
+        if cache is not None:  # the batch's cache counts ride on its first document
+            out["hits"][first], out["misses"][first] = cache.hits, cache.misses
         return out
 
 
@@ -264,85 +336,100 @@ def _unwrap(exc: BaseException) -> KzError | None:
     return None
 
 
+@contextlib.contextmanager
+def _inner_errors() -> Iterator[None]:
+    """A KzError raised on a worker is raised here as itself (one line)."""
+    try:
+        yield
+    except KzError:
+        raise
+    except Exception as exc:
+        inner = _unwrap(exc)
+        if inner is not None:
+            raise inner from None
+        raise
+
+
 class RayEngine(Engine):
     """``--engine ray``: the stages on Ray Data (same outputs, same errors and
-    warnings, in the same order, as the local engine)."""
+    warnings as the local engine)."""
 
     name: ClassVar[str] = "ray"
 
     def __init__(self, settings: BuildSettings) -> None:
         super().__init__(settings)
         self.opts = RayOptions.from_settings(settings)
-        _import_ray()
+        self.ray = _import_ray()
+        self.size = PoolSize(self.opts.num_workers, 1.0, 1.0)
 
     @contextlib.contextmanager
-    def run(
+    def session(self, on_warning: Callable[[str], None] | None = None) -> Iterator[None]:
+        with ray_session(self.opts) as ray:
+            configure_data_context(ray)
+            free = ray.available_resources()
+            self.size = size_pool(self.opts, float(free.get("CPU", 0)), float(free.get("GPU", 0)))
+            if self.size.note and on_warning is not None:
+                on_warning(self.size.note)
+            yield
+
+    def stage(
         self,
         inputs: Iterable[str | Path],
         ctx: BuildContext,
         spec: Any,
+        staging: Path,
         on_error: Callable[[InputError], None],
         on_warning: Callable[[str], None] | None,
-    ) -> Iterator[EngineRun]:
+    ) -> Staged:
         from kzparallel.translation.cache import default_cache_dir
 
-        settings, opts = self.settings, self.opts
+        ray, settings, opts, size = self.ray, self.settings, self.opts, self.size
         files = expand_inputs(inputs)
         cache_path = str(settings.cache_dir or default_cache_dir()) if settings.use_cache else None
-        log = DocumentLog()
-        counts = [0, 0]
+        staging.mkdir(parents=True, exist_ok=True)
+        items = _input_items(files)
+        ds = ray.data.from_items(items, override_num_blocks=max(1, len(items)))
+        ds = ds.flat_map(_document_rows, num_cpus=size.task_cpus)
+        stage: dict[str, Any] = {
+            "fn_constructor_kwargs": {
+                "ctx": ctx,
+                # one translator on one thread per actor: parallelism is the actors
+                "spec": dataclasses.replace(spec, options={**spec.options, "workers": 1}),
+                "cache_path": cache_path,
+                "batch_tokens": settings.batch_tokens,
+                "staging": str(staging),
+            },
+            "batch_size": opts.docs_per_batch,
+            "batch_format": "numpy",
+            "compute": ray.data.ActorPoolStrategy(size=size.actors),
+            "num_cpus": size.actor_cpus,
+        }
+        if opts.gpus_per_worker:
+            stage["num_gpus"] = opts.gpus_per_worker
+        ds = ds.map_batches(_PairMaker, **stage)
 
-        with ray_session(opts) as ray:
-            configure_data_context(ray)
-            items = _input_items(files)
-            ds = ray.data.from_items(items, override_num_blocks=max(1, len(items)))
-            ds = ds.flat_map(_document_rows)
-            stage: dict[str, Any] = {
-                "fn_constructor_kwargs": {
-                    "ctx": ctx,
-                    "spec": spec,
-                    "cache_path": cache_path,
-                    "batch_tokens": settings.batch_tokens,
-                },
-                "batch_size": opts.docs_per_batch,
-                "batch_format": "numpy",
-                "compute": ray.data.ActorPoolStrategy(size=opts.num_workers),
-            }
-            if opts.gpus_per_worker:
-                stage["num_gpus"] = opts.gpus_per_worker
-            ds = ds.map_batches(_PairMaker, **stage)
+        staged = Staged()
+        messages: list[tuple[tuple[int, int], str, str, str]] = []
+        with _inner_errors():
+            for row in ds.iter_rows():
+                where = (int(row["file"]), int(row["pos"]))
+                if row["kind"] in ("error", "warning"):
+                    messages.append((where, row["kind"], str(row["source"]), str(row["reason"])))
+                    continue
+                staged.docs.append(StagedDoc(**json.loads(row["payload"])))
+                staged.cache_hits += int(row["hits"])
+                staged.cache_misses += int(row["misses"])
+        for _, kind, source, reason in sorted(messages):  # input order, as the local engine
+            if kind == "error":
+                on_error(InputError(source, reason))
+            elif on_warning is not None:
+                on_warning(reason)
+        return staged
 
-            def rows() -> Iterator[dict[str, Any]]:
-                try:
-                    yield from ds.iter_rows()
-                except KzError:
-                    raise
-                except Exception as exc:
-                    inner = _unwrap(exc)
-                    if inner is not None:
-                        raise inner from None
-                    raise
-
-            def pairs() -> Iterator[Pair]:
-                last = (-1, -1)
-                for row in rows():
-                    here = (int(row["file"]), int(row["pos"]))
-                    if here <= last:
-                        raise RuntimeError(f"ray engine: rows out of order ({here} after {last})")
-                    last = here
-                    if row["kind"] == "error":
-                        on_error(InputError(str(row["source"]), str(row["reason"])))
-                        continue
-                    if row["kind"] == "warning":
-                        if on_warning is not None:
-                            on_warning(str(row["reason"]))
-                        continue
-                    info = json.loads(row["payload"])
-                    log.docs[info["doc_id"]] = DocInfo(**info)
-                    counts[0] += int(row["hits"])
-                    counts[1] += int(row["misses"])
-                    for record in json.loads(row["pairs"]):
-                        yield Pair.from_dict(record)
-
-            stats = (lambda: (counts[0], counts[1])) if cache_path else None
-            yield EngineRun(pairs(), log, stats)
+    def map(self, fn: Callable[[J], R], jobs: Sequence[J]) -> list[R]:
+        """``fn`` over ``jobs`` as Ray tasks (on the workers; results in job order)."""
+        if not jobs:
+            return []
+        task = self.ray.remote(num_cpus=self.size.task_cpus, max_retries=2)(fn)
+        with _inner_errors():
+            return list(self.ray.get([task.remote(job) for job in jobs]))

@@ -114,6 +114,28 @@ class GlossaryMetrics:
                     )
         self._forms.clear()
 
+    def merge(self, other: GlossaryMetrics) -> None:
+        """Add ``other``'s counts (the metrics of the pairs that come after this
+        one's, whole documents each: a document is settled before merging)."""
+        self._settle()
+        other._settle()
+        for name in ("pairs", "with_terms", "with_violations", "with_forbidden", "changed"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.mentions += other.mentions
+        self.ok += other.ok
+        for k, v in other.layers.items():
+            self.layers[k] = self.layers.get(k, 0) + v
+        for term, entry in other.per_entry.items():
+            mine = self.per_entry.setdefault(term, dict.fromkeys(entry, 0))
+            for k, v in entry.items():
+                mine[k] = mine.get(k, 0) + v
+        for k, n in other.variants.items():
+            self.variants[k] += n
+        self.groups += other.groups
+        self.inconsistent += other.inconsistent
+        room = MAX_LISTED - len(self.inconsistent_examples)
+        self.inconsistent_examples += other.inconsistent_examples[: max(0, room)]
+
     def result(self) -> dict[str, Any]:
         self._settle()
         entries = {}

@@ -64,7 +64,7 @@ def make_card_info(
     stats: Any,
     reviewed: bool,
 ) -> CardInfo:
-    """Card facts from a build's provenance, its documents (``DocumentLog.to_list()``
+    """Card facts from a build's provenance, its documents (``StagedDoc.info()`` each
     or the manifest's ``documents``) and its :class:`ReportStats`."""
     review = (
         "review decisions applied (" + stats.review_summary() + ")"
@@ -93,6 +93,12 @@ def make_card_info(
     )
 
 
+def _paths(summary: DatasetSummary, split: str) -> str | list[str]:
+    """The split's parquet file (a list when the split has several)."""
+    files = summary.files.get(split) or [split_file(split)]
+    return files[0] if len(files) == 1 else files
+
+
 def card_header(summary: DatasetSummary, info: CardInfo) -> dict[str, Any]:
     splits = [s for s in SPLITS if summary.rows.get(s)]
     return {
@@ -107,7 +113,7 @@ def card_header(summary: DatasetSummary, info: CardInfo) -> dict[str, Any]:
         "configs": [
             {
                 "config_name": "default",
-                "data_files": [{"split": s, "path": split_file(s)} for s in splits],
+                "data_files": [{"split": s, "path": _paths(summary, s)} for s in splits],
             }
         ],
         "dataset_info": {

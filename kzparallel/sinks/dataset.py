@@ -111,8 +111,9 @@ class SplitPlan:
         return [d for d, s in self.assignment.items() if s == split]
 
 
-def split_file(split: str) -> str:
-    return f"{DATA_DIR}/{split}-00000-of-00001.parquet"
+def split_file(split: str, index: int = 0, count: int = 1) -> str:
+    """The Hub's name for file ``index`` of the ``count`` files of ``split``."""
+    return f"{DATA_DIR}/{split}-{index:05d}-of-{count:05d}.parquet"
 
 
 @dataclass
@@ -124,6 +125,7 @@ class DatasetSummary:
     note: str = ""
     num_bytes: dict[str, int] = field(default_factory=dict)  # Arrow size of each split
     file_bytes: dict[str, int] = field(default_factory=dict)  # parquet file sizes
+    files: dict[str, list[str]] = field(default_factory=dict)  # the split's files (data/...)
 
     @property
     def total(self) -> int:
@@ -179,6 +181,46 @@ def write_parquet(rows: Iterable[dict[str, Any]], feats: Any, target: Path) -> t
             target.unlink()
         raise
     return int(written), int(nbytes)
+
+
+class SplitFiles:
+    """One parquet file per split, written at once from one stream of rows
+    (each through its own ``ParquetWriter``, a row group per
+    :data:`ROW_GROUP_ROWS` rows), so a shard of the corpus is read once."""
+
+    def __init__(self, path_of: Callable[[str], Path]) -> None:
+        self.path_of = path_of
+        self.feats = features()
+        self._writers: dict[str, Any] = {}
+        self.rows: dict[str, int] = {}
+        self.arrow_bytes: dict[str, int] = {}
+
+    def write(self, split: str, row: dict[str, Any]) -> None:
+        writer = self._writers.get(split)
+        if writer is None:
+            from datasets.arrow_writer import ParquetWriter
+
+            target = self.path_of(split)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            writer = ParquetWriter(
+                features=self.feats, path=str(target), writer_batch_size=ROW_GROUP_ROWS
+            )
+            self._writers[split] = writer
+        writer.write(self.feats.encode_example(row))
+
+    def finalize(self) -> None:
+        with _quiet_datasets():
+            for split, writer in self._writers.items():
+                written, nbytes = writer.finalize()
+                self.rows[split], self.arrow_bytes[split] = int(written), int(nbytes)
+        self._writers.clear()
+
+    def abort(self) -> None:
+        for split, writer in self._writers.items():
+            writer.close()
+            with contextlib.suppress(FileNotFoundError):
+                self.path_of(split).unlink()
+        self._writers.clear()
 
 
 def write_dataset_files(

@@ -2,26 +2,27 @@
 
 ``kzparallel publish`` (and ``export``) use the reviewed pairs: rejected pairs
 left out, edited English in, ``review_status`` set. The split plan and the
-provenance come from the build's ``manifest.json``, so the result is what
+provenance come from the build's ``manifest.json``, and the files are written
+by the build's own shard writer (the same shards), so the result is what
 ``kzparallel build --apply-review`` would have written.
 """
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterable
 from pathlib import Path
 
-from kzparallel.atomic import atomic_directory, atomic_write_text
 from kzparallel.corpus import CorpusSummary
 from kzparallel.errors import KzError
 from kzparallel.records import Pair
 from kzparallel.sinks.card import make_card_info, render_card
-from kzparallel.sinks.dataset import DatasetSummary, SplitPlan, write_dataset_files
+from kzparallel.sinks.dataset import DatasetSummary, SplitPlan
 from kzparallel.sinks.manifest import read_manifest
 from kzparallel.sinks.pairs import PAIRS_FILE, read_pairs
-from kzparallel.sinks.report import collect_stats
 
 REVIEW_DB = "review.sqlite"
+REFRESH_DIR = ".dataset-work"
 
 
 def reviewed_pairs(out_dir: Path) -> Iterable[Pair]:
@@ -32,7 +33,10 @@ def reviewed_pairs(out_dir: Path) -> Iterable[Pair]:
 
 def rewrite_dataset(out_dir: str | Path) -> DatasetSummary:
     """Replace ``out_dir/dataset`` (atomically) with the reviewed pairs."""
+    from kzparallel.atomic import atomic_write_text, replace_directory
     from kzparallel.review.sampling import read_estimate
+    from kzparallel.shards import ShardJob, assemble_dataset, merged_stats, plan_shards, write_shard
+    from kzparallel.staging import index_pairs_file
 
     out = Path(out_dir)
     manifest = read_manifest(out)
@@ -45,26 +49,49 @@ def rewrite_dataset(out_dir: str | Path) -> DatasetSummary:
             f"{out}: manifest.json has no split per document (a build by an older "
             "kzparallel); run `kzparallel build` again to record them"
         )
+    keep_duplicates = bool(settings.get("keep_duplicates", False))
     plan = SplitPlan(
         {d["doc_id"]: d["split"] for d in sorted(documents, key=lambda d: d["doc_id"])},
         ((manifest.get("counts") or {}).get("splits") or {}).get("note", ""),
-        keep_duplicates=bool(settings.get("keep_duplicates", False)),
+        keep_duplicates=keep_duplicates,
     )
-    stats = collect_stats(reviewed_pairs(out))
-    model = manifest.get("model", {})
-    info = make_card_info(
-        model=model.get("id", ""),
-        revision=model.get("revision", ""),
-        backend=manifest.get("backend", ""),
-        signature=manifest.get("signature", ""),
-        glossary=(manifest.get("glossary") or {}).get("hash", "none"),
-        documents=manifest.get("documents", []),
-        stats=stats,
-        reviewed=True,
-    )
-    info.corpus = CorpusSummary.from_manifest(manifest)
-    with atomic_directory(out / "dataset") as tmp:
-        summary = write_dataset_files(lambda: reviewed_pairs(out), tmp, plan)
+    work = out / REFRESH_DIR
+    shutil.rmtree(work, ignore_errors=True)
+    try:
+        results = [
+            write_shard(
+                ShardJob(
+                    k,
+                    shard,
+                    {
+                        d.doc_id: plan.assignment[d.doc_id]
+                        for d in shard
+                        if d.doc_id in plan.assignment
+                    },
+                    str(work),
+                    review_dir=str(out),
+                    keep_duplicates=keep_duplicates,
+                    articles=False,
+                )
+            )
+            for k, shard in enumerate(plan_shards(index_pairs_file(out / PAIRS_FILE)))
+        ]
+        summary = assemble_dataset(work, results, plan)
+        model = manifest.get("model", {})
+        info = make_card_info(
+            model=model.get("id", ""),
+            revision=model.get("revision", ""),
+            backend=manifest.get("backend", ""),
+            signature=manifest.get("signature", ""),
+            glossary=(manifest.get("glossary") or {}).get("hash", "none"),
+            documents=documents,
+            stats=merged_stats(results),
+            reviewed=True,
+        )
+        info.corpus = CorpusSummary.from_manifest(manifest)
         estimate = read_estimate(out, manifest.get("signature", ""))
-        atomic_write_text(tmp / "README.md", render_card(summary, info, estimate))
+        atomic_write_text(work / "dataset" / "README.md", render_card(summary, info, estimate))
+        replace_directory(work / "dataset", out / "dataset")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
     return summary

@@ -92,6 +92,33 @@ class ReportStats:
             else:
                 self.pairs_glossary_ok += 1
 
+    def merge(self, other: ReportStats) -> None:
+        """Add the statistics of the pairs that come after this one's (whole
+        documents: a build's shards, merged in output order). The capped
+        example lists keep their first entries, as one pass would."""
+        for name in (
+            "pairs",
+            "flagged",
+            "mentions",
+            "mentions_failed",
+            "pairs_with_terms",
+            "pairs_glossary_ok",
+        ):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for name in ("flag_counts", "review", "layers"):
+            getattr(self, name).update(getattr(other, name))
+        for flag, pairs in other.examples.items():
+            mine = self.examples.setdefault(flag, [])
+            mine += pairs[: max(0, EXAMPLES_PER_FLAG - len(mine))]
+        room = MAX_GLOSSARY_FAILURES - len(self.glossary_failures)
+        self.glossary_failures += other.glossary_failures[: max(0, room)]
+        for doc_id, counts in other.docs.items():
+            mine_doc = self.docs.setdefault(doc_id, DocCounts())
+            for f in ("pairs", "paragraphs", "flagged", "glossary_failed", "with_terms"):
+                setattr(mine_doc, f, getattr(mine_doc, f) + getattr(counts, f))
+        self.glossary.merge(other.glossary)
+        self._last_para = other._last_para
+
     @property
     def term_success(self) -> float | None:
         """Share of glossary mentions rendered as the glossary says."""

@@ -6,7 +6,9 @@
   :func:`generate_corpus` (generated news sentences + the seeds' references)
   and cached by the hash of its :class:`DemoRecipe` (``--model demo``);
 * :func:`generate_corpus` — that corpus with its ground truth
-  (:class:`ParallelCorpus`: habits, outside names, held-out sentences).
+  (:class:`ParallelCorpus`: habits, outside names, held-out sentences);
+* :func:`write_perturbed_corpus` — perturbed copies of the seed articles
+  (benchmarks, reproducibility tests).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from kzparallel.testing.corpus import (
     generate_corpus,
 )
 from kzparallel.testing.names import Name
+from kzparallel.testing.perturbed import ARABIC, perturb_article, write_perturbed_corpus
 from kzparallel.testing.random_model import build_marian_model
 from kzparallel.testing.templates import Use
 from kzparallel.testing.trained_model import (
@@ -30,6 +33,7 @@ from kzparallel.testing.trained_model import (
 )
 
 __all__ = [
+    "ARABIC",
     "CorpusRecipe",
     "DemoRecipe",
     "Example",
@@ -42,5 +46,7 @@ __all__ = [
     "build_marian_model",
     "demo_model",
     "generate_corpus",
+    "perturb_article",
     "train_model",
+    "write_perturbed_corpus",
 ]

@@ -92,21 +92,30 @@ def backend_class(name: str) -> type[Translator]:
 
 
 def _label(backend: str, device: str, quantization: str | None, dtype: str | None) -> str:
-    """The backend label of a setup, computed without loading the model."""
+    """The backend label of a setup, computed without loading the model.
+
+    It names the precision and, off the CPU, the device (``-cuda``): the same
+    model computes other numbers on a GPU, so a GPU build never shares a
+    signature or a cache entry with a CPU build."""
     if backend == "ctranslate2":
         from kzparallel.translation import ctranslate2 as ct2
 
         dev = ct2.resolve_device(device)
-        return f"ctranslate2-{quantization or ct2.default_quantization(dev)}"
+        label = f"ctranslate2-{quantization or ct2.default_quantization(dev)}"
+        return label + device_suffix(dev)
     if backend == "transformers":
-        if dtype:
-            return f"transformers-{dtype}"
         if device == "auto":
             import torch
 
             device = "cuda" if torch.cuda.is_available() else "cpu"
-        return "transformers-fp16" if device.startswith("cuda") else "transformers-fp32"
+        on_gpu = device.startswith("cuda")
+        return f"transformers-{dtype or ('fp16' if on_gpu else 'fp32')}" + device_suffix(device)
     return backend
+
+
+def device_suffix(device: str) -> str:
+    """``""`` on the CPU, ``"-cuda"`` on a GPU (part of the backend label)."""
+    return "-cuda" if device.startswith("cuda") else ""
 
 
 @dataclass
@@ -155,8 +164,9 @@ def prepare_translator(
     """Resolve the model and backend; load nothing (see :class:`TranslatorSpec`).
 
     Extra keyword arguments go to the backend class (e.g. ``alignment=True``,
-    ``alignment_layer=-1``, ``dtype="bf16"`` for transformers; ``cache_dir``,
-    ``intra_threads`` for ctranslate2).
+    ``alignment_layer=-1``, ``dtype="bf16"`` for transformers; ``cache_dir`` for
+    ctranslate2; ``workers`` for both: batches translated at once, each on one
+    thread, default the CPUs available).
     """
     name = resolve_backend(backend)
     ref = resolve_model(model)

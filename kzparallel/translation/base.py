@@ -7,9 +7,24 @@ ctranslate2 path never imports torch/transformers unless it has to.
 
 from __future__ import annotations
 
+import os
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
+
+# Intra-op threads of every translator, on every machine and in every engine. A
+# sentence is always computed by one thread, so its result cannot depend on how
+# many cores the machine has; parallelism comes from more translators
+# (Translator.workers, Ray actors), not from more threads per translator.
+THREADS_PER_TRANSLATOR = 1
+
+
+def available_cpus() -> int:
+    """The CPUs this process may run on (its affinity mask where the OS has one)."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # pragma: no cover - macOS, Windows
+        return os.cpu_count() or 1
 
 
 @dataclass(frozen=True)
@@ -20,7 +35,8 @@ class DecodingConfig:
     beam: int = 4
     # fixed cap on generated tokens; None = relative cap (see max_new_for)
     max_new_tokens: int | None = None
-    # relative cap: max_new = ceil(len(src_tokens) * max_len_ratio) + max_len_extra
+    # relative cap: max_new = ceil(padded source length * max_len_ratio) + max_len_extra
+    # (the backends call max_new_for with the batch's padded length)
     max_len_ratio: float = 2.0
     max_len_extra: int = 10
     length_penalty: float = 1.0
@@ -38,8 +54,14 @@ class DecodingConfig:
         return min(rel, 512)
 
     def output_settings(self) -> dict[str, object]:
-        """Settings that change the text produced (cache key, signature)."""
+        """Settings that change the text produced (cache key, signature).
+
+        ``pad``: the bucket width every sentence is padded to
+        (:data:`kzparallel.translation.batching.PAD_STEP`): the numbers depend on it."""
+        from kzparallel.translation.batching import PAD_STEP
+
         return {
+            "pad": PAD_STEP,
             "beam": self.beam,
             "maxnew": self.max_new_tokens if self.max_new_tokens is not None else "auto",
             "lenratio": self.max_len_ratio,
@@ -96,14 +118,20 @@ class Translator(ABC):
 
     Implementations must be safe to construct once and call many times; they
     keep the model loaded. ``translate`` gets a batch already sized by the
-    caller (see ``kzparallel.translation.batching``) and returns one
-    :class:`Translation` per input, in input order.
+    caller (see ``kzparallel.translation.batching``: the sources of a batch
+    are all padded to the same bucket length, ``pad_to``) and returns one
+    :class:`Translation` per input, in input order. With ``workers > 1`` it is
+    called from that many threads at once.
     """
 
     name: ClassVar[str]
 
     model_id: str
     revision: str
+    # batches that may run at once, each from its own thread, on its own
+    # single-threaded translator (THREADS_PER_TRANSLATOR); the pipeline sends
+    # this many concurrently. Results do not depend on it.
+    workers: int = 1
 
     @abstractmethod
     def translate(
@@ -111,7 +139,11 @@ class Translator(ABC):
         texts: list[str],
         config: DecodingConfig,
         hints: list[TermHints | None] | None = None,
-    ) -> list[Translation]: ...
+        pad_to: int | None = None,
+    ) -> list[Translation]:
+        """``pad_to``: the length (tokens) every source is padded to; default
+        :func:`~kzparallel.translation.batching.padded_length` of the longest,
+        so a sentence translated alone comes out as in the pipeline's batches."""
 
     @abstractmethod
     def count_tokens(self, text: str) -> int:

@@ -20,12 +20,15 @@ from typing import Any, ClassVar
 
 from kzparallel.errors import DependencyError, ModelError, missing_dependency
 from kzparallel.translation.base import (
+    THREADS_PER_TRANSLATOR,
     DecodingConfig,
     Hypothesis,
     TermHints,
     Translation,
     Translator,
+    available_cpus,
 )
+from kzparallel.translation.batching import padded_length
 from kzparallel.translation.model import ModelRef
 
 try:
@@ -137,8 +140,7 @@ class CTranslate2Translator(Translator):
         device: str = "auto",
         quantization: str | None = None,
         cache_dir: str | Path | None = None,
-        inter_threads: int = 1,
-        intra_threads: int = 0,
+        workers: int | None = None,
         alignment: bool = False,  # accepted for interface symmetry; attention is always available
     ) -> None:
         self.model_id = model_ref.model_id
@@ -157,13 +159,16 @@ class CTranslate2Translator(Translator):
             model_ref, self.quantization, Path(cache_dir) if cache_dir else None
         )
         device_name, _, index = self.device.partition(":")
+        # one thread per translator, `workers` translators (replicas sharing the
+        # weights) running batches at once: see Translator.workers
+        self.workers = max(1, workers or (1 if on_gpu else available_cpus()))
         self.translator = ctranslate2.Translator(
             str(self.model_dir),
             device=device_name,
             device_index=int(index or 0),
             compute_type=self.quantization,
-            inter_threads=inter_threads,
-            intra_threads=intra_threads,
+            inter_threads=self.workers,
+            intra_threads=THREADS_PER_TRANSLATOR,
         )
         self.sp_source = spm.SentencePieceProcessor(model_file=str(self.model_dir / "source.spm"))
         self.sp_target = spm.SentencePieceProcessor(model_file=str(self.model_dir / "target.spm"))
@@ -173,7 +178,8 @@ class CTranslate2Translator(Translator):
 
     @property
     def backend_label(self) -> str:
-        return f"ctranslate2-{self.quantization}"
+        suffix = "-cuda" if self.device.startswith("cuda") else ""  # see translation._label
+        return f"ctranslate2-{self.quantization}{suffix}"
 
     def tokenize_source(self, text: str) -> list[str]:
         return [*self.sp_source.encode(text, out_type=str), EOS]
@@ -194,19 +200,23 @@ class CTranslate2Translator(Translator):
         texts: list[str],
         config: DecodingConfig,
         hints: list[TermHints | None] | None = None,
+        pad_to: int | None = None,
     ) -> list[Translation]:
         if not texts:
             return []
         sources = [self.tokenize_source(t) for t in texts]
-        return self.translate_tokens(sources, config, hints)
+        return self.translate_tokens(sources, config, hints, pad_to)
 
     def translate_tokens(
         self,
         sources: Sequence[list[str]],
         config: DecodingConfig,
         hints: Sequence[TermHints | None] | None = None,
+        pad_to: int | None = None,
     ) -> list[Translation]:
-        """Translate already tokenised sources (each ending in ``</s>``)."""
+        """Translate already tokenised sources (each ending in ``</s>``), every
+        one padded to ``pad_to`` tokens (default: the bucket of the longest)."""
+        pad = pad_to or padded_length(max(len(s) for s in sources))
         # suppress_sequences is batch-wide: sentences with different forbidden
         # variants go to separate calls (input order is restored below).
         groups: dict[tuple[tuple[str, ...], ...], list[int]] = {}
@@ -220,20 +230,43 @@ class CTranslate2Translator(Translator):
         results: list[Translation | None] = [None] * len(sources)
         for forbid, idx in groups.items():
             for i, tr in zip(
-                idx, self._run([sources[i] for i in idx], config, forbid), strict=True
+                idx, self._run([sources[i] for i in idx], config, forbid, pad), strict=True
             ):
                 results[i] = tr
         return results  # type: ignore[return-value]
+
+    def _filler(self, length: int) -> list[str]:
+        """A source of exactly ``length`` tokens whose translation is thrown away:
+        CTranslate2 pads a batch to its longest source, so this one makes the
+        batch as long as the bucket."""
+        piece = self.tokenize_source(".")[0]
+        return [piece] * (length - 1) + [EOS]
 
     def _run(
         self,
         sources: list[list[str]],
         config: DecodingConfig,
         forbid: tuple[tuple[str, ...], ...],
+        pad: int,
+    ) -> list[Translation]:
+        real = len(sources)
+        if max(len(s) for s in sources) < pad:
+            sources = [*sources, self._filler(pad)]
+        return self._decode(sources, config, forbid, pad)[:real]
+
+    def _decode(
+        self,
+        sources: list[list[str]],
+        config: DecodingConfig,
+        forbid: tuple[tuple[str, ...], ...],
+        pad: int,
     ) -> list[Translation]:
         beam = max(1, config.beam)
         nbest = max(1, min(config.nbest, beam))
-        caps = [config.max_new_for(len(s)) for s in sources]
+        # the length cap follows the padded length, the same for the whole batch:
+        # a per-sentence cap would need a per-sentence max_decoding_length, and
+        # cutting a longer decode short afterwards is not the same search
+        caps = [config.max_new_for(pad)] * len(sources)
         kwargs: dict[str, Any] = {
             "beam_size": beam,
             "num_hypotheses": nbest,
@@ -252,7 +285,7 @@ class CTranslate2Translator(Translator):
         for src, cap, res in zip(sources, caps, raw, strict=True):
             hyps = []
             for k, toks in enumerate(res.hypotheses):
-                toks = list(toks[:cap])  # the sentence's own cap (the call used the batch max)
+                toks = list(toks[:cap])
                 hyps.append(
                     Hypothesis(
                         text=self.sp_target.decode_pieces(toks),

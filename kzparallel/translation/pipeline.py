@@ -5,19 +5,24 @@ memory), looks every segment up in the cache, and only on the first miss
 calls the ``translator`` factory — so a fully cached run never loads the
 model. Segments longer than the model's input limit are split with
 :func:`kzparallel.segmentation.split_long` (never truncated), the pieces are
-translated in token-budget batches, and the English pieces are re-joined with
-a space. Finished segments are written to the cache after every batch (a
-crash loses at most the batch in flight) and yielded in input order.
+translated in token-budget batches of one length bucket, each piece padded
+to its bucket (so a piece's translation does not depend on its batch: see
+:mod:`kzparallel.translation.batching`), and the English pieces are re-joined
+with a space. A translator with ``workers > 1`` gets that many batches at once.
+Finished segments are written to the cache after every batch (a crash loses at
+most the batches in flight) and yielded in input order.
 """
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
 from kzparallel.records import Segment
+from kzparallel.translation import batching
 from kzparallel.translation.base import (
     DecodingConfig,
     Hypothesis,
@@ -27,7 +32,7 @@ from kzparallel.translation.base import (
 )
 from kzparallel.translation.batching import (
     DEFAULT_MAX_BATCH,
-    DEFAULT_WINDOW,
+    Batch,
     make_batches,
     windows,
 )
@@ -117,7 +122,7 @@ def translate_segments(
     batch_tokens: int = 4096,
     hints: Callable[[Segment], TermHints | None] | None = None,
     progress: bool = False,
-    window: int = DEFAULT_WINDOW,
+    window: int | None = None,
     max_segment_tokens: int | None = None,
     max_batch_size: int = DEFAULT_MAX_BATCH,
 ) -> Iterator[Result]:
@@ -139,7 +144,7 @@ def translate_segments(
 
     bar = _progress_bar(progress)
     try:
-        for chunk in windows(segments, window):
+        for chunk in windows(segments, window or batching.DEFAULT_WINDOW):
             pending = []
             for seg in chunk:
                 hint = hints(seg) if hints is not None else None
@@ -213,15 +218,21 @@ def _translate_window(
     yield from ready()
     if units:
         tr = get_translator()
-        for batch in make_batches(units, [u[3] for u in units], *budget):
+
+        def run(batch: Batch[tuple[int, int, str, int]]) -> list[Translation]:
             batch_hints = [pending[u[0]].hint for u in batch.items]
             out = tr.translate(
                 [u[2] for u in batch.items],
                 config,
                 batch_hints if any(h is not None for h in batch_hints) else None,
+                pad_to=batch.pad_to,
             )
             if len(out) != len(batch.items):
                 raise RuntimeError(f"{tr.backend_label} returned {len(out)} results")
+            return out
+
+        batches = make_batches(units, [u[3] for u in units], *budget)
+        for batch, out in zip(batches, _run_all(run, batches, tr.workers), strict=True):
             finished: list[_Pending] = []
             for (i, k, _, _), t in zip(batch.items, out, strict=True):
                 p = pending[i]
@@ -235,6 +246,18 @@ def _translate_window(
             if cache is not None and finished:
                 cache.put_many((p.key, p.result) for p in finished if p.result is not None)
             yield from ready()
+
+
+def _run_all(
+    run: Callable[[Batch[Any]], list[Translation]], batches: list[Batch[Any]], workers: int
+) -> Iterator[list[Translation]]:
+    """``run`` over ``batches``, results in batch order; with ``workers > 1``
+    that many batches are in flight at once (the backends release the GIL)."""
+    if workers <= 1 or len(batches) <= 1:
+        yield from map(run, batches)
+        return
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="translate") as pool:
+        yield from pool.map(run, batches)
 
 
 def _pieces(text: str, tr: Translator, limit: int) -> list[tuple[str, int]]:

@@ -17,16 +17,20 @@ the beams of one source sentence each.
 from __future__ import annotations
 
 import math
+import threading
 from typing import Any, ClassVar
 
 from kzparallel.errors import DependencyError, ModelError
 from kzparallel.translation.base import (
+    THREADS_PER_TRANSLATOR,
     DecodingConfig,
     Hypothesis,
     TermHints,
     Translation,
     Translator,
+    available_cpus,
 )
+from kzparallel.translation.batching import padded_length
 from kzparallel.translation.model import ModelRef
 
 try:
@@ -46,6 +50,8 @@ except ImportError as exc:  # pragma: no cover - depends on the environment
         "pip install torch==2.13.0 transformers"
     ) from exc
 
+# sentences per generate call, at least (see translate)
+MIN_SENTENCES = 2
 _DTYPES = {"fp32": torch.float32, "fp16": torch.float16, "bf16": torch.bfloat16}
 
 
@@ -121,21 +127,23 @@ class _StepScores:
 
     def sequence_scores(
         self, sequences: torch.Tensor, beam_indices: torch.Tensor, mask: torch.Tensor
-    ) -> list[float] | None:
+    ) -> list[float | None]:
         """Sum of the log-probabilities of each returned sequence's tokens
-        under ``mask``; None when a token was not recorded (then rescore)."""
+        under ``mask``; None for a sequence with a token that was not recorded
+        (that one is rescored: decided per sequence, so a sentence's score never
+        depends on the other sentences of its batch)."""
         steps = sequences.shape[1] - 1
         if len(self.ids) < steps or beam_indices.shape[1] < steps:
-            return None
+            return [None] * sequences.shape[0]
         ids = torch.stack(self.ids[:steps])  # steps x rows x k
         logp = torch.stack(self.logp[:steps])
         rows = beam_indices[:, :steps].clamp(min=0)  # sequences x steps
         t = torch.arange(steps, device=rows.device).expand_as(rows)
         hit = ids[t, rows] == sequences[:, 1:, None]  # sequences x steps x k
-        if not bool((hit.any(-1) | ~mask).all()):
-            return None
+        complete = (hit.any(-1) | ~mask).all(dim=1).tolist()
         vals = torch.where(hit, logp[t, rows], torch.zeros_like(logp[t, rows])).sum(-1)
-        return (vals * mask).sum(dim=1).tolist()
+        sums = (vals * mask).sum(dim=1).tolist()
+        return [v if ok else None for v, ok in zip(sums, complete, strict=True)]
 
 
 class _Call(LogitsProcessor):
@@ -158,7 +166,7 @@ class TransformersTranslator(Translator):
         alignment: bool = False,
         alignment_layer: int | None = None,
         prefer_bias: float = 2.0,
-        num_threads: int | None = None,
+        workers: int | None = None,
     ) -> None:
         self.model_id = model_ref.model_id
         self.revision = model_ref.revision
@@ -172,8 +180,15 @@ class TransformersTranslator(Translator):
             raise ModelError(f"unknown dtype '{dtype}' (choose from {', '.join(_DTYPES)})")
         if not on_gpu and self.dtype_name != "fp32":
             raise ModelError(f"dtype {self.dtype_name} needs a CUDA device; the CPU runs fp32")
-        if num_threads:
-            torch.set_num_threads(num_threads)
+        if not on_gpu:
+            # one intra-op thread (process-wide in torch), `workers` batches at once
+            # from the pipeline's threads, sharing the model: see Translator.workers
+            torch.set_num_threads(THREADS_PER_TRANSLATOR)
+        self.workers = max(1, workers or (1 if on_gpu else available_cpus()))
+        self._switch = threading.Lock()
+        # the tokenizer has state (text_target switches it to the target model):
+        # one thread at a time, since translate() runs in `workers` threads at once
+        self._tok = threading.RLock()
         self.alignment_layer = alignment_layer
         self.prefer_bias = prefer_bias
         self._attn = "eager" if alignment else "sdpa"
@@ -200,18 +215,21 @@ class TransformersTranslator(Translator):
 
     @property
     def backend_label(self) -> str:
-        return f"transformers-{self.dtype_name}"
+        suffix = "-cuda" if self.device.startswith("cuda") else ""  # see translation._label
+        return f"transformers-{self.dtype_name}{suffix}"
 
     @property
     def max_input_tokens(self) -> int:
         return int(getattr(self.model.config, "max_position_embeddings", 512))
 
     def tokenize_source(self, text: str) -> list[str]:
-        ids = self.tokenizer(text).input_ids
-        return self.tokenizer.convert_ids_to_tokens(ids)
+        with self._tok:
+            ids = self.tokenizer(text).input_ids
+            return self.tokenizer.convert_ids_to_tokens(ids)
 
     def count_tokens(self, text: str) -> int:
-        return len(self.tokenizer(text).input_ids)
+        with self._tok:
+            return len(self.tokenizer(text).input_ids)
 
     def describe(self) -> dict[str, Any]:
         d = super().describe()
@@ -223,17 +241,43 @@ class TransformersTranslator(Translator):
         texts: list[str],
         config: DecodingConfig,
         hints: list[TermHints | None] | None = None,
+        pad_to: int | None = None,
     ) -> list[Translation]:
         if not texts:
             return []
+        if pad_to is None:
+            pad_to = padded_length(max(self.count_tokens(t) for t in texts))
+        if len(texts) < MIN_SENTENCES and config.beam > 1:
+            # a beam search over one sentence takes another numeric path in torch
+            # than over several (scores differ in the last bits: measured, beam 2);
+            # the sentence is decoded beside a copy of itself and the copy dropped
+            n = len(texts)
+            more = (texts * MIN_SENTENCES)[:MIN_SENTENCES]
+            more_hints = (hints * MIN_SENTENCES)[:MIN_SENTENCES] if hints else None
+            return self._translate(more, config, more_hints, pad_to)[:n]
+        return self._translate(texts, config, hints, pad_to)
+
+    def _translate(
+        self,
+        texts: list[str],
+        config: DecodingConfig,
+        hints: list[TermHints | None] | None,
+        pad_to: int,
+    ) -> list[Translation]:
         if config.return_alignment and self._attn != "eager":
-            self.model.set_attn_implementation("eager")
-            self._attn = "eager"
+            with self._switch:
+                if self._attn != "eager":
+                    self.model.set_attn_implementation("eager")
+                    self._attn = "eager"
         beam = max(1, config.beam)
         nbest = max(1, min(config.nbest, beam))
-        enc = self.tokenizer(texts, return_tensors="pt", padding=True).to(self.device)
+        with self._tok:
+            # every source padded to its bucket, masked (see batching.padded_length)
+            enc = self.tokenizer(
+                texts, return_tensors="pt", padding="max_length", max_length=pad_to
+            ).to(self.device)
         src_lens = enc.attention_mask.sum(dim=1).tolist()
-        caps = [config.max_new_for(int(n)) for n in src_lens]
+        caps = [config.max_new_for(pad_to)] * len(texts)  # by the padded length (see ctranslate2)
         kwargs: dict[str, Any] = {
             "num_beams": beam,
             "num_return_sequences": nbest,
@@ -262,22 +306,28 @@ class TransformersTranslator(Translator):
             kwargs["logits_processor"] = processors
         with torch.inference_mode():
             out = self.model.generate(**enc, **kwargs)
-            scores = None
+            rows = out.sequences.shape[0]
+            scores: list[float | None] = [None] * rows
             if recorder is not None and getattr(out, "beam_indices", None) is not None:
                 mask = self._token_mask(out.sequences[:, 1:])
                 sums = recorder.sequence_scores(out.sequences, out.beam_indices, mask)
-                if sums is not None:
-                    n = mask.sum(dim=1).clamp(min=1).float().pow(config.length_penalty)
-                    scores = (torch.tensor(sums) / n.cpu()).tolist()
-            if scores is None:
-                scores = self._rescore(enc, out.sequences, nbest, config.length_penalty)
+                n = mask.sum(dim=1).clamp(min=1).float().pow(config.length_penalty).tolist()
+                scores = [None if v is None else v / k for v, k in zip(sums, n, strict=True)]
+            missing = [r for r in range(rows) if scores[r] is None]
+            if missing:
+                rescored = self._rescore(
+                    enc, out.sequences, nbest, config.length_penalty, rows=missing
+                )
+                for r, v in zip(missing, rescored, strict=True):
+                    scores[r] = v
         return self._collect(out, scores, enc.input_ids, src_lens, nbest, beam, config)
 
     # -- helpers --------------------------------------------------------------
 
     def target_ids(self, text: str) -> list[int]:
         """Target-vocabulary ids of ``text`` (as the decoder would produce it)."""
-        return list(self.tokenizer(text_target=text, add_special_tokens=False).input_ids)
+        with self._tok:  # text_target switches the shared tokenizer to its target model
+            return list(self.tokenizer(text_target=text, add_special_tokens=False).input_ids)
 
     def _hint_processor(self, hint: TermHints | None) -> LogitsProcessor | None:
         if not hint:
@@ -307,19 +357,28 @@ class TransformersTranslator(Translator):
         return _Chain(procs)
 
     def _rescore(
-        self, enc: Any, sequences: torch.Tensor, nbest: int, length_penalty: float
+        self,
+        enc: Any,
+        sequences: torch.Tensor,
+        nbest: int,
+        length_penalty: float,
+        rows: list[int] | None = None,
     ) -> list[float]:
-        """Score of each generated row: sum of the model's token log-probabilities
-        (EOS included) divided by ``length ** length_penalty``, as beam search ranks
-        them. Computed in row chunks so the logits tensor stays small."""
-        dec_in, targets = sequences[:, :-1], sequences[:, 1:]
+        """Score of each generated row (of ``rows``, default all): sum of the
+        model's token log-probabilities (EOS included) divided by
+        ``length ** length_penalty``, as beam search ranks them. Computed in row
+        chunks so the logits tensor stays small."""
+        index = torch.tensor(rows if rows is not None else range(sequences.shape[0]))
+        seqs = sequences[index.to(sequences.device)]
+        dec_in, targets = seqs[:, :-1], seqs[:, 1:]
+        sources = (index // nbest).to(dec_in.device)
         mask = self._token_mask(targets)
         vocab = int(self.model.config.vocab_size)
         chunk = max(1, (1 << 25) // max(1, dec_in.shape[1] * vocab))
         scores: list[float] = []
         for a in range(0, dec_in.shape[0], chunk):
             b = min(a + chunk, dec_in.shape[0])
-            src = torch.arange(a, b, device=dec_in.device) // nbest
+            src = sources[a:b]
             logits = self.model(
                 input_ids=enc.input_ids[src],
                 attention_mask=enc.attention_mask[src],
@@ -352,6 +411,22 @@ class TransformersTranslator(Translator):
         config: DecodingConfig,
     ) -> list[Translation]:
         seqs = out.sequences[:, 1:].tolist()  # drop the decoder start token
+        with self._tok:
+            return self._translations(
+                seqs, out, seq_scores, input_ids, src_lens, nbest, beam, config
+            )
+
+    def _translations(
+        self,
+        seqs: list[list[int]],
+        out: Any,
+        seq_scores: list[float],
+        input_ids: torch.Tensor,
+        src_lens: list[int],
+        nbest: int,
+        beam: int,
+        config: DecodingConfig,
+    ) -> list[Translation]:
         results: list[Translation] = []
         for b, n_src in enumerate(src_lens):
             src_tokens = self.tokenizer.convert_ids_to_tokens(input_ids[b, :n_src].tolist())

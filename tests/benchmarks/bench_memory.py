@@ -25,8 +25,6 @@ import argparse
 import json
 import os
 import platform
-import random
-import re
 import subprocess
 import sys
 import tempfile
@@ -36,60 +34,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT / "seeds"
-ARABIC = re.compile(r"[\u0600-\u06ff]")
-NUMBER = re.compile(r"[0-9\u0660-\u0669]+")
-ARABIC_INDIC = "٠١٢٣٤٥٦٧٨٩"
 DEFAULT_SIZES = (10_000, 100_000)
-
-
-def _renumber(match: re.Match[str], rng: random.Random) -> str:
-    text = match.group(0)
-    arabic_indic = text[0] in ARABIC_INDIC
-    digits = "".join(str(ARABIC_INDIC.index(c)) if c in ARABIC_INDIC else c for c in text)
-    value = str(int(digits) + rng.randint(1, 97))
-    if arabic_indic:
-        value = "".join(ARABIC_INDIC[int(c)] for c in value)
-    return value
-
-
-SENTENCE_END = re.compile(r"(?<=[.!?\u061f])\s+")
-
-
-def _perturb_sentence(sentence: str, rng: random.Random, number: str) -> str:
-    """New numbers, two words swapped, the copy number inserted (so no two
-    copies share a sentence)."""
-    sentence = NUMBER.sub(lambda m: _renumber(m, rng), sentence)
-    words = sentence.split(" ")
-    if len(words) >= 4:
-        i, j = rng.sample(range(1, len(words)), 2)
-        words[i], words[j] = words[j], words[i]
-    words.insert(rng.randint(1, max(1, len(words) - 1)), number)
-    return " ".join(words)
-
-
-def perturb(text: str, copy: int) -> str:
-    """One perturbed copy of a seed article (deterministic for ``copy``).
-
-    Every sentence of a line with Arabic gets new numbers, two words swapped
-    and the copy number (in Arabic-Indic digits) inserted; the paragraphs of
-    the body are shuffled.
-    """
-    rng = random.Random(copy)
-    number = "".join(ARABIC_INDIC[int(c)] for c in str(copy))
-    out: list[str] = []
-    for line in text.split("\n"):
-        if ARABIC.search(line):
-            line = " ".join(_perturb_sentence(s, rng, number) for s in SENTENCE_END.split(line))
-        out.append(line)
-    paras = [p for p in "\n".join(out).split("\n\n") if p.strip()]
-    # keep the page head (title and navigation) where it is, shuffle the body
-    head, body = paras[: len(paras) // 3], paras[len(paras) // 3 :]
-    rng.shuffle(body)
-    return "\n\n".join([*head, *body]) + "\n"
-
-
-def seed_texts() -> list[tuple[str, str]]:
-    return [(p.stem, p.read_text(encoding="utf-8")) for p in sorted(SEEDS.glob("*.txt"))]
 
 
 def count_segments(paths: list[Path]) -> tuple[int, int]:
@@ -106,15 +51,13 @@ def count_segments(paths: list[Path]) -> tuple[int, int]:
 
 def make_corpus(out_dir: Path, copies: int) -> list[Path]:
     """``copies`` perturbed seed articles (copy k is seed ``k % 5``, perturbed with k)."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    seeds = seed_texts()
-    files: list[Path] = []
-    for k in range(copies):
-        stem, text = seeds[k % len(seeds)]
-        path = out_dir / f"{k:06d}_{stem}.txt"
-        path.write_text(perturb(text, k), encoding="utf-8")
-        files.append(path)
-    return files
+    from kzparallel.testing import write_perturbed_corpus
+
+    return write_perturbed_corpus(out_dir, copies, SEEDS)
+
+
+def seed_texts() -> list[tuple[str, str]]:
+    return [(p.stem, p.read_text(encoding="utf-8")) for p in sorted(SEEDS.glob("*.txt"))]
 
 
 # Runs the CLI and, at exit, writes the process's own VmHWM (peak resident set,
@@ -160,11 +103,16 @@ def run_build(corpus: Path, model: Path, work: Path, args: argparse.Namespace) -
         str(args.max_new_tokens),
         "--cache-dir",
         str(cache),
+        "--no-progress",
         *(["--no-glossary"] if args.no_glossary else []),
+        *(["--engine", args.engine] if args.engine != "local" else []),
+        *(["--num-workers", str(args.num_workers)] if args.num_workers else []),
     ]
     # the converted ctranslate2 model lives in the default cache dir: shared by
     # the runs (converted once, by the warm-up run), while --cache-dir is fresh
     env = dict(os.environ, KZPARALLEL_CACHE_DIR=str(args.convert_dir))
+    if args.code:  # measure another checkout's `kzparallel build` (e.g. the code before a change)
+        env["PYTHONPATH"] = str(Path(args.code).resolve())
     t = time.perf_counter()
     with (work / "stdout.txt").open("wb") as out_fh, (work / "stderr.txt").open("wb") as err_fh:
         proc = subprocess.Popen(cmd, stdout=out_fh, stderr=err_fh, env=env)
@@ -266,6 +214,9 @@ def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
     ap.add_argument("--max-new-tokens", type=int, default=4)
     ap.add_argument("--no-glossary", action="store_true", help="build without the glossary")
     ap.add_argument("--work", help="working directory (default: a temporary one)")
+    ap.add_argument("--engine", default="local", help="local | ray (a local Ray, all CPUs)")
+    ap.add_argument("--num-workers", type=int, help="translators (local) or actors (ray)")
+    ap.add_argument("--code", help="a kzparallel checkout whose build to measure (default: this)")
     args = ap.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]
 
@@ -299,8 +250,10 @@ def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
     print()
     print(machine())
     print(
-        f"kzparallel build --engine local --backend {args.backend} --beam 1 "
+        f"kzparallel build --engine {args.engine} --backend {args.backend} --beam 1 "
         f"--max-new-tokens {args.max_new_tokens}"
+        + (f" --num-workers {args.num_workers}" if args.num_workers else "")
+        + (f" [code: {args.code}]" if args.code else "")
         + (" --no-glossary" if args.no_glossary else " (shipped glossary)")
         + ", fresh cache, tiny model"
     )
