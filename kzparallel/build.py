@@ -41,6 +41,7 @@ from kzparallel.qa import LengthStats, content_flags, with_length_flag
 from kzparallel.records import Document, Pair, Segment
 from kzparallel.sinks.articles import write_articles
 from kzparallel.sinks.pairs import PAIRS_FILE, pair_line, read_pairs
+from kzparallel.timing import BUILD_STAGES, StageTimer, stage
 from kzparallel.translation.base import DecodingConfig, TermHints, Translation
 from kzparallel.translation.model import DEFAULT_MODEL, ModelRef
 
@@ -106,7 +107,8 @@ class BuildContext:
         """Glossary hints for the decoder (None without a glossary)."""
         if self.glossary is None:
             return None
-        return self.glossary.hints(segment.text) or None
+        with stage("enforce"):  # timing: glossary work
+            return self.glossary.hints(segment.text) or None
 
 
 @dataclass
@@ -286,7 +288,8 @@ def make_pair(segment: Segment, translation: Translation, cached: bool, ctx: Bui
     if ctx.glossary is not None:
         from kzparallel.glossary.enforce import enforce_pair
 
-        enforced = enforce_pair(segment.text, en_mt, ctx.glossary, translation)
+        with stage("enforce"):  # timing
+            enforced = enforce_pair(segment.text, en_mt, ctx.glossary, translation)
         en, terms, violations = enforced.en, list(enforced.terms), list(enforced.violations)
     pair = Pair.from_segment(
         segment,
@@ -305,7 +308,8 @@ def make_pair(segment: Segment, translation: Translation, cached: bool, ctx: Bui
         pair.alignment = _alignment(translation)
         pair.src_tokens = list(translation.src_tokens)
         pair.tgt_tokens = list(translation.hypotheses[0].tokens)
-    pair.qa = content_flags(pair)
+    with stage("qa"):  # timing
+        pair.qa = content_flags(pair)
     return pair
 
 
@@ -367,7 +371,7 @@ def write_outputs(
     settings: BuildSettings,
     *,
     documents: DocumentLog | None = None,
-    timings: dict[str, float] | None = None,
+    timer: StageTimer | None = None,
     skipped: list[str] | None = None,
     cache_stats: Callable[[], tuple[int, int]] | None = None,
 ) -> BuildResult:
@@ -379,11 +383,15 @@ def write_outputs(
     made from it. ``manifest.json`` is removed before the first output is
     replaced and written last, so an out dir with a manifest holds one
     complete build. A write failure (full disk, read-only file system) is a
-    one-line :class:`KzError`.
+    one-line :class:`KzError`. Time spent here is the ``write`` stage of
+    ``timer`` (the stages upstream of ``pairs`` count their own, when the
+    engine wraps them; what is not wrapped counts as ``translate``).
     """
+    timer = timer if timer is not None else StageTimer()
     try:
-        kw = {"documents": documents, "timings": timings, "skipped": skipped}
-        return _write_outputs(pairs, out_dir, ctx, settings, cache_stats=cache_stats, **kw)
+        kw = {"documents": documents, "timer": timer, "skipped": skipped}
+        with timer.active(), timer.stage("write"):
+            return _write_outputs(pairs, out_dir, ctx, settings, cache_stats=cache_stats, **kw)
     except OSError as exc:
         if exc.errno not in _WRITE_ERRNOS:
             raise
@@ -404,7 +412,7 @@ def _write_outputs(
     settings: BuildSettings,
     *,
     documents: DocumentLog | None,
-    timings: dict[str, float] | None,
+    timer: StageTimer,
     skipped: list[str] | None,
     cache_stats: Callable[[], tuple[int, int]] | None,
 ) -> BuildResult:
@@ -416,22 +424,20 @@ def _write_outputs(
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    timings = dict(timings or {})
+    timings: dict[str, float] = {}  # the parts of the write stage
     docs = documents if documents is not None else DocumentLog()
     stats = LengthStats()
     staging = out / STAGING_FILE
     doc_order: list[str] = []
-    t0 = time.perf_counter()
     n = 0
     try:
         with staging.open("w", encoding="utf-8", newline="\n") as fh:
-            for pair in pairs:
+            for pair in timer.iterate("translate", pairs):
                 fh.write(pair_line(pair))
                 stats.add(pair.ar, pair.en)
                 if not doc_order or doc_order[-1] != pair.doc_id:
                     doc_order.append(pair.doc_id)
                 n += 1
-        timings["translate"] = time.perf_counter() - t0 + timings.get("translate", 0.0)
         band = stats.band()
 
         if n == 0:
@@ -481,13 +487,13 @@ def _write_outputs(
         cache_hits=hits,
         cache_misses=misses,
         signature=ctx.signature_text,
-        timings=timings,
+        timings=timer.timings(BUILD_STAGES),  # the report shows them (write: so far)
         skipped=list(skipped or []),
     )
     t = time.perf_counter()
     write_report(out / "report.html", report_stats, result, band, stats, ctx)
     timings["report"] = time.perf_counter() - t
-    timings["total"] = sum(v for k, v in timings.items() if k != "total")
+    result.timings = timer.timings(BUILD_STAGES)
     write_manifest(
         out / MANIFEST_FILE,
         {
@@ -514,7 +520,8 @@ def _write_outputs(
                 "skipped": result.skipped,
             },
             "documents": docs.to_list(),
-            "timings_s": {k: round(v, 3) for k, v in timings.items()},
+            "timings_s": {k: round(v, 3) for k, v in result.timings.items()},
+            "write_timings_s": {k: round(v, 3) for k, v in timings.items()},
             "deterministic_outputs": [PAIRS_FILE, "en/", "dataset/"],
         },
     )
@@ -589,10 +596,11 @@ def build(
             yield from segs
 
     cache = TranslationCache(settings.cache_dir) if settings.use_cache else None
+    timer = StageTimer()  # timing: seconds per stage (manifest.json, report.html)
     try:
         results = translate_segments(
-            segments(),
-            translator=spec.load,
+            timer.iterate("read", segments()),
+            translator=timer.wrap("load", spec.load),
             model_ref=ctx.model_ref,
             backend_label=ctx.backend_label,
             config=ctx.config,
@@ -601,6 +609,7 @@ def build(
             hints=ctx.hints if ctx.glossary is not None else None,
             progress=settings.progress,
         )
+        results = timer.iterate("translate", results)  # timing
         pairs = (make_pair(seg, tr, cached, ctx) for seg, tr, cached in results)
         result = write_outputs(
             pairs,
@@ -608,6 +617,7 @@ def build(
             ctx,
             settings,
             documents=log,
+            timer=timer,
             skipped=skipped,
             cache_stats=(lambda: (cache.hits, cache.misses)) if cache is not None else None,
         )

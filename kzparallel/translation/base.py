@@ -8,6 +8,7 @@ ctranslate2 path never imports torch/transformers unless it has to.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -55,11 +56,16 @@ class TermHints:
     ``prefer``: English strings the output should contain (boosted where the
     backend can: transformers ``sequence_bias``); ``forbid``: English strings
     that must not appear (transformers ``bad_words_ids``, ctranslate2
-    ``suppress_sequences``). Backends tokenize these themselves.
+    ``suppress_sequences``); ``keep``: English forms the decoder must stay
+    able to write besides ``prefer`` — a forbidden string whose tokens occur
+    in the tokens of a preferred or kept form is not suppressed (see
+    :mod:`kzparallel.translation.hints`). Backends tokenize these themselves.
     """
 
     prefer: list[str] = field(default_factory=list)
-    forbid: list[str] = field(default_factory=list)
+    # a glossary build gives every sentence the same (shared) forbid and keep lists
+    forbid: Sequence[str] = field(default_factory=list)
+    keep: Sequence[str] = field(default_factory=list)
 
     def __bool__(self) -> bool:
         return bool(self.prefer or self.forbid)

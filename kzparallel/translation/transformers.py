@@ -11,7 +11,11 @@ processors: ``SequenceBiasLogitsProcessor`` (the ``sequence_bias`` mechanism)
 boosts the pieces of preferred terms, ``NoBadWordsLogitsProcessor`` (the
 ``bad_words_ids`` mechanism) forbids the pieces of forbidden variants. Both
 are batch-wide in ``generate(**kwargs)``, so they are wrapped here to apply to
-the beams of one source sentence each.
+the beams of the sentences they are for: one ``bad_words_ids`` processor per
+distinct suppression list (glossary hints give every sentence the same one)
+and one ``sequence_bias`` processor per sentence with preferred terms. Which
+variants are suppressed is decided by :mod:`kzparallel.translation.hints`,
+the same rule as the ctranslate2 backend's.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from kzparallel.translation.base import (
     Translation,
     Translator,
 )
+from kzparallel.translation.hints import Suppressions
 from kzparallel.translation.model import ModelRef
 
 try:
@@ -49,19 +54,19 @@ except ImportError as exc:  # pragma: no cover - depends on the environment
 _DTYPES = {"fp32": torch.float32, "fp16": torch.float16, "bf16": torch.bfloat16}
 
 
-class _PerSentence(LogitsProcessor):
-    """Apply a different logits processor to the beams of each source sentence."""
+class _OnRows(LogitsProcessor):
+    """Apply logits processors to some rows of the batch each: ``(processor,
+    rows)`` pairs, ``rows`` a slice or an index tensor (None: every row)."""
 
-    def __init__(self, processors: list[LogitsProcessor | None], group: int) -> None:
-        self.processors = processors
-        self.group = group
+    def __init__(self, parts: list[tuple[LogitsProcessor, slice | torch.Tensor | None]]) -> None:
+        self.parts = parts
 
     def __call__(self, input_ids: torch.LongTensor, scores: torch.FloatTensor) -> torch.FloatTensor:
-        for i, proc in enumerate(self.processors):
-            if proc is None:
-                continue
-            rows = slice(i * self.group, (i + 1) * self.group)
-            scores[rows] = proc(input_ids[rows], scores[rows])
+        for proc, rows in self.parts:
+            if rows is None:
+                scores = proc(input_ids, scores)
+            else:
+                scores[rows] = proc(input_ids[rows], scores[rows])
         return scores
 
 
@@ -195,6 +200,10 @@ class TransformersTranslator(Translator):
         self._pad = self.tokenizer.pad_token_id
         self._eos = self.tokenizer.eos_token_id
         self._unk = self.tokenizer.unk_token_id
+        special = {self._eos, self._unk}
+        self.suppressions: Suppressions[int] = Suppressions(
+            self.target_ids, lambda ids: special.isdisjoint(ids)
+        )
 
     # -- interface ------------------------------------------------------------
 
@@ -252,7 +261,7 @@ class TransformersTranslator(Translator):
             kwargs["min_new_tokens"] = config.fixed_length  # then EOS is forced
         processors = LogitsProcessorList([_PerSentenceMaxLength(caps, beam, 1, self._eos)])
         if hints and any(hints):
-            processors.append(_PerSentence([self._hint_processor(h) for h in hints], beam))
+            processors.append(_OnRows(self._hint_processors(hints, beam)))
         recorder = None
         if beam > 1:  # beam search hands processors log-probabilities: record them
             recorder = _StepScores(k=2 * beam + 2, copy=bool(processors))
@@ -279,32 +288,46 @@ class TransformersTranslator(Translator):
         """Target-vocabulary ids of ``text`` (as the decoder would produce it)."""
         return list(self.tokenizer(text_target=text, add_special_tokens=False).input_ids)
 
-    def _hint_processor(self, hint: TermHints | None) -> LogitsProcessor | None:
-        if not hint:
+    def _hint_processors(
+        self, hints: list[TermHints | None], beam: int
+    ) -> list[tuple[LogitsProcessor, slice | torch.Tensor | None]]:
+        """The glossary hints as logits processors, each on the beams of the
+        sentences it is for: one ``bad_words_ids`` processor per distinct
+        suppression list (a glossary build has one for the whole batch) and a
+        ``sequence_bias`` processor per sentence with preferred terms."""
+        parts: list[tuple[LogitsProcessor, slice | torch.Tensor | None]] = []
+        by_list: dict[tuple[tuple[int, ...], ...], list[int]] = {}
+        for i, hint in enumerate(hints):
+            bad = self.suppressions(hint)
+            if bad:
+                by_list.setdefault(bad, []).append(i)
+        for bad, sentences in by_list.items():
+            proc = NoBadWordsLogitsProcessor([list(b) for b in bad], eos_token_id=self._eos)
+            if len(sentences) == len(hints):
+                parts.append((proc, None))
+            else:
+                rows = torch.tensor([i * beam + k for i in sentences for k in range(beam)])
+                parts.append((proc, rows.to(self.device)))
+        for i, hint in enumerate(hints):
+            bias = self._prefer_bias(hint)
+            if bias is not None:
+                parts.append((bias, slice(i * beam, (i + 1) * beam)))
+        return parts
+
+    def _prefer_bias(self, hint: TermHints | None) -> LogitsProcessor | None:
+        if not hint or not hint.prefer:
             return None
-        procs: list[LogitsProcessor] = []
         bias: dict[tuple[int, ...], float] = {}
         for term in hint.prefer:
-            ids = self.target_ids(term)
+            ids = self.suppressions.tokens(term)
             if not ids or self._unk in ids:
                 continue
             # every prefix, so the decoder is pulled into the term and through it
             for k in range(1, len(ids) + 1):
                 bias[tuple(ids[:k])] = self.prefer_bias
-        if bias:
-            procs.append(SequenceBiasLogitsProcessor([[list(k), v] for k, v in bias.items()]))
-        bad = [
-            ids
-            for t in hint.forbid
-            if (ids := self.target_ids(t)) and self._eos not in ids and self._unk not in ids
-        ]
-        if bad:
-            procs.append(NoBadWordsLogitsProcessor(bad, eos_token_id=self._eos))
-        if not procs:
+        if not bias:
             return None
-        if len(procs) == 1:
-            return procs[0]
-        return _Chain(procs)
+        return SequenceBiasLogitsProcessor([[list(k), v] for k, v in bias.items()])
 
     def _rescore(
         self, enc: Any, sequences: torch.Tensor, nbest: int, length_penalty: float
@@ -391,16 +414,6 @@ class TransformersTranslator(Translator):
                 att = torch.stack([la[r, :, -1, :n_src].float() for la in layers]).mean(dim=(0, 1))
             rows.append([round(float(x), 6) for x in att.tolist()])
         return rows
-
-
-class _Chain(LogitsProcessor):
-    def __init__(self, procs: list[LogitsProcessor]) -> None:
-        self.procs = procs
-
-    def __call__(self, input_ids: torch.LongTensor, scores: torch.FloatTensor) -> torch.FloatTensor:
-        for p in self.procs:
-            scores = p(input_ids, scores)
-        return scores
 
 
 def _length(ids: list[int], eos: int, pad: int, *, include_eos: bool) -> int:
