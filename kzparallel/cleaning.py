@@ -30,6 +30,7 @@ from collections import Counter
 from dataclasses import dataclass, replace
 
 from kzparallel import cleaning_rules as R
+from kzparallel.dating import with_date
 from kzparallel.ingest import has_arabic
 from kzparallel.normalization import normalize_text
 from kzparallel.records import Decision, Document
@@ -54,7 +55,8 @@ class _Line:
 
 
 def clean_document(doc: Document) -> Document:
-    """Return a copy of ``doc`` with ``title``, ``paragraphs`` and ``decisions`` filled in.
+    """Return a copy of ``doc`` with ``title``, ``paragraphs`` and ``decisions`` filled in
+    (and ``date`` from the dateline when the metadata gave none: :mod:`kzparallel.dating`).
 
     Never raises; a document whose every line is boilerplate comes back with no
     title and no paragraphs.
@@ -93,13 +95,14 @@ def clean_document(doc: Document) -> Document:
         if ln.rule is not None:
             decisions.append(Decision(ln.number, ln.rule, ln.raw.strip(), ln.detail))
     decisions.sort(key=lambda d: d.line)
-    return replace(
+    cleaned = replace(
         doc,
         title=title or None,
         paragraphs=[ln.text for ln in body if ln.kept],
         decisions=decisions,
         meta=meta,
     )
+    return with_date(cleaned)  # dated by its dateline when the metadata had no date
 
 
 def _drop_by_line_rules(lines: list[_Line], meta: dict[str, object]) -> None:

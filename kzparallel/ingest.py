@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from kzparallel.dating import metadata_date
 from kzparallel.errors import InputError
 from kzparallel.records import Document
 
@@ -289,16 +290,17 @@ def _from_html(path: Path, html: str, encoding: str) -> Document:
             raise InputError(source, "no Arabic text")
         raise InputError(source, "no article text found in the HTML")
     title = (result.get("title") or "").strip() or None
-    return Document(
+    doc = Document(
         doc_id=path.stem,
         source=source,
         text=result["text"],
         title=title,
         url=result.get("url") or None,
-        date=result.get("date") or None,
         encoding=encoding,
         meta={"format": "html"},
     )
+    # the publication date trafilatura's metadata extraction found (<meta>, JSON-LD)
+    return metadata_date(doc, result.get("date"), "html")
 
 
 def _read_jsonl(
@@ -341,13 +343,13 @@ def _jsonl_record(path: Path, number: int, line: str, encoding: str) -> Document
     doc_id = (
         str(rid) if isinstance(rid, (str, int)) and str(rid).strip() else f"{path.stem}-{number}"
     )
-    return Document(
+    doc = Document(
         doc_id=doc_id,
         source=f"{source}:{number}",
         text=body.replace("\r\n", "\n"),
         title=title,
         url=record.get("url") if isinstance(record.get("url"), str) else None,
-        date=record.get("date") if isinstance(record.get("date"), str) else None,
         encoding=encoding,
         meta={"format": "jsonl", "line": number},
     )
+    return metadata_date(doc, record.get("date"), "jsonl")

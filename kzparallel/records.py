@@ -47,6 +47,11 @@ class Document:
 
     Paragraph numbering everywhere (``Segment.para``, ``Pair.para``) follows
     :meth:`blocks`: the title is paragraph 0 when there is one.
+
+    ``date`` is the article's ISO day (``YYYY-MM-DD``) when known, and
+    ``meta['date_source']`` says where it came from (``jsonl``, ``html``,
+    ``dateline``; see :mod:`kzparallel.dating`); it travels to the segments and
+    pairs, and chooses the forms of dated glossary entries.
     """
 
     doc_id: str
@@ -90,6 +95,7 @@ class Segment:
     start: int
     end: int
     is_title: bool = False
+    date: str | None = None  # the document's ISO day, when known
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -139,6 +145,9 @@ class Pair:
     alignment: list[list[int]] | None = None
     src_tokens: list[str] | None = None
     tgt_tokens: list[str] | None = None
+    # the document's ISO day, when known (it chose the dated glossary forms);
+    # left out of pairs.jsonl when None, so older readers and files agree
+    date: str | None = None
 
     @classmethod
     def from_segment(cls, seg: Segment, en: str = "", **kw: Any) -> Pair:
@@ -153,6 +162,7 @@ class Pair:
             is_title=seg.is_title,
             start=seg.start,
             end=seg.end,
+            date=kw.pop("date", seg.date),
             **kw,
         )
 

@@ -189,6 +189,9 @@ def segment_document(doc: Document) -> list[Segment]:
     out: list[Segment] = []
     for para, block in enumerate(doc.blocks()):
         out += segment_text(block, doc.doc_id, para, is_title=bool(doc.title) and para == 0)
+    if doc.date:
+        for seg in out:
+            seg.date = doc.date
     return out
 
 

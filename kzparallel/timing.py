@@ -16,8 +16,9 @@ each second is counted once, for the stage that spent it::
     timer.seconds  # {"write": ..., "translate": ..., "read": ...}
 
 Code deep in a stage (a function that serves several engines) marks its
-parts with the module-level :func:`stage`, which times into the active timer
-and does nothing when none is active.
+parts with the module-level :func:`stage`, :func:`iterate` and :func:`timed`,
+which time into the active timer and do nothing when none is active (a Ray
+worker, a library caller).
 """
 
 from __future__ import annotations
@@ -84,15 +85,6 @@ class StageTimer:
                     return
             yield item
 
-    def wrap(self, name: str, fn: Callable[[], T]) -> Callable[[], T]:
-        """``fn`` (no arguments), timed as ``name`` whenever it is called."""
-
-        def timed() -> T:
-            with self.stage(name):
-                return fn()
-
-        return timed
-
     @contextmanager
     def active(self) -> Iterator[StageTimer]:
         """Make this the timer that :func:`stage` reports to, inside the block."""
@@ -129,3 +121,26 @@ def stage(name: str) -> Iterator[None]:
         return
     with timer.stage(name):
         yield
+
+
+def iterate(name: str, items: Iterable[T]) -> Iterator[T]:
+    """``items``, with the time spent producing each one counted for ``name``
+    in the timer active when it is asked for (:meth:`StageTimer.iterate`)."""
+    it = iter(items)
+    while True:
+        with stage(name):
+            try:
+                item = next(it)
+            except StopIteration:
+                return
+        yield item
+
+
+def timed(name: str, fn: Callable[[], T]) -> Callable[[], T]:
+    """``fn`` (no arguments), timed as ``name`` in the active timer when called."""
+
+    def run() -> T:
+        with stage(name):
+            return fn()
+
+    return run

@@ -278,3 +278,89 @@ def test_invalid_utf8_bytes_are_replaced_with_a_warning(cli, tmp_path: Path) -> 
     code, out, err = cli("segment", str(path))
     assert (code, err) == (0, f"warning: {path}: invalid UTF-8, 1 bytes replaced with U+FFFD\n")
     assert out == golden(f"segment_{SEED.stem}.txt").replace("كازاخستان", "\ufffdكازاخستان", 1)
+
+
+# -- clean --explain in a terminal: stdout and stderr interleaved on one pty ---------------
+
+_ARTICLE = (
+    "عنوان الخبر عن كازاخستان\n\n(@FahadShabbir)\n\nقال الرئيس إن الوضع مستقر.\n\nالمصدر: وكالات\n"
+)
+_DROPPED = (
+    "# dropped 3: social-handle: (@FahadShabbir)\n# dropped 7: source-credit: المصدر: وكالات\n"
+)
+_BODY = "عنوان الخبر عن كازاخستان\n\nقال الرئيس إن الوضع مستقر.\n"
+
+
+def _on_a_terminal(args: list[str], cwd: Path) -> str:
+    """What a terminal shows when the CLI writes stdout and stderr to it."""
+    import pty
+
+    master, slave = pty.openpty()
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "200"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kzparallel", *args],
+        stdin=subprocess.DEVNULL,
+        stdout=slave,
+        stderr=slave,
+        cwd=cwd,
+        env=env,
+    )
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            data = os.read(master, 65536)
+        except OSError:  # EIO: the other side is closed
+            break
+        if not data:
+            break
+        chunks.append(data)
+    os.close(master)
+    assert proc.wait(timeout=60) == 0
+    return b"".join(chunks).decode("utf-8").replace("\r\n", "\n")
+
+
+TERMINAL_CASES = [
+    ("one article", ["a.txt"], _DROPPED + _BODY),
+    (
+        "two articles: the empty line between them comes before the second explanation",
+        ["a.txt", "b.txt"],
+        "# a\n" + _DROPPED + "# a\n" + _BODY + "\n# b\n" + _DROPPED + "# b\n" + _BODY,
+    ),
+    (
+        "JSONL records",
+        ["recs.jsonl"],
+        "# r1\n# r1\n" + _BODY + "\n# r2\n# r2\n" + _BODY,
+    ),
+    (
+        "json format",
+        ["a.txt", "b.txt", "--format", "json"],
+        "# a\n"
+        + _DROPPED
+        + '{"doc_id": "a", "para": 0, "text": "عنوان الخبر عن كازاخستان", "title": true}\n'
+        + '{"doc_id": "a", "para": 1, "text": "قال الرئيس إن الوضع مستقر.", "title": false}\n'
+        + "# b\n"
+        + _DROPPED
+        + '{"doc_id": "b", "para": 0, "text": "عنوان الخبر عن كازاخستان", "title": true}\n'
+        + '{"doc_id": "b", "para": 1, "text": "قال الرئيس إن الوضع مستقر.", "title": false}\n',
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("args", "shown"), [c[1:] for c in TERMINAL_CASES], ids=[c[0] for c in TERMINAL_CASES]
+)
+def test_clean_explain_on_a_terminal(tmp_path: Path, args: list[str], shown: str) -> None:
+    """Each explanation starts on a line of its own: the article written so far
+    (and the empty line that ends it) reaches the terminal before the explanation."""
+    for name in ("a.txt", "b.txt"):
+        (tmp_path / name).write_text(_ARTICLE, encoding="utf-8")
+    body = _ARTICLE.replace("(@FahadShabbir)\n\n", "").replace("\n\nالمصدر: وكالات", "")
+    records = [
+        {"id": f"r{i}", "text": body.split("\n\n", 1)[1], "title": body.split("\n")[0]}
+        for i in (1, 2)
+    ]
+    (tmp_path / "recs.jsonl").write_text(
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8"
+    )
+    assert _on_a_terminal(["clean", "--explain", *args], tmp_path) == shown

@@ -206,8 +206,9 @@ def test_no_terms_no_records(g: Glossary) -> None:
 
 def test_similarity() -> None:
     assert similarity("Nursultan", "Nur-Sultan") == 1.0
-    assert similarity("Tokaev", "Tokayev") == pytest.approx(12 / 13)
-    assert similarity("price", "Ned Price") < 0.8
+    assert similarity("Tokaev", "Tokayev") == pytest.approx(1 - 0.5 / 7)  # one vowel, 7 units
+    # n, d: two hard changes, e: a vowel more; 8 units
+    assert similarity("price", "Ned Price") == pytest.approx(1 - 2.5 / 8)
 
 
 # -- rerank and attention (synthetic translations) ----------------------------------
@@ -298,7 +299,7 @@ def test_glossary_metrics(g: Glossary) -> None:
     rows = [
         ("d1", TOKAYEV, "Tokayev warned"),
         ("d1", TOKAYEV, "Tokaev warned"),
-        ("d1", CAPITAL, "the capital, Astana."),
+        ("d1", CAPITAL, "the capital."),
         ("d2", TOKAYEV, "Tokayev warned"),
         ("d2", "لا شيء", "nothing"),
     ]

@@ -292,6 +292,32 @@ def test_k_moves_up_and_a_accepts(build_dir: Path, server: str, context: Any) ->
     expect(page.locator("tr.pair.current")).to_have_id(f"p-{upper.id}")
 
 
+def test_a_long_english_line_without_spaces_wraps(
+    build_dir: Path, server: str, context: Any
+) -> None:
+    """400 characters with no space (a URL, a run-on token) wrap inside the English
+    cell: the table stays within the window and the Arabic column keeps its width."""
+    from playwright.sync_api import expect
+
+    pair = _pairs(build_dir)[(DOC, 8, 0)]
+    page = context.new_page()
+    page.goto(f"{server}/doc/{DOC}")
+    ar_cell = page.locator(f"#p-{pair.id} td.ar")
+    width_before = ar_cell.bounding_box()["width"]
+    long_line = "https://example.org/" + "kazakhstan" * 38
+    assert len(long_line) == 400 and " " not in long_line
+    box = page.locator(f"#p-{pair.id} details.edit")
+    box.locator("summary").click()
+    box.locator("textarea").fill(long_line)
+    box.get_by_role("button", name="save").click()
+    expect(page.locator(f"#p-{pair.id} .en-text")).to_have_text(long_line)
+    viewport = page.evaluate("window.innerWidth")
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport
+    table = page.locator("table.pairs").bounding_box()
+    assert table["x"] + table["width"] <= viewport
+    assert abs(ar_cell.bounding_box()["width"] - width_before) <= 1
+
+
 def test_rebuild_keeps_the_decisions(build_dir: Path, tiny_model: Path) -> None:
     """Runs last: a re-build over the same inputs leaves review.sqlite and its decisions."""
     from kzparallel.build import build

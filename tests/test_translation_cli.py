@@ -52,7 +52,7 @@ def test_translate_stdin_line_for_line(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     assert len(segment_text(LINES[0])) == 2
-    args = ["translate", "-", "--model", str(tiny_model), "--backend", backend]
+    args = ["translate", "-", "--model", str(tiny_model), "--backend", backend, "--no-glossary"]
     args += ["--max-new-tokens", "12", "--batch-tokens", "1", "--device", "cpu"]
     code, out, err = _run(args, capsys, stdin="\n".join(LINES) + "\n")
     assert (code, err) == (0, "")
@@ -74,7 +74,7 @@ def test_translate_text_argument(
     tiny_model: Path, cache_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     args = ["translate", LINES[2], "--model", str(tiny_model), "--max-new-tokens", "12"]
-    code, out, err = _run([*args, "--no-cache"], capsys)
+    code, out, err = _run([*args, "--no-cache", "--no-glossary"], capsys)
     assert (code, err) == (0, "")
     assert out == _expected(tiny_model, "ctranslate2", [LINES[2]])[0] + "\n"
     assert not (cache_dir / "translations.sqlite").exists()
@@ -163,7 +163,8 @@ def test_translate_article_file_prints_english_paragraphs(
 
     path = sorted(seeds_dir.glob("*.txt"))[1]
     args = ["translate", str(path), "--model", str(tiny_model), "--backend", "transformers"]
-    code, out, err = _run([*args, "--max-new-tokens", "6", "--batch-tokens", "1"], capsys)
+    args += ["--max-new-tokens", "6", "--batch-tokens", "1", "--no-glossary"]
+    code, out, err = _run(args, capsys)
     assert (code, err) == (0, "")
     (doc,) = read_documents([path])
     segs = segment_document(clean_document(doc))
@@ -214,3 +215,80 @@ def test_bench_table(
     )
     assert re.fullmatch(rf"ctranslate2-int8 +{n} +{num} +{num} +{num} +{num} +{num} +no", lines[2])
     assert len(lines) == 3
+
+
+# -- the glossary in `translate`: the build's layers, the build's records -----------------
+
+_CUSTOM_GLOSSARY = "entries:\n  - {id: kz, type: place, ar: [كازاخستان], en: Mm}\n"
+
+
+@pytest.mark.parametrize(
+    ("glossary_args", "expect"),
+    [
+        (["--glossary", "{custom}"], "repair"),
+        ([], "terms"),
+        (["--no-glossary"], "none"),
+    ],
+    ids=["custom glossary", "shipped glossary by default", "no glossary"],
+)
+def test_translate_jsonl_gives_the_builds_pairs(
+    cli,  # type: ignore[no-untyped-def]
+    tiny_model: Path,
+    cache_dir: Path,
+    tmp_path: Path,
+    glossary_args: list[str],
+    expect: str,
+) -> None:
+    """`translate --format jsonl` runs the build's glossary layers: its records
+    are the build's pairs.jsonl records for the same article and settings (the
+    corpus-wide length-ratio flag aside, which only a build can set)."""
+    import json
+
+    custom = tmp_path / "custom.yaml"
+    custom.write_text(_CUSTOM_GLOSSARY, encoding="utf-8")
+    gargs = [a.replace("{custom}", str(custom)) for a in glossary_args]
+    article = sorted((Path(__file__).parent.parent / "seeds").glob("*.txt"))[3]
+    common = ["--model", str(tiny_model), "--backend", "transformers", "--beam", "2"]
+    common += ["--max-new-tokens", "10", *gargs]
+    code, out, err = cli("translate", str(article), "--format", "jsonl", *common)
+    assert (code, err) == (0, "")
+    translated = [json.loads(line) for line in out.splitlines()]
+    code, _, err = cli("build", str(article), "--out", str(tmp_path / "out"), *common)
+    assert code == 0, err
+    built = [json.loads(x) for x in (tmp_path / "out" / "pairs.jsonl").read_text().splitlines()]
+    for record in built:
+        record["qa"] = [f for f in record["qa"] if f != "length-ratio"]
+    assert translated == built
+    layers = {t["layer"] for r in translated for t in r["terms"]}
+    if expect == "repair":
+        assert "repair" in layers
+        assert any(r["en"] != r["en_mt"] for r in translated)
+    elif expect == "terms":
+        assert {t["term"] for r in translated for t in r["terms"]} >= {"kazakhstan", "blinken"}
+    else:
+        assert all(r["terms"] == [] and r["en"] == r["en_mt"] for r in translated)
+
+
+def test_translate_text_prints_the_enforced_english(
+    cli,  # type: ignore[no-untyped-def]
+    tiny_model: Path,
+    cache_dir: Path,
+    tmp_path: Path,
+) -> None:
+    """Text output is the `en` of the jsonl records, joined by paragraph."""
+    import json
+
+    custom = tmp_path / "custom.yaml"
+    custom.write_text(_CUSTOM_GLOSSARY, encoding="utf-8")
+    args = ["translate", "-", "--model", str(tiny_model), "--backend", "transformers"]
+    args += ["--beam", "2", "--max-new-tokens", "10", "--glossary", str(custom)]
+    stdin = "\n".join(LINES).encode("utf-8")
+    code, text, err = cli(*args, stdin=stdin)
+    assert (code, err) == (0, "")
+    code, out, err = cli(*args, "--format", "jsonl", stdin=stdin)
+    records = [json.loads(line) for line in out.splitlines()]
+    by_line: dict[int, list[str]] = {}
+    for r in records:
+        by_line.setdefault(r["para"], []).append(r["en"])
+    assert text.splitlines() == [" ".join(p for p in by_line[i] if p) for i in range(len(LINES))]
+    assert any(t["layer"] == "repair" for r in records for t in r["terms"])

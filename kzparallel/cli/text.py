@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Iterator
 from enum import Enum
 from pathlib import Path
@@ -103,7 +104,12 @@ def clean_cmd(
     problems = Problems(echo=warn_skipped)
     multi = _multi(paths)
     for n, doc in enumerate(_documents(paths, True, problems)):
+        if n and fmt is Format.text:
+            typer.echo("")  # the empty line after the previous article, before explaining
         if explain and (multi or doc.decisions):
+            # stdout and stderr share a terminal: what the article wrote must be out
+            # before the explanation starts, so that each starts on a line of its own
+            sys.stdout.flush()
             head = [f"# {doc.doc_id}"] if multi else []
             typer.echo("\n".join(head + explain_lines(doc)), err=True)
         if fmt is Format.json:
@@ -120,7 +126,7 @@ def clean_cmd(
             ]
             typer.echo("\n".join(rows))
             continue
-        typer.echo(_with_header(n, doc.doc_id, multi, "\n\n".join(doc.blocks())))
+        typer.echo(_with_header(0, doc.doc_id, multi, "\n\n".join(doc.blocks())))
 
 
 @app.command("segment")

@@ -7,6 +7,7 @@ import os
 import re
 import sys
 from collections.abc import Iterable, Iterator
+from enum import Enum
 from pathlib import Path
 
 import typer
@@ -14,7 +15,7 @@ import typer
 from kzparallel.cli.app import app
 from kzparallel.cli.output import warn, warn_skipped
 from kzparallel.errors import InputError, KzError, Problems
-from kzparallel.records import Segment
+from kzparallel.records import Pair, Segment
 from kzparallel.translation.model import DEFAULT_MODEL
 
 model_app = typer.Typer(help="Inspect and convert translation models.", no_args_is_help=True)
@@ -50,6 +51,21 @@ BENCH_INPUT_OPT = typer.Option(
 )
 FIXED_LENGTH_OPT = typer.Option(
     None, "--fixed-length", min=1, help="Force every decode to this many tokens."
+)
+GLOSSARY_OPT = typer.Option(None, "--glossary", help="Glossary file (default: shipped).")
+NO_GLOSSARY_OPT = typer.Option(False, "--no-glossary", help="Translate without a glossary.")
+
+
+class OutputFormat(str, Enum):
+    text = "text"
+    jsonl = "jsonl"
+
+
+FORMAT_OPT = typer.Option(
+    OutputFormat.text,
+    "--format",
+    help="text (the English) or jsonl (one pairs.jsonl record per sentence: terms, "
+    "violations, en, en_mt, score, signature, ...).",
 )
 
 
@@ -89,17 +105,17 @@ def _is_path(source: str) -> bool:
     return False
 
 
-def _grouped(results: Iterable[tuple[Segment, object, bool]]) -> Iterator[tuple[str, int, str]]:
+def _grouped(pairs: Iterable[Pair]) -> Iterator[tuple[str, int, str]]:
     """Join the English sentences of each (document, paragraph) with a space."""
     current: tuple[str, int] | None = None
     parts: list[str] = []
-    for seg, tr, _ in results:
-        key = (seg.doc_id, seg.para)
+    for pair in pairs:
+        key = (pair.doc_id, pair.para)
         if current is not None and key != current:
             yield current[0], current[1], " ".join(p for p in parts if p)
             parts = []
         current = key
-        parts.append(tr.text)  # type: ignore[attr-defined]
+        parts.append(pair.en)
     if current is not None:
         yield current[0], current[1], " ".join(p for p in parts if p)
 
@@ -118,23 +134,38 @@ def translate_cmd(
     max_new_tokens: int | None = MAXNEW_OPT,
     batch_tokens: int = BATCH_OPT,
     quantization: str | None = QUANT_OPT,
+    glossary: str | None = GLOSSARY_OPT,
+    no_glossary: bool = NO_GLOSSARY_OPT,
+    fmt: OutputFormat = FORMAT_OPT,
     cache_dir: Path | None = CACHE_DIR_OPT,
     no_cache: bool = NO_CACHE_OPT,
 ) -> None:
     """Translate Arabic to English: one output line per input line (text or stdin);
     a file or directory of articles is cleaned, segmented and printed as English
-    paragraphs (one per line, a blank line between articles)."""
-    from kzparallel.translation import DecodingConfig, prepare_translator
+    paragraphs (one per line, a blank line between articles). The glossary is
+    enforced as in `build` (decoder hints, n-best rerank, repair)."""
+    from kzparallel.sinks.pairs import pair_line
+    from kzparallel.stages import BuildSettings, prepare, translate_pairs
     from kzparallel.translation.cache import TranslationCache, default_cache_dir
-    from kzparallel.translation.pipeline import translate_segments
 
     problems = Problems(echo=warn_skipped)
     file_mode = source not in (None, "-") and _is_path(source)  # type: ignore[arg-type]
-    kw = {"cache_dir": cache_dir} if cache_dir else {}
-    spec = prepare_translator(model, backend=backend, device=device, quantization=quantization)
-    if spec.backend == "ctranslate2":
-        spec.options.update(kw)
-    config = DecodingConfig(beam=beam, max_new_tokens=max_new_tokens)
+    settings = BuildSettings(
+        model=model,
+        backend=backend,
+        device=device,
+        quantization=quantization,
+        beam=beam,
+        max_new_tokens=max_new_tokens,
+        batch_tokens=batch_tokens,
+        glossary=glossary,
+        use_glossary=not no_glossary,
+        cache_dir=str(cache_dir) if cache_dir else None,
+        use_cache=not no_cache,
+    )
+    ctx, spec = prepare(settings)  # the build's model, backend, glossary and signature
+    if spec.backend == "ctranslate2" and cache_dir:
+        spec.options["cache_dir"] = cache_dir
     cache = (
         None if no_cache else TranslationCache(cache_dir or default_cache_dir(), on_warning=warn)
     )
@@ -142,25 +173,21 @@ def translate_cmd(
         segments: Iterable[Segment] = _article_segments(source, problems)  # type: ignore[arg-type]
     else:
         segments = _line_segments(_read_lines(source))
-    results = translate_segments(
-        segments,
-        translator=spec.load,
-        model_ref=spec.model_ref,
-        backend_label=spec.label,
-        config=config,
-        cache=cache,
-        batch_tokens=batch_tokens,
-        progress=True,
-    )
+    pairs = translate_pairs(segments, ctx, spec, cache, batch_tokens, progress=True)
     out = sys.stdout
     try:
-        last_doc: str | None = None
-        for doc_id, _, english in _grouped(results):
-            if file_mode and last_doc is not None and doc_id != last_doc:
-                out.write("\n")
-            last_doc = doc_id
-            out.write(english + "\n")
-            out.flush()
+        if fmt is OutputFormat.jsonl:
+            for pair in pairs:
+                out.write(pair_line(pair))
+                out.flush()
+        else:
+            last_doc: str | None = None
+            for doc_id, _, english in _grouped(pairs):
+                if file_mode and last_doc is not None and doc_id != last_doc:
+                    out.write("\n")
+                last_doc = doc_id
+                out.write(english + "\n")
+                out.flush()
     finally:
         if cache is not None:
             cache.close()
@@ -169,15 +196,11 @@ def translate_cmd(
 
 
 def _article_segments(source: str, problems: Problems) -> Iterator[Segment]:
-    from kzparallel.cleaning import clean_document
-    from kzparallel.ingest import read_documents
-    from kzparallel.segmentation import segment_document
+    """The build's reading, cleaning and segmenting of articles."""
+    from kzparallel.stages import document_segments, prepared_documents
 
-    for doc in read_documents([source], on_error=problems.report):
-        try:
-            yield from segment_document(clean_document(doc))
-        except InputError as exc:
-            problems.report(exc)
+    for doc in prepared_documents([source], on_error=problems.report, on_warning=warn):
+        yield from document_segments(doc)
 
 
 @model_app.command("convert")

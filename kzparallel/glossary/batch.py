@@ -18,7 +18,7 @@ def mention_rows(segments: Iterable[Segment], glossary: Glossary) -> Iterator[di
     """One row per mention: ``doc_id, para, sent, start, end, surface, term, en``
     (offsets in the sentence, numbered as ``segment --format json`` does)."""
     for seg in segments:
-        for m in glossary.find(seg.text):
+        for m in glossary.find(seg.text, date=seg.date):
             yield {
                 "doc_id": seg.doc_id,
                 "para": seg.para,
@@ -70,7 +70,8 @@ def enforce_records(
 ) -> Iterator[dict[str, Any]]:
     """Check (``fix=False``) or fix JSON-lines pairs, in input order.
 
-    Every input field is passed through; ``en`` becomes the fixed English
+    A record's ``date`` (ISO, as a build's pairs carry it) chooses the forms of
+    dated entries. Every input field is passed through; ``en`` becomes the fixed English
     (unchanged by a check, byte-identical when already right), the text as it
     came in is kept in ``en_original`` (an existing ``en_original`` is kept),
     and ``terms`` and ``violations`` are set. Blank lines are ignored; a
@@ -87,7 +88,8 @@ def enforce_records(
             on_error(err)
             continue
         stats.records += 1
-        result = enforce_pair(obj["ar"], obj["en"], glossary, repair=fix)
+        date = obj.get("date") if isinstance(obj.get("date"), str) else None
+        result = enforce_pair(obj["ar"], obj["en"], glossary, repair=fix, date=date)
         out = dict(obj)
         out["en"] = result.en
         out.setdefault("en_original", obj["en"])

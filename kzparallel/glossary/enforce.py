@@ -8,14 +8,17 @@ a. **decoder / rerank** — the decoder was already steered by
    :meth:`Glossary.hints`; if the best hypothesis misses a term and another
    hypothesis of the n-best list satisfies more terms, that one is taken;
 b. **repair** — forbidden variants of the terms found are replaced by the
-   required form; a still-missing term is looked for among the name-like
-   spans of the English: one spelled like the required form (a misspelling
-   the glossary does not list: *Tokaev*, *Nursultan*), preferring the span
-   the cross-attention aligns with the Arabic term, or, with a confident
-   alignment and no look-alike, the aligned name itself. The span is
-   replaced keeping a possessive ``'s`` and upper-case headlines. Text that
-   renders another term, or that is not name-like (the noun *price* beside
-   *Ned Price*), is never touched;
+   required form, also when written with other capitals, hyphens or spaces
+   (*Alma-ata*, *Almaata* for *Alma-Ata*); a still-missing term is looked for
+   among the name-like spans of the English: another transliteration of the
+   required form or of a forbidden one (a misspelling the glossary does not
+   list: *Tokaev*, *Janaozen*, *Kirghizstan*; see :mod:`.variants`),
+   preferring the span the cross-attention aligns with the Arabic term, or,
+   with a confident alignment and no look-alike, the aligned name itself. The
+   span is replaced keeping a possessive ``'s`` and upper-case headlines.
+   Text that renders another term, a derived form of a place (*Syrian*,
+   *Kazakh*: see :mod:`.demonyms`), or that is not name-like (the noun
+   *price* beside *Ned Price*), is never touched;
 c. **verification** — every mention gets a record ``{term, surface, start,
    end, en, ok, layer, reason, found}`` and every failure a violation
    message. A translation that is already right comes back byte-identical.
@@ -26,15 +29,14 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from difflib import SequenceMatcher
 from functools import lru_cache
 from typing import Any
 
+from kzparallel.glossary.demonyms import is_demonym_of
 from kzparallel.glossary.model import Glossary, Mention
+from kzparallel.glossary.variants import distance, is_variant, units
 from kzparallel.translation.base import Translation
 
-SIMILARITY = 0.8  # minimum similarity of a misspelling to the required form
-SIMILARITY_ALIGNED = 0.65  # ... when the cross-attention points at the span
 ATTENTION_ONLY = 0.5  # attention mass needed to replace an aligned name by itself
 
 _NAME_TOKEN = re.compile(r"[^\W\d_][\w]*(?:[-'’.][^\W\d_][\w]*)*\.?")
@@ -68,25 +70,15 @@ def find_form(text: str, forms: Sequence[str]) -> tuple[str, int, int] | None:
 
 
 def accepted(m: Mention) -> list[str]:
-    return [m.en, *m.also]
+    """The English forms that satisfy ``m``: its required form, the accepted
+    alternatives, and for a place named as a noun its derived forms."""
+    return [m.en, *m.also, *m.derived]
 
 
-@lru_cache(maxsize=65536)
 def similarity(a: str, b: str) -> float:
-    """Spelling similarity in [0, 1]: the better of the lower-cased strings and
-    of their letters only (so *Nursultan* ~ *Nur-Sultan*)."""
-    best = 0.0
-    a1, b1 = a.lower(), b.lower()
-    a2, b2 = "".join(c for c in a1 if c.isalpha()), "".join(c for c in b1 if c.isalpha())
-    for x, y in ((a1, b1), (a2, b2)):
-        if not x or not y:
-            continue
-        sm = SequenceMatcher(None, x, y)
-        # cheap upper bounds first: most candidates are nowhere near the form
-        if sm.real_quick_ratio() <= best or sm.quick_ratio() <= best:
-            continue
-        best = max(best, sm.ratio())
-    return best
+    """Spelling similarity in [0, 1] as transliterations (:mod:`.variants`):
+    1.0 for the same sound units (*Nursultan* ~ *Nur-Sultan*)."""
+    return distance(a, b).score
 
 
 def _overlaps(s: int, e: int, spans: Sequence[tuple[int, int]]) -> bool:
@@ -194,6 +186,10 @@ class _Context:
     mentions: list[Mention]
     known: frozenset[str]
 
+    def is_known(self, text: str) -> bool:
+        """``text`` is a form of some glossary term (or a place's derived form)."""
+        return text.lower() in self.known
+
     def forbidden(self) -> list[tuple[str, str, str]]:
         """(variant, replacement, term) for the entries mentioned, longest first."""
         out: dict[str, tuple[str, str, str]] = {}
@@ -214,11 +210,14 @@ class _Context:
 
 
 def _known_forms(glossary: Glossary) -> frozenset[str]:
+    """Every English form of the glossary (and every place's derived form), lower case."""
     cached = getattr(glossary, "_known_forms", None)
     if cached is None:
-        cached = frozenset(
-            x for e in glossary.entries for f in e.all_forms() for x in (f.en, *f.also)
-        )
+        from kzparallel.glossary.demonyms import derived_forms
+
+        forms = {x for e in glossary.entries for f in e.all_forms() for x in (f.en, *f.also)}
+        forms.update(x for e in glossary.entries for x in derived_forms(e))
+        cached = frozenset(x.lower() for x in forms)
         glossary._known_forms = cached  # type: ignore[attr-defined]
     return cached
 
@@ -245,39 +244,60 @@ def _rerank(en: str, ctx: _Context, translation: Translation | None) -> tuple[st
     return translation.hypotheses[best].text, best
 
 
+def _forbidden_hits(text: str, ctx: _Context) -> list[tuple[int, int, str, str]]:
+    """(start, end, replacement, term) of the forbidden variants in ``text``
+    outside accepted forms: as listed, in capitals, or written with other
+    capitals, hyphens or spaces (*Alma-ata*, *Almaata*), in text order."""
+    forbidden = ctx.forbidden()
+    if not forbidden:
+        return []
+    taken = [(s, e) for s, e, _ in ctx.protected(text)]
+    hits: list[tuple[int, int, str, str]] = []
+
+    def add(start: int, end: int, replacement: str, term: str) -> None:
+        if not _overlaps(start, end, taken):
+            taken.append((start, end))
+            hits.append((start, end, replacement, term))
+
+    for variant, replacement, term in forbidden:
+        for form in (variant, variant.upper()) if variant.upper() != variant else (variant,):
+            for x in _form_re(form).finditer(text):
+                add(x.start(), x.end(), replacement, term)
+    by_units: dict[tuple[str, ...], tuple[str, str]] = {}
+    for variant, replacement, term in forbidden:
+        by_units.setdefault(units(variant), (replacement, term))
+    words = max(len(v.replace("-", " ").split()) for v, _, _ in forbidden)
+    for s, e in _candidates(text, words + 1):
+        hit = by_units.get(units(text[s:e]))
+        if hit is not None and not ctx.is_known(text[s:e]):
+            add(s, e, *hit)
+    return sorted(hits)
+
+
 def _forbidden_edits(text: str, ctx: _Context) -> list[_Edit]:
-    protected = [(s, e) for s, e, _ in ctx.protected(text)]
-    edits: list[_Edit] = []
-    for variant, replacement, term in ctx.forbidden():
-        hits = list(_form_re(variant).finditer(text))
-        if variant.upper() != variant:
-            hits += list(_form_re(variant.upper()).finditer(text))
-        for x in hits:
-            taken = [(ed.start, ed.end) for ed in edits]
-            if _overlaps(x.start(), x.end(), protected + taken):
-                continue
-            rep = _match_case(replacement, x.group())
-            edits.append(_Edit(x.start(), x.end(), rep, x.group(), "forbidden variant", term))
-    return edits
+    return [
+        _Edit(s, e, _match_case(rep, text[s:e]), text[s:e], "forbidden variant", term)
+        for s, e, rep, term in _forbidden_hits(text, ctx)
+    ]
 
 
 def _forbidden_left(text: str, ctx: _Context) -> list[tuple[str, str]]:
-    """(variant, term) of forbidden variants still in ``text`` outside accepted forms."""
-    protected = [(s, e) for s, e, _ in ctx.protected(text)]
+    """(text, term) of forbidden variants still in ``text`` outside accepted forms."""
     left: list[tuple[str, str]] = []
-    for variant, _rep, term in ctx.forbidden():
-        hits = list(_form_re(variant).finditer(text))
-        free = any(not _overlaps(x.start(), x.end(), protected) for x in hits)
-        if free and (variant, term) not in left:
-            left.append((variant, term))
+    for s, e, _rep, term in _forbidden_hits(text, ctx):
+        if (text[s:e], term) not in left:
+            left.append((text[s:e], term))
     return left
 
 
 def _candidates(text: str, max_tokens: int) -> list[tuple[int, int]]:
-    """Runs of name-like tokens (with a capital letter), possessive excluded."""
-    toks = [t for t in _NAME_TOKEN.finditer(text) if any(c.isupper() for c in t.group())]
+    """Runs of words that start with a name-like token (with a capital letter;
+    *Nur sultan*, *Alma ata* go on in lower case), possessive excluded."""
+    toks = list(_NAME_TOKEN.finditer(text))
     out: list[tuple[int, int]] = []
     for i in range(len(toks)):
+        if not any(c.isupper() for c in toks[i].group()):
+            continue
         for j in range(i, min(i + max_tokens, len(toks))):
             if j > i and text[toks[j - 1].end() : toks[j].start()] not in (" ", "-"):
                 break
@@ -292,6 +312,18 @@ def _inflected(core: str, forms: Sequence[str]) -> bool:
     """An English word built on the form (*Prices*, *Priced*): not a misspelling."""
     low = core.lower()
     return any(low == f.lower() + suffix for f in forms for suffix in _INFLECTIONS)
+
+
+def _forbidden_of(ctx: _Context, m: Mention) -> tuple[str, ...]:
+    """The forbidden variants of the form ``m`` requires (old names, known misspellings)."""
+    form = ctx.glossary[m.term].form(m.role)
+    return form.forbidden if form is not None else ()
+
+
+def _derived(core: str, m: Mention) -> bool:
+    """``core`` is an adjective or demonym of the place ``m`` names (*Syrian*):
+    a correct rendering, never a misspelling of the noun."""
+    return any(is_demonym_of(core, f) for f in (m.en, *m.also))
 
 
 def _short_forms(ctx: _Context, m: Mention) -> set[str]:
@@ -328,11 +360,12 @@ def _repair_mention(
         if core in short:  # "Tokayev" where the Arabic has the full name
             scored.append((0.8 + (0.2 if on_alignment else 0.0), s, e, "expanded surname"))
             continue
-        if core in ctx.known or _inflected(core, accepted(m)):
+        if ctx.is_known(core) or _inflected(core, accepted(m)) or _derived(core, m):
             continue
-        sim = max(similarity(core, f) for f in accepted(m))
-        need = SIMILARITY_ALIGNED if on_alignment else SIMILARITY
-        if sim >= need:
+        like = [f for f in accepted(m) if is_variant(core, f, aligned=on_alignment)]
+        like += [f for f in _forbidden_of(ctx, m) if is_variant(core, f)]
+        if like:
+            sim = max(similarity(core, f) for f in like)
             scored.append((sim + (0.2 if on_alignment else 0.0), s, e, "similar spelling"))
     if not scored and aligned is not None and aligned[2] >= ATTENTION_ONLY:
         s, e = aligned[0], aligned[1]
@@ -342,7 +375,8 @@ def _repair_mention(
         if (
             toks
             and all(t[0].isupper() for t in toks)
-            and core not in ctx.known
+            and not ctx.is_known(core)
+            and not _derived(core, m)
             and not _overlaps(s, e, blocked + [(ps, pe) for ps, pe, _ in protected])
         ):
             scored.append((aligned[2], s, e, "attention"))
@@ -379,12 +413,15 @@ def enforce_pair(
     translation: Translation | None = None,
     *,
     repair: bool = True,
+    date: str | None = None,
 ) -> Enforced:
     """Rerank, repair and verify one pair (see the module docstring).
 
     ``repair=False`` only verifies (and does not rerank): ``en`` is returned
-    unchanged with the verdicts (``glossary check``).
+    unchanged with the verdicts (``glossary check``). ``date`` (ISO, the
+    article's) chooses the forms of dated entries (:meth:`Glossary.on`).
     """
+    glossary = glossary.on(date)
     mentions = glossary.find(ar)
     if not mentions:
         return Enforced(en, [], [])

@@ -10,14 +10,17 @@ Tables carry one row per Arabic variant → English form:
   Cloud Translation's equivalent-term-set glossaries.
 
 Tables hold only pairs, so an import groups rows by English form into
-``other`` entries (ids from the English); roles, forbidden variants, notes
-and types are lost. TBX keeps everything:
+``other`` entries (ids from the English); roles, forbidden variants, notes,
+types and periods are lost (an export writes each Arabic variant with the
+entry's own, undated ``en``). TBX keeps everything:
 
 * write: TBX-Basic in the ISO 30042:2019 (TBX v3) DCA style — one
   ``conceptEntry`` per entry, ``subjectField`` = type, ``note`` = note; in
   each ``termSec`` an ``administrativeStatus`` (preferred → the required
   form, admitted → ``also``, deprecated → ``forbidden``), a ``termType``
-  and a ``note`` ``role: <role>`` for forms other than the name;
+  and a ``note`` ``role: <role>`` for forms other than the name; the forms
+  of a dated entry's periods are English terms (``termSec``) with a ``note``
+  ``period: <from>/<until>`` (ISO 8601 interval, ``..`` for an open end);
 * read: that, and TBX v2 (ISO 30042:2008) ``martif`` files (``termEntry`` /
   ``langSet`` / ``tig`` or ``ntig``).
 """
@@ -25,16 +28,18 @@ and types are lost. TBX keeps everything:
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
 from pathlib import Path
+from typing import Any
 
 from lxml import etree
 
 from kzparallel.atomic import atomic_write_bytes, atomic_write_text
 from kzparallel.errors import InputError
-from kzparallel.glossary.io import read_text
-from kzparallel.glossary.model import NAME, TYPES, Entry, Form, Glossary
+from kzparallel.glossary.io import parse_day, read_text
+from kzparallel.glossary.model import NAME, TYPES, Entry, Form, Glossary, Period
 
 SHAPES = ("deepl", "terminology")
 TBX_NS = "urn:iso:std:iso:30042:ed-2"
@@ -130,7 +135,15 @@ def _sub(parent: etree._Element, tag: str, text: str | None = None, **attrs: str
     return el
 
 
-def _term_sec(lang_sec: etree._Element, term: str, role: str, status: str | None) -> None:
+def _interval(period: Period) -> str:
+    start = period.start.isoformat() if period.start else ".."
+    end = period.end.isoformat() if period.end else ".."
+    return f"{start}/{end}"
+
+
+def _term_sec(
+    lang_sec: etree._Element, term: str, role: str, status: str | None, period: str = ""
+) -> None:
     sec = _sub(lang_sec, "termSec")
     _sub(sec, "term", term)
     if status is not None:
@@ -141,6 +154,8 @@ def _term_sec(lang_sec: etree._Element, term: str, role: str, status: str | None
         _sub(sec, "termNote", "adjective", type="partOfSpeech")
     if role != NAME:
         _sub(sec, "note", f"role: {role}")
+    if period:
+        _sub(sec, "note", f"period: {period}")
 
 
 def write_tbx(glossary: Glossary) -> bytes:
@@ -171,6 +186,13 @@ def write_tbx(glossary: Glossary) -> bytes:
                 _term_sec(en, variant, f.role, "also")
             for variant in f.forbidden:
                 _term_sec(en, variant, f.role, "forbidden")
+        for period in e.periods:
+            when = _interval(period)
+            _term_sec(en, period.en, NAME, "preferred", when)
+            for variant in period.also:
+                _term_sec(en, variant, NAME, "also", when)
+            for variant in period.forbidden:
+                _term_sec(en, variant, NAME, "forbidden", when)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
@@ -184,6 +206,26 @@ def _children(el: etree._Element, *names: str) -> list[etree._Element]:
 
 def _descendants(el: etree._Element, name: str) -> list[etree._Element]:
     return [d for d in el.iter() if _local(d) == name]
+
+
+def _period_of(term_group: etree._Element) -> str:
+    """The ``period: <from>/<until>`` note of a termSec ("" when none)."""
+    for note in _descendants(term_group, "note"):
+        text = (note.text or "").strip()
+        if text.startswith("period:"):
+            return text[len("period:") :].strip()
+    return ""
+
+
+def _parse_interval(text: str, source: str, cid: str) -> tuple[Any, Any]:
+    start, _, end = text.partition("/")
+    bounds = []
+    for bound in (start.strip(), end.strip()):
+        day = None if bound in ("", "..") else parse_day(bound)
+        if bound not in ("", "..") and day is None:
+            raise InputError(source, f"entry '{cid}': period '{text}' is not <from>/<until>")
+        bounds.append(day)
+    return bounds[0], bounds[1]
 
 
 def _role_of(term_group: etree._Element) -> tuple[str, str | None]:
@@ -213,6 +255,7 @@ def _role_of(term_group: etree._Element) -> tuple[str, str | None]:
 
 def _entry_from(concept: etree._Element, source: str, seen: set[str]) -> Entry:
     forms: dict[str, dict[str, list[str]]] = {}
+    periods: dict[str, dict[str, list[str]]] = {}
     lang_secs = _children(concept, "langSec", "langSet")
     lang_secs.sort(key=lambda ls: (ls.get(XML_LANG) or "").lower()[:2] != "en")  # roles in order
     for lang_sec in lang_secs:
@@ -223,6 +266,11 @@ def _entry_from(concept: etree._Element, source: str, seen: set[str]) -> Entry:
             if not text:
                 continue
             role, status = _role_of(group)
+            when = _period_of(group) if lang == "en" else ""
+            if when:
+                slot = periods.setdefault(when, {"preferred": [], "also": [], "forbidden": []})
+                slot[status or "preferred"].append(text)
+                continue
             slot = forms.setdefault(role, {"ar": [], "preferred": [], "also": [], "forbidden": []})
             if lang == "ar":
                 slot["ar"].append(text)
@@ -251,6 +299,14 @@ def _entry_from(concept: etree._Element, source: str, seen: set[str]) -> Entry:
     etype = subject[0] if subject and subject[0] in TYPES else "other"
     notes = [(n.text or "").strip() for n in _children(concept, "note")]
     entry_id = _unique_id(concept.get("id") or _slug(name.en), seen)
+    dated = []
+    for when, slot in periods.items():
+        if not slot["preferred"]:
+            raise InputError(source, f"entry '{entry_id}': period {when} has no preferred term")
+        start, end = _parse_interval(when, source, entry_id)
+        dated.append(
+            Period(start, end, slot["preferred"][0], tuple(slot["also"]), tuple(slot["forbidden"]))
+        )
     return Entry(
         entry_id,
         etype,
@@ -260,6 +316,7 @@ def _entry_from(concept: etree._Element, source: str, seen: set[str]) -> Entry:
         name.forbidden,
         tuple(built.values()),
         "\n".join(n for n in notes if n),
+        periods=tuple(sorted(dated, key=lambda p: p.start or dt.date.min)),
     )
 
 

@@ -18,6 +18,8 @@ directory (every ``*.yaml`` in it, merged).
 
 from __future__ import annotations
 
+import datetime as dt
+import itertools
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -27,7 +29,7 @@ import yaml
 
 from kzparallel.atomic import atomic_write_text
 from kzparallel.errors import InputError
-from kzparallel.glossary.model import TYPES, Entry, Form, Glossary
+from kzparallel.glossary.model import TYPES, Entry, Form, Glossary, Period
 
 YAML_SUFFIXES = (".yaml", ".yml")
 
@@ -79,6 +81,7 @@ class RawEntry:
     line: int
     fields: dict[str, Field]
     forms: dict[str, RawEntry] = field(default_factory=dict)
+    periods: list[RawEntry] = field(default_factory=list)
     problems: list[tuple[int, str]] = field(default_factory=list)
 
     def text(self, key: str) -> str:
@@ -91,8 +94,9 @@ class RawEntry:
 
 
 _LIST_KEYS = ("ar", "also", "forbidden")
-_ENTRY_KEYS = ("id", "type", "ar", "en", "also", "forbidden", "forms", "note")
+_ENTRY_KEYS = ("id", "type", "ar", "en", "also", "forbidden", "forms", "periods", "note")
 _FORM_KEYS = ("ar", "en", "also", "forbidden")
+_PERIOD_KEYS = ("from", "until", "en", "also", "forbidden")
 
 
 def _scalar(node: yaml.Node) -> str | None:
@@ -118,6 +122,16 @@ def _raw_mapping(node: yaml.MappingNode, keys: tuple[str, ...], what: str) -> Ra
                     raw.problems.append((_line(fnode), f"form '{role}' must have ar and en"))
                     continue
                 raw.forms[role] = _raw_mapping(fnode, _FORM_KEYS, f"form '{role}'")
+            continue
+        if key == "periods":
+            if not isinstance(vnode, yaml.SequenceNode):
+                raw.problems.append((_line(vnode), "'periods' must be a list of {from, until, en}"))
+                continue
+            for pnode in vnode.value:
+                if not isinstance(pnode, yaml.MappingNode):
+                    raw.problems.append((_line(pnode), "a period must have en, from and/or until"))
+                    continue
+                raw.periods.append(_raw_mapping(pnode, _PERIOD_KEYS, "a period"))
             continue
         if key in _LIST_KEYS:
             if isinstance(vnode, yaml.SequenceNode):
@@ -198,6 +212,49 @@ def _form(role: str, raw: RawEntry) -> Form:
     )
 
 
+def parse_day(value: str) -> dt.date | None:
+    """A period bound: an ISO date ``YYYY-MM-DD`` (None when it is not one)."""
+    try:
+        return dt.date.fromisoformat(value) if len(value.strip()) == 10 else None
+    except ValueError:
+        return None
+
+
+def _period(raw: RawEntry, entry_id: str, source: str) -> Period:
+    for line, problem in raw.problems:
+        raise InputError(source, f"line {line}: {problem}")
+    bounds: list[dt.date | None] = []
+    for key in ("from", "until"):
+        text = raw.text(key)
+        day = parse_day(text) if key in raw.fields else None
+        if key in raw.fields and day is None:
+            line = raw.fields[key].line
+            raise InputError(source, f"line {line}: '{text}' is not a date (YYYY-MM-DD)")
+        bounds.append(day)
+    start, end = bounds
+    if not raw.text("en").strip():
+        raise InputError(source, f"line {raw.line}: a period of '{entry_id}' has no 'en'")
+    if start is not None and end is not None and start > end:
+        raise InputError(source, f"line {raw.line}: period of '{entry_id}' ends before it starts")
+    f = _form("period", raw)
+    return Period(start, end, f.en, f.also, f.forbidden, raw.line)
+
+
+def _periods(raw: RawEntry, entry_id: str, source: str) -> tuple[Period, ...]:
+    """The entry's periods in time order; overlapping periods raise."""
+    periods = sorted(
+        (_period(p, entry_id, source) for p in raw.periods),
+        key=lambda p: p.start or dt.date.min,
+    )
+    for before, after in itertools.pairwise(periods):
+        if before.end is None or after.start is None or after.start <= before.end:
+            raise InputError(
+                source,
+                f"line {after.line}: periods of '{entry_id}' overlap (see line {before.line})",
+            )
+    return tuple(periods)
+
+
 def build_entry(raw: RawEntry, source: str) -> Entry:
     """An :class:`Entry` from its raw fields; a missing essential raises."""
     for line, problem in raw.problems:
@@ -231,6 +288,7 @@ def build_entry(raw: RawEntry, source: str) -> Entry:
         tuple(forms),
         raw.text("note"),
         raw.line,
+        _periods(raw, entry_id, source),
     )
 
 

@@ -4,18 +4,22 @@ Checks: bad encoding (bytes that are not UTF-8, U+FFFD, control characters,
 mis-decoded UTF-8 such as ``Ø§Ù„``), YAML syntax, unknown fields, empty or
 missing fields, unknown types, duplicate ids, duplicate Arabic variants
 (compared after normalisation), one Arabic spelling mapped to two English
-forms, duplicate or contradictory English variants.
+forms, duplicate or contradictory English variants; ``periods`` that are not
+dates (``YYYY-MM-DD``), end before they start, are out of order, overlap or
+leave a gap, and an entry ``en`` that is the form of no period.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import itertools
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from kzparallel.errors import InputError
 from kzparallel.glossary.arabic import normalize_text
-from kzparallel.glossary.io import RawEntry, parse_yaml_text
+from kzparallel.glossary.io import RawEntry, parse_day, parse_yaml_text
 from kzparallel.glossary.model import TYPES
 
 _MOJIBAKE = re.compile(r"[ØÙÚÛ][\u0080-\u00ff]|Ã[\u0080-\u00bf]")
@@ -130,6 +134,46 @@ class _Checker:
                 self.add(line, problem)
             fen = self._english(form, eid, f"form '{role}'")
             self._arabic(form, eid, fen, f"form '{role}'", required=False)
+        if raw.periods:
+            self._periods(raw, eid, en)
+
+    def _bound(self, period: RawEntry, key: str) -> dt.date | None:
+        if key not in period.fields:
+            return None
+        day = parse_day(period.text(key))
+        if day is None:
+            text = period.text(key)
+            self.add(period.fields[key].line, f"'{key}: {text}' is not a date (YYYY-MM-DD)")
+        return day
+
+    def _periods(self, raw: RawEntry, eid: str, en: str) -> None:
+        """Dates, order, overlaps and gaps of the periods; ``en`` among their forms."""
+        spans: list[tuple[dt.date | None, dt.date | None, int]] = []
+        for period in raw.periods:
+            for line, problem in period.problems:
+                self.add(line, problem)
+            pen = self._english(period, eid, "a period")
+            start, end = self._bound(period, "from"), self._bound(period, "until")
+            if start is not None and end is not None and start > end:
+                self.add(period.line, f"period of '{eid}' ends ({end}) before it starts ({start})")
+                continue
+            if pen in {v for v, _ in raw.items("forbidden")}:
+                self.add(period.line, f"'{pen}' is the form of a period and listed in 'forbidden'")
+            spans.append((start, end, period.line))
+        for (s1, e1, l1), (s2, _e2, l2) in itertools.pairwise(spans):
+            if s2 is None or (s1 is not None and s2 < s1):
+                self.add(l2, f"periods of '{eid}' are not in time order (see line {l1})")
+            elif e1 is None or s2 <= e1:
+                self.add(l2, f"periods of '{eid}' overlap (see line {l1})")
+            elif s2 - e1 > dt.timedelta(days=1):
+                first, last = e1 + dt.timedelta(days=1), s2 - dt.timedelta(days=1)
+                self.add(
+                    l2, f"periods of '{eid}' leave a gap from {first} to {last} (see line {l1})"
+                )
+        forms = {p.text("en").strip() for p in raw.periods}
+        if en and en not in forms:
+            line = raw.fields["en"].line if "en" in raw.fields else raw.line
+            self.add(line, f"'en' of '{eid}' ('{en}') is the form of no period")
 
 
 def lint_text(text: str, path: str) -> list[Problem]:

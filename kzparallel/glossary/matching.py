@@ -24,6 +24,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from kzparallel.glossary.arabic import normalize, normalize_text
+from kzparallel.glossary.demonyms import derived_forms
 from kzparallel.glossary.model import NAME, Entry, Form, Mention
 
 _WORD = re.compile(r"[^\W_]+")
@@ -102,12 +103,22 @@ def _suffix_roles(entry: Entry, form: Form, text: str) -> tuple[tuple[str, str],
     return (("", form.role),)
 
 
+def _sibling(entry: Entry, form: Form) -> tuple[str, ...]:
+    """An adjective mention may come out as the people form and the other way
+    round: a plural nisba (الكازاخستانيين) is as often "Kazakh" (citizens) as
+    "Kazakhstanis"."""
+    pair = {"adjective": "people", "people": "adjective"}
+    other = entry.form(pair[form.role]) if form.role in pair else None
+    return (other.en, *other.also) if other is not None else ()
+
+
 class Matcher:
     """Compiled lookup for a list of entries."""
 
     def __init__(self, entries: list[Entry]) -> None:
         self._first: dict[str, list[_Variant]] = defaultdict(list)
         self._suffixes: set[str] = {""}
+        self._derived = {e.id: derived_forms(e) for e in entries if e.type == "place"}
         for entry in entries:
             for form in entry.all_forms():
                 for text in form.ar:
@@ -224,17 +235,22 @@ class Matcher:
         mentions = []
         for c in chosen:
             start, end = normed.original_span(c.start, c.end)
-            form = c.variant.entry.form(c.role) or c.variant.form
+            entry = c.variant.entry
+            form = entry.form(c.role) or c.variant.form
+            derived = (
+                self._derived.get(entry.id, ()) if form.role == NAME else _sibling(entry, form)
+            )
             mentions.append(
                 Mention(
                     start,
                     end,
                     text[start:end],
-                    c.variant.entry.id,
+                    entry.id,
                     form.role,
                     form.en,
                     form.also,
                     c.variant.text,
+                    derived,
                 )
             )
         return mentions

@@ -20,6 +20,8 @@ from kzparallel.records import Pair
 PAIRS_FILE = "pairs.jsonl"
 # fields that depend on how a run went, not on its inputs and settings
 RUN_FIELDS = ("cached",)
+# fields written only when set (a pairs file without them reads the same)
+OPTIONAL_FIELDS = ("date",)
 SCORE_DIGITS = 4
 
 
@@ -28,6 +30,9 @@ def pair_record(pair: Pair) -> dict[str, Any]:
     d = pair.to_dict()
     for name in RUN_FIELDS:
         d.pop(name, None)
+    for name in OPTIONAL_FIELDS:
+        if d.get(name) is None:
+            d.pop(name, None)
     if d.get("score") is not None:
         d["score"] = round(float(d["score"]), SCORE_DIGITS)
     return d

@@ -1,21 +1,22 @@
 """``kzparallel build --engine ray``: the build stages on Ray Data.
 
-The same stage functions as the local engine (:mod:`kzparallel.build`), run
+The same stage functions as the local engine (:mod:`kzparallel.stages`), run
 in parallel::
 
     input files  ──ray.data.from_items──▶  flat_map(_document_rows)   read + clean + segment,
                                                                       one task per file
-                 ──map_batches(_PairMaker, concurrency=N)──▶           translate (cache +
-                                                                      translate_segments) +
-                                                                      make_pair, in actors that
-                                                                      load the model once
-                 ──iter_rows (order kept)──▶ write_outputs            on the driver
+                 ──map_batches(_PairMaker, concurrency=N)──▶           translate_pairs (cache,
+                                                                      batches, make_pair), in
+                                                                      actors that load the model
+                                                                      once
+                 ──iter_rows (order kept)──▶ the pairs                 to the driver, where
+                                                                      ``build`` writes them
 
 Rows carry JSON text (documents, segments, pairs), so nothing depends on how
 Arrow would infer nested types. Every row has a ``(file, pos)`` position and
 Ray Data keeps the input order (``preserve_order``), so the driver receives
 the documents in exactly the order of the local engine and hands the pairs
-to :func:`kzparallel.build.write_outputs`: ``pairs.jsonl``, ``en/`` and
+to :func:`kzparallel.outputs.write_outputs`: ``pairs.jsonl``, ``en/`` and
 ``dataset/`` are byte-identical with a local build of the same inputs and
 settings.
 
@@ -37,24 +38,21 @@ import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
-from kzparallel.build import (
+from kzparallel.engines.base import Engine, EngineRun
+from kzparallel.errors import InputError, KzError, missing_dependency
+from kzparallel.records import Pair, Segment
+from kzparallel.stages import (
     BuildContext,
-    BuildResult,
     BuildSettings,
     DocInfo,
     DocumentLog,
-    check_out_dir,
     document_segments,
     expand_inputs,
-    make_pair,
-    prepare,
     prepared_documents,
-    write_outputs,
+    translate_pairs,
 )
-from kzparallel.errors import InputError, KzError, missing_dependency
-from kzparallel.records import Pair, Segment
 
 DOCS_PER_BATCH = 4  # documents per map_batches call (one translate_segments run)
 # environment passed to the workers of a local Ray (offline flags, caches)
@@ -218,8 +216,6 @@ class _PairMaker:
         self._cache = TranslationCache  # opened per batch: Ray calls from several threads
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, Any]:
-        from kzparallel.translation.pipeline import translate_segments
-
         out = {k: list(v) for k, v in batch.items()}
         docs = [i for i, kind in enumerate(out["kind"]) if kind == "doc"]
         segments: list[Segment] = []
@@ -229,20 +225,10 @@ class _PairMaker:
             segs = [Segment.from_dict(s) for s in payload["segments"]]
             segments.extend(segs)
             counts.append(len(segs))
-        ctx = self.ctx
         cache = self._cache(self.cache_path) if self.cache_path else None
         try:
-            results = translate_segments(
-                segments,
-                translator=self.spec.load,
-                model_ref=ctx.model_ref,
-                backend_label=ctx.backend_label,
-                config=ctx.config,
-                cache=cache,
-                batch_tokens=self.batch_tokens,
-                hints=ctx.hints if ctx.glossary is not None else None,
-            )
-            records = [make_pair(seg, tr, cached, ctx).to_dict() for seg, tr, cached in results]
+            pairs = translate_pairs(segments, self.ctx, self.spec, cache, self.batch_tokens)
+            records = [pair.to_dict() for pair in pairs]
         finally:
             if cache is not None:
                 cache.close()
@@ -278,88 +264,85 @@ def _unwrap(exc: BaseException) -> KzError | None:
     return None
 
 
-def build_ray(
-    inputs: Iterable[str | Path],
-    out_dir: str | Path,
-    settings: BuildSettings,
-    *,
-    on_error: Callable[[InputError], None] | None = None,
-    on_warning: Callable[[str], None] | None = None,
-) -> BuildResult:
-    """:func:`kzparallel.build.build` on Ray Data (same outputs, same errors and
-    warnings, in the same order)."""
-    opts = RayOptions.from_settings(settings)
-    _import_ray()
-    from kzparallel.translation.cache import default_cache_dir
+class RayEngine(Engine):
+    """``--engine ray``: the stages on Ray Data (same outputs, same errors and
+    warnings, in the same order, as the local engine)."""
 
-    ctx, spec = prepare(settings)
-    out = check_out_dir(out_dir, ctx, settings.force)
-    files = expand_inputs(inputs)
-    cache_path = str(settings.cache_dir or default_cache_dir()) if settings.use_cache else None
-    skipped: list[str] = []
-    log = DocumentLog()
-    counts = [0, 0]
+    name: ClassVar[str] = "ray"
 
-    def report(err: InputError) -> None:
-        skipped.append(err.message)
-        if on_error is not None:
-            on_error(err)
+    def __init__(self, settings: BuildSettings) -> None:
+        super().__init__(settings)
+        self.opts = RayOptions.from_settings(settings)
+        _import_ray()
 
-    with ray_session(opts) as ray:
-        configure_data_context(ray)
-        items = _input_items(files)
-        ds = ray.data.from_items(items, override_num_blocks=max(1, len(items)))
-        ds = ds.flat_map(_document_rows)
-        stage: dict[str, Any] = {
-            "fn_constructor_kwargs": {
-                "ctx": ctx,
-                "spec": spec,
-                "cache_path": cache_path,
-                "batch_tokens": settings.batch_tokens,
-            },
-            "batch_size": opts.docs_per_batch,
-            "batch_format": "numpy",
-            "compute": ray.data.ActorPoolStrategy(size=opts.num_workers),
-        }
-        if opts.gpus_per_worker:
-            stage["num_gpus"] = opts.gpus_per_worker
-        ds = ds.map_batches(_PairMaker, **stage)
+    @contextlib.contextmanager
+    def run(
+        self,
+        inputs: Iterable[str | Path],
+        ctx: BuildContext,
+        spec: Any,
+        on_error: Callable[[InputError], None],
+        on_warning: Callable[[str], None] | None,
+    ) -> Iterator[EngineRun]:
+        from kzparallel.translation.cache import default_cache_dir
 
-        def pairs() -> Iterator[Pair]:
-            last = (-1, -1)
-            for row in ds.iter_rows():
-                here = (int(row["file"]), int(row["pos"]))
-                if here <= last:
-                    raise RuntimeError(f"ray engine: rows out of order ({here} after {last})")
-                last = here
-                if row["kind"] == "error":
-                    report(InputError(str(row["source"]), str(row["reason"])))
-                    continue
-                if row["kind"] == "warning":
-                    if on_warning is not None:
-                        on_warning(str(row["reason"]))
-                    continue
-                info = json.loads(row["payload"])
-                log.docs[info["doc_id"]] = DocInfo(**info)
-                counts[0] += int(row["hits"])
-                counts[1] += int(row["misses"])
-                for record in json.loads(row["pairs"]):
-                    yield Pair.from_dict(record)
+        settings, opts = self.settings, self.opts
+        files = expand_inputs(inputs)
+        cache_path = str(settings.cache_dir or default_cache_dir()) if settings.use_cache else None
+        log = DocumentLog()
+        counts = [0, 0]
 
-        try:
-            return write_outputs(
-                pairs(),
-                out,
-                ctx,
-                settings,
-                documents=log,
-                skipped=skipped,
-                cache_stats=(lambda: (counts[0], counts[1])) if cache_path else None,
-            )
-        except KzError:
-            raise
-        except Exception as exc:
-            inner = _unwrap(exc)
-            if inner is not None:
-                raise inner from None
-            raise
+        with ray_session(opts) as ray:
+            configure_data_context(ray)
+            items = _input_items(files)
+            ds = ray.data.from_items(items, override_num_blocks=max(1, len(items)))
+            ds = ds.flat_map(_document_rows)
+            stage: dict[str, Any] = {
+                "fn_constructor_kwargs": {
+                    "ctx": ctx,
+                    "spec": spec,
+                    "cache_path": cache_path,
+                    "batch_tokens": settings.batch_tokens,
+                },
+                "batch_size": opts.docs_per_batch,
+                "batch_format": "numpy",
+                "compute": ray.data.ActorPoolStrategy(size=opts.num_workers),
+            }
+            if opts.gpus_per_worker:
+                stage["num_gpus"] = opts.gpus_per_worker
+            ds = ds.map_batches(_PairMaker, **stage)
+
+            def rows() -> Iterator[dict[str, Any]]:
+                try:
+                    yield from ds.iter_rows()
+                except KzError:
+                    raise
+                except Exception as exc:
+                    inner = _unwrap(exc)
+                    if inner is not None:
+                        raise inner from None
+                    raise
+
+            def pairs() -> Iterator[Pair]:
+                last = (-1, -1)
+                for row in rows():
+                    here = (int(row["file"]), int(row["pos"]))
+                    if here <= last:
+                        raise RuntimeError(f"ray engine: rows out of order ({here} after {last})")
+                    last = here
+                    if row["kind"] == "error":
+                        on_error(InputError(str(row["source"]), str(row["reason"])))
+                        continue
+                    if row["kind"] == "warning":
+                        if on_warning is not None:
+                            on_warning(str(row["reason"]))
+                        continue
+                    info = json.loads(row["payload"])
+                    log.docs[info["doc_id"]] = DocInfo(**info)
+                    counts[0] += int(row["hits"])
+                    counts[1] += int(row["misses"])
+                    for record in json.loads(row["pairs"]):
+                        yield Pair.from_dict(record)
+
+            stats = (lambda: (counts[0], counts[1])) if cache_path else None
+            yield EngineRun(pairs(), log, stats)
