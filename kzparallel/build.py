@@ -87,8 +87,10 @@ def build(
     """
     settings = settings or BuildSettings()
     engine = engine_class(settings.engine)(settings)  # checks its options and dependencies
-    ctx, spec = prepare(settings)
-    out = check_out_dir(out_dir, ctx, settings.force)
+    timer = StageTimer()  # seconds per stage (manifest.json, report.html)
+    with timer.stage("prepare"):
+        ctx, spec = prepare(settings)
+        out = check_out_dir(out_dir, ctx, settings.force)
     skipped: list[str] = []
 
     def report(err: InputError) -> None:
@@ -96,7 +98,6 @@ def build(
         if on_error is not None:
             on_error(err)
 
-    timer = StageTimer()  # seconds per stage (manifest.json, report.html)
     with timer.active(), engine.run(inputs, ctx, spec, report, on_warning) as run:
         return write_outputs(
             run.pairs,

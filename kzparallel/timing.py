@@ -33,6 +33,7 @@ T = TypeVar("T")
 
 # the stages of a build, in pipeline order, with what each one counts
 BUILD_STAGES = {
+    "prepare": "resolve the model, load the glossary, check the output directory",
     "read": "read, clean and segment the articles",
     "load": "load the translation model (on the first cache miss)",
     "translate": "translate: batches, decoding, translation cache",

@@ -126,7 +126,8 @@ def test_manifest_records_settings_versions_and_timings(built: dict[str, Any]) -
     assert m["decoding"]["maxnew"] == 24
     # seconds per stage in pipeline order (the glossary is on: enforce is there)
     timings = m["timings_s"]
-    assert list(timings) == ["read", "load", "translate", "enforce", "qa", "write", "total"]
+    stages = ["prepare", "read", "load", "translate", "enforce", "qa", "write", "total"]
+    assert list(timings) == stages
     assert all(v >= 0 for v in timings.values())
     assert timings["total"] == pytest.approx(sum(timings.values()) - timings["total"], abs=0.01)
     assert list(m["write_timings_s"]) == ["pairs", "articles", "stats", "dataset", "report"]

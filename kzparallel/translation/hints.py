@@ -49,17 +49,14 @@ def suppressible(
     Empty and repeated sequences are dropped, and so is every sequence that
     occurs inside the tokens of a kept form: suppressing it would block that
     form (see the module docstring)."""
-    keep = [tuple(k) for k in kept if k]
-    out: list[tuple[T, ...]] = []
-    seen: set[tuple[T, ...]] = set()
-    for seq in forbidden:
-        s = tuple(seq)
-        if not s or s in seen:
-            continue
-        seen.add(s)
-        if not any(occurs_in(s, k) for k in keep):
-            out.append(s)
-    return tuple(out)
+    todo = list(dict.fromkeys(s for seq in forbidden if (s := tuple(seq))))
+    longest = max((len(s) for s in todo), default=0)
+    runs: set[tuple[T, ...]] = set()  # every run of a kept form, up to the longest forbidden
+    for k in kept:
+        form = tuple(k)
+        for i in range(len(form)):
+            runs.update(form[i:j] for j in range(i + 1, min(len(form), i + longest) + 1))
+    return tuple(s for s in todo if s not in runs)
 
 
 class Suppressions(Generic[T]):
@@ -68,9 +65,9 @@ class Suppressions(Generic[T]):
     ``tokenize`` turns an English string into the target tokens the decoder
     produces; ``usable`` says whether a forbidden sequence can be given to the
     decoder at all (a piece outside the vocabulary cannot be generated, so
-    there is nothing to suppress). Lists are remembered per distinct hint set:
-    a glossary build gives every sentence the same ``forbid`` and ``keep``, so
-    the tokenising and filtering is done once, not once per sentence.
+    there is nothing to suppress). Lists are remembered per distinct ``forbid``
+    and ``keep``: a glossary build gives every sentence the same two, so the
+    tokenising and filtering is done once, not once per sentence.
     """
 
     def __init__(
@@ -95,12 +92,20 @@ class Suppressions(Generic[T]):
         """The forbidden token sequences to suppress for ``hint`` (may be empty)."""
         if hint is None or not hint.forbid:
             return ()
-        key = (tuple(hint.forbid), tuple(hint.prefer), tuple(hint.keep))
+        found = self._shared(tuple(hint.forbid), tuple(hint.keep))
+        extra = [p for p in hint.prefer if p not in hint.keep]  # none for glossary hints
+        if extra and found:
+            found = suppressible(found, [self.tokens(p) for p in extra])
+        return found
+
+    def _shared(self, forbid: tuple[str, ...], keep: tuple[str, ...]) -> tuple[tuple[T, ...], ...]:
+        """The list for ``forbid`` and ``keep`` (remembered: a glossary gives every
+        sentence the same two, so this runs once per build, not per sentence)."""
+        key = (forbid, keep)
         found = self._lists.get(key)
         if found is None:
-            forbidden = (s for f in hint.forbid if (s := self.tokens(f)) and self._usable(s))
-            kept = [self.tokens(k) for k in (*hint.prefer, *hint.keep)]
+            forbidden = (s for f in forbid if (s := self.tokens(f)) and self._usable(s))
             if len(self._lists) >= _MEMO_LIMIT:
                 self._lists.clear()
-            found = self._lists[key] = suppressible(forbidden, kept)
+            found = self._lists[key] = suppressible(forbidden, [self.tokens(k) for k in keep])
         return found
