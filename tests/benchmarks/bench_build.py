@@ -152,7 +152,8 @@ def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
                 row = job()
                 if best[i] is None or row["seconds"] < best[i]["seconds"]:  # type: ignore[index]
                     best[i] = row
-                print(f"  {row['name']}: {row['seconds']:.2f} s", file=sys.stderr)
+                load = os.getloadavg()[0]
+                print(f"  {row['name']}: {row['seconds']:.2f} s (load {load:.1f})", file=sys.stderr)
         loads.append(os.getloadavg()[0])
 
     rows = [r for r in best if r is not None]
