@@ -1,9 +1,10 @@
 """The output stage: out-dir checks and the sinks that turn pairs into files.
 
 :func:`write_outputs` takes the pairs of a build in document order (from any
-engine) and writes ``pairs.jsonl`` (staged first, then the corpus length band
-is applied), ``en/`` articles, ``dataset/`` (parquet + card), ``report.html``
-and, last, ``manifest.json``. :func:`check_out_dir` runs before any engine
+engine), stages them, makes the corpus-level decisions over the whole corpus
+(the pairs of a previous build in the out dir included: :mod:`kzparallel.corpus`,
+:mod:`kzparallel.incremental`) and writes ``pairs.jsonl``, ``en/`` articles,
+``dataset/`` (parquet + card), ``report.html`` and, last, ``manifest.json``. :func:`check_out_dir` runs before any engine
 starts.
 """
 
@@ -19,7 +20,6 @@ from pathlib import Path
 from typing import Any
 
 from kzparallel.errors import KzError
-from kzparallel.qa import LengthStats, with_length_flag
 from kzparallel.records import Pair
 from kzparallel.sinks.articles import write_articles
 from kzparallel.sinks.pairs import PAIRS_FILE, pair_line, read_pairs
@@ -42,13 +42,22 @@ class BuildResult:
     signature: str
     timings: dict[str, float]
     skipped: list[str] = field(default_factory=list)  # "source: reason"
+    corpus: Any = None  # kzparallel.corpus.CorpusSummary
 
     def summary(self) -> str:
         splits = ", ".join(f"{k} {v}" for k, v in self.splits.items())
+        left_out = self.corpus.left_out if self.corpus is not None else 0
+        dups = f", {left_out} repeated sentences left out" if left_out else ""
         return (
-            f"{self.documents} documents, {self.pairs} pairs ({splits}), "
+            f"{self.documents} documents, {self.pairs} pairs ({splits}{dups}), "
             f"{self.flagged} flagged -> {self.out_dir}"
         )
+
+    def version_line(self) -> str:
+        """What this build changed, for a build over an earlier one ("" otherwise)."""
+        from kzparallel.sinks.corpus_card import version_line
+
+        return version_line(self.corpus) if self.corpus is not None else ""
 
 
 def check_out_dir(out_dir: str | Path, ctx: BuildContext, force: bool = False) -> Path:
@@ -58,7 +67,9 @@ def check_out_dir(out_dir: str | Path, ctx: BuildContext, force: bool = False) -
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         raise KzError(f"{out}: exists and is not a directory")
-    old = read_manifest(out)
+    from kzparallel.incremental import PREVIOUS_DIR
+
+    old = read_manifest(out) or read_manifest(out / PREVIOUS_DIR)
     if old and not force:
         model = old.get("model") or {}
         was = (model.get("id"), model.get("revision"))
@@ -156,8 +167,11 @@ def _write_outputs(
     cache_stats: Callable[[], tuple[int, int]] | None,
 ) -> BuildResult:
     from kzparallel.atomic import atomic_directory, atomic_open, atomic_write_text
+    from kzparallel.corpus import corpus_options, corpus_stream, history, scan_corpus
+    from kzparallel.incremental import drop_previous, find_previous, keep_previous
+    from kzparallel.review.sampling import read_estimate
     from kzparallel.sinks.card import render_card
-    from kzparallel.sinks.dataset import parse_ratios, plan_splits, write_dataset_files
+    from kzparallel.sinks.dataset import SplitPlan, write_dataset_files
     from kzparallel.sinks.manifest import MANIFEST_FILE, library_versions, write_manifest
     from kzparallel.sinks.report import collect_stats, write_report
 
@@ -165,7 +179,7 @@ def _write_outputs(
     out.mkdir(parents=True, exist_ok=True)
     timings: dict[str, float] = {}  # the parts of the write stage
     docs = documents if documents is not None else DocumentLog()
-    stats = LengthStats()
+    previous = None if settings.fresh else find_previous(out)
     staging = out / STAGING_FILE
     doc_order: list[str] = []
     n = 0
@@ -173,11 +187,9 @@ def _write_outputs(
         with staging.open("w", encoding="utf-8", newline="\n") as fh:
             for pair in timer.iterate("translate", pairs):
                 fh.write(pair_line(pair))
-                stats.add(pair.ar, pair.en)
                 if not doc_order or doc_order[-1] != pair.doc_id:
                     doc_order.append(pair.doc_id)
                 n += 1
-        band = stats.band()
 
         if n == 0:
             raise KzError(
@@ -185,15 +197,29 @@ def _write_outputs(
                 + (f" ({len(skipped)} skipped)" if skipped else "")
             )
         t = time.perf_counter()
+        # corpus-level decisions: duplicates, clusters, splits, length band, low score
+        corpus = scan_corpus(
+            previous,
+            staging,
+            doc_order,
+            corpus_options(settings),
+            signature=ctx.signature_text,
+            alignment=settings.alignment,
+            out=out,
+        )
+        timings["corpus"] = time.perf_counter() - t
+        t = time.perf_counter()
+        previous = keep_previous(out, previous)  # until the new manifest is written
         # from here on the out dir mixes new and old outputs until the new manifest
         (out / MANIFEST_FILE).unlink(missing_ok=True)
         with atomic_open(out / PAIRS_FILE) as fh:
-            for pair in read_pairs(staging):
-                fh.write(pair_line(with_length_flag(pair, band)))
+            fh.writelines(corpus.lines(corpus_stream(previous, staging, doc_order)))
         timings["pairs"] = time.perf_counter() - t
     finally:
         with contextlib.suppress(FileNotFoundError):
             staging.unlink()
+    band = corpus.band
+    assert band is not None
 
     def reviewed() -> Iterable[Pair]:
         return _reviewed(out, read_pairs(out / PAIRS_FILE), settings.apply_review)
@@ -207,19 +233,27 @@ def _write_outputs(
     timings["stats"] = time.perf_counter() - t
 
     t = time.perf_counter()
-    plan = plan_splits(doc_order, parse_ratios(settings.split_by_doc), settings.seed)
+    records = corpus.document_records({d["doc_id"]: d for d in docs.to_list()})
+    corpus_summary = corpus.summary([], dict(report_stats.flag_counts))
+    plan = SplitPlan(
+        dict(sorted(corpus.assignment.split.items())),
+        corpus_summary.note,
+        keep_duplicates=settings.keep_duplicates,
+    )
+    estimate = read_estimate(out, ctx.signature_text)  # sampled review: report; card if applied
     with atomic_directory(out / "dataset") as tmp:
         summary = write_dataset_files(reviewed, tmp, plan)
-        atomic_write_text(
-            tmp / "README.md", render_card(summary, card_info(ctx, docs, report_stats, settings))
-        )
+        corpus_summary.history = history(previous, corpus_summary, summary.total)
+        info = card_info(ctx, records, report_stats, settings, corpus_summary)
+        card = render_card(summary, info, estimate if settings.apply_review else None)
+        atomic_write_text(tmp / "README.md", card)
     timings["dataset"] = time.perf_counter() - t
     hits, misses = cache_stats() if cache_stats else (0, 0)
 
     result = BuildResult(
         out_dir=out,
-        documents=len(doc_order),
-        pairs=n,
+        documents=len(records),
+        pairs=corpus_summary.pairs,
         splits=dict(summary.rows),
         split_note=summary.note,
         flagged=report_stats.flagged,
@@ -228,9 +262,19 @@ def _write_outputs(
         signature=ctx.signature_text,
         timings=timer.timings(BUILD_STAGES),  # the report shows them (write: so far)
         skipped=list(skipped or []),
+        corpus=corpus_summary,
     )
     t = time.perf_counter()
-    write_report(out / "report.html", report_stats, result, band, stats, ctx)
+    write_report(
+        out / "report.html",
+        report_stats,
+        result,
+        band,
+        corpus.lengths,
+        ctx,
+        corpus=corpus,
+        estimate=estimate,
+    )
     timings["report"] = time.perf_counter() - t
     result.timings = timer.timings(BUILD_STAGES)
     write_manifest(
@@ -248,36 +292,51 @@ def _write_outputs(
             "settings": settings.to_dict(),
             "versions": library_versions(),
             "length_band": band.to_dict(),
+            "dataset": {
+                "version": corpus_summary.version,
+                "digest": corpus.output_digest,
+                "history": corpus_summary.history,
+            },
             "counts": {
                 "documents": result.documents,
-                "pairs": n,
+                "pairs": result.pairs,
                 "flagged": result.flagged,
                 "splits": summary.to_dict(),
                 "qa_flags": dict(sorted(report_stats.flag_counts.items())),
+                "corpus": corpus_summary.to_dict(),
                 "cache_hits": hits,
                 "cache_misses": misses,
                 "skipped": result.skipped,
             },
-            "documents": docs.to_list(),
+            "documents": records,
             "timings_s": {k: round(v, 3) for k, v in result.timings.items()},
             "write_timings_s": {k: round(v, 3) for k, v in timings.items()},
             "deterministic_outputs": [PAIRS_FILE, "en/", "dataset/"],
         },
     )
+    drop_previous(out)
     return result
 
 
-def card_info(ctx: BuildContext, docs: DocumentLog, stats: Any, settings: BuildSettings) -> Any:
+def card_info(
+    ctx: BuildContext,
+    documents: list[dict[str, Any]],
+    stats: Any,
+    settings: BuildSettings,
+    corpus: Any = None,
+) -> Any:
     """What the dataset card says about this build."""
     from kzparallel.sinks.card import make_card_info
 
-    return make_card_info(
+    info = make_card_info(
         model=ctx.model_ref.model_id,
         revision=ctx.model_ref.revision,
         backend=ctx.backend_label,
         signature=ctx.signature_text,
         glossary=ctx.glossary_hash,
-        documents=docs.to_list(),
+        documents=documents,
         stats=stats,
         reviewed=settings.apply_review,
     )
+    info.corpus = corpus
+    return info

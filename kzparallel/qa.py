@@ -15,7 +15,13 @@ Flags (in this fixed order):
 * ``arabic-in-english`` — Arabic script left in the English;
 * ``repetition`` — a repeated n-gram loop (a word 4+ times in a row, a 2-4 word
   phrase 3+ times in a row, or any 4-gram 3+ times in the sentence);
-* ``glossary`` — the glossary enforcement left violations (``Pair.violations``).
+* ``glossary`` — the glossary enforcement left violations (``Pair.violations``);
+* ``wrong-language`` — the Arabic is not Arabic or the English is not English
+  (:mod:`kzparallel.langid`; texts under 5 words are not judged);
+* ``low-score`` — the model's score is below the corpus threshold
+  (:mod:`kzparallel.scores`; set by the build, which sees the whole corpus);
+* ``duplicate`` — the Arabic sentence is a repeat of the pair ``duplicate_of``
+  (:mod:`kzparallel.dedup`; set by the build).
 
 The length band: a build computes it over the whole corpus from the median and
 the median absolute deviation (MAD) of ``log(len(en) / len(ar))``:
@@ -35,6 +41,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from kzparallel.langid import pair_language_flag
 from kzparallel.records import Pair
 
 FLAG_ORDER = (
@@ -44,6 +51,9 @@ FLAG_ORDER = (
     "arabic-in-english",
     "repetition",
     "glossary",
+    "wrong-language",
+    "low-score",
+    "duplicate",
 )
 MIN_PAIRS_FOR_BAND = 50
 
@@ -269,7 +279,8 @@ def order_flags(flags: Iterable[str]) -> list[str]:
 
 
 def content_flags(pair: Pair) -> list[str]:
-    """Every flag except ``length-ratio`` (which needs the corpus band)."""
+    """The flags one pair shows on its own (``length-ratio``, ``low-score`` and
+    ``duplicate`` need the corpus)."""
     if not pair.en.strip():
         return ["empty"] + (["glossary"] if pair.violations else [])
     flags: list[str] = []
@@ -281,14 +292,19 @@ def content_flags(pair: Pair) -> list[str]:
         flags.append("repetition")
     if pair.violations:
         flags.append("glossary")
+    if pair_language_flag(pair.ar, pair.en):
+        flags.append("wrong-language")
     return flags
 
 
 def qa_flags(pair: Pair, band: LengthBand | None = None) -> list[str]:
-    """All QA flags of ``pair``; ``band`` defaults to :data:`DEFAULT_BAND`."""
+    """The QA flags of ``pair`` (``band`` defaults to :data:`DEFAULT_BAND`);
+    ``duplicate`` stays while ``pair.duplicate_of`` is set."""
     flags = content_flags(pair)
     if pair.en.strip() and (band or DEFAULT_BAND).outside(pair.ar, pair.en):
         flags.append("length-ratio")
+    if pair.duplicate_of:
+        flags.append("duplicate")
     return order_flags(flags)
 
 

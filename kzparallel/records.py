@@ -141,6 +141,10 @@ class Pair:
     # QA flags, e.g. ["numbers-missing", "length-ratio"]
     qa: list[str] = field(default_factory=list)
     review_status: str = "unreviewed"  # unreviewed | accepted | edited | rejected
+    # corpus-level marks (kzparallel.corpus): the id of the kept copy when this
+    # Arabic sentence is a repeat, and the document's near-duplicate cluster
+    duplicate_of: str | None = None
+    cluster: str | None = None
     # optional cross-attention alignment: list of [src_token_index, tgt_token_index]
     alignment: list[list[int]] | None = None
     src_tokens: list[str] | None = None

@@ -53,6 +53,11 @@ class BuildSettings:
     engine: str = "local"
     progress: bool = False
     engine_options: dict[str, Any] = field(default_factory=dict)  # e.g. ray address
+    # corpus-level decisions (kzparallel.corpus)
+    keep_duplicates: bool = False  # dataset keeps repeated sentences (flagged)
+    min_score: str | float = "auto"  # low-score threshold: auto | off | a number
+    near_duplicate_threshold: float = 0.5  # Jaccard of 5-gram shingles (kzparallel.dedup)
+    fresh: bool = False  # ignore the previous build in the out dir (new corpus, version 1)
 
     def decoding(self) -> DecodingConfig:
         return DecodingConfig(

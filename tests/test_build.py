@@ -56,6 +56,7 @@ def test_writes_every_output(built: dict[str, Any]) -> None:
         "report.html",
         "dataset/README.md",
         "dataset/data/train-00000-of-00001.parquet",
+        "dataset/data/test-00000-of-00001.parquet",
     ):
         assert (out / name).is_file(), name
     # no temporary or staging file is left behind
@@ -72,13 +73,33 @@ def test_second_build_is_byte_identical_and_fully_cached(built: dict[str, Any]) 
     assert second.cache_hits > 0
 
 
-def test_five_documents_go_to_train_with_a_note(built: dict[str, Any]) -> None:
+def _hash_split(cluster: str, seed: int = 0) -> str:
+    """The card's formula, written out independently of kzparallel.splits."""
+    import hashlib
+
+    u = int(hashlib.sha256(f"{seed}:{cluster}".encode()).hexdigest()[:16], 16) / 2**64
+    return "train" if u < 0.8 else "validation" if u < 0.9 else "test"
+
+
+def test_five_documents_split_by_the_hash_of_their_cluster(built: dict[str, Any]) -> None:
     result: BuildResult = built["first"]
     assert result.documents == 5
-    assert list(result.splits) == ["train"]
+    m = json.loads((built["out"] / "manifest.json").read_text(encoding="utf-8"))
+    docs = {d["doc_id"]: d for d in m["documents"]}
+    # the seeds are about the same events, yet no two are near-copies: one cluster each
+    assert {d: (r["cluster"], r["split"]) for d, r in docs.items()} == {
+        d: (d, _hash_split(d)) for d in docs
+    }
+    assert [r["split"] for r in docs.values()] == ["train"] * 4 + ["test"]
+    pairs = list(read_pairs(built["out"] / "pairs.jsonl"))
+    assert result.splits == {
+        "train": sum(docs[p.doc_id]["split"] == "train" for p in pairs),
+        "test": sum(docs[p.doc_id]["split"] == "test" for p in pairs),
+    }
     assert result.split_note == (
-        "5 document(s) are too few for a validation and test split at ratios 0.8,0.1,0.1: "
-        "all documents are in train"
+        "no document is in validation: 5 cluster(s) are too few for ratios 0.8,0.1,0.1 "
+        "(each cluster's split is drawn from a hash of its id, so a small corpus can leave "
+        "a split empty)"
     )
 
 
@@ -130,7 +151,14 @@ def test_manifest_records_settings_versions_and_timings(built: dict[str, Any]) -
     assert list(timings) == stages
     assert all(v >= 0 for v in timings.values())
     assert timings["total"] == pytest.approx(sum(timings.values()) - timings["total"], abs=0.01)
-    assert list(m["write_timings_s"]) == ["pairs", "articles", "stats", "dataset", "report"]
+    assert list(m["write_timings_s"]) == [
+        "corpus",
+        "pairs",
+        "articles",
+        "stats",
+        "dataset",
+        "report",
+    ]
     assert sum(m["write_timings_s"].values()) <= timings["write"] + 0.01
     assert m["deterministic_outputs"] == ["pairs.jsonl", "en/", "dataset/"]
     docs = {d["doc_id"]: d for d in m["documents"]}
@@ -155,19 +183,25 @@ def test_dataset_card_header(built: dict[str, Any]) -> None:
     assert header["configs"] == [
         {
             "config_name": "default",
-            "data_files": [{"split": "train", "path": "data/train-00000-of-00001.parquet"}],
+            "data_files": [
+                {"split": s, "path": f"data/{s}-00000-of-00001.parquet"} for s in ("train", "test")
+            ],
         }
     ]
     import pyarrow.parquet as pq
 
-    parquet = built["out"] / "dataset" / "data" / "train-00000-of-00001.parquet"
     info = header["dataset_info"]
-    [split] = info["splits"]
-    assert (split["name"], split["num_examples"]) == ("train", built["first"].pairs)
-    # the Arrow size datasets reports (buffer padding aside, the size of the table)
-    assert split["num_bytes"] == pytest.approx(pq.read_table(parquet).nbytes, rel=0.01)
-    assert info["download_size"] == parquet.stat().st_size
-    assert info["dataset_size"] == info["splits"][0]["num_bytes"]
+    files = [
+        built["out"] / "dataset" / "data" / f"{s}-00000-of-00001.parquet" for s in ("train", "test")
+    ]
+    assert [(s["name"], s["num_examples"]) for s in info["splits"]] == list(
+        built["first"].splits.items()
+    )
+    for split, parquet in zip(info["splits"], files, strict=True):
+        # the Arrow size datasets reports (buffer padding aside, the size of the table)
+        assert split["num_bytes"] == pytest.approx(pq.read_table(parquet).nbytes, rel=0.01)
+    assert info["download_size"] == sum(f.stat().st_size for f in files)
+    assert info["dataset_size"] == sum(s["num_bytes"] for s in info["splits"])
     assert built["first"].signature in text
     # the prose names the build's documents (not any particular topic)
     assert "made from 5 Arabic news\narticle(s) with [kzparallel]" in text
@@ -210,9 +244,9 @@ def test_load_dataset_tokenize_and_train_one_step(
     # a fresh datasets cache: `datasets` caches a local folder by its card, not its data
     ds = datasets.load_dataset(str(built["out"] / "dataset"), cache_dir=str(tmp_path / "hf"))
     assert isinstance(ds, datasets.DatasetDict)
-    assert list(ds) == ["train"]
+    assert list(ds) == ["train", "test"]
     assert ds["train"].features == features()
-    assert len(ds["train"]) == built["first"].pairs
+    assert {k: len(v) for k, v in ds.items()} == built["first"].splits
     row = ds["train"][0]
     first = next(iter(read_pairs(built["out"] / "pairs.jsonl")))
     assert row["translation"] == {"ar": first.ar, "en": first.en}
@@ -368,7 +402,11 @@ def test_publish_applies_review_and_uploads_the_dataset_folder(
     ]
     ds = datasets.load_dataset(str(out / "dataset"), cache_dir=str(tmp_path / "hf"))
     n = built["first"].pairs
-    assert len(ds["train"]) == n - 1
+    # the review rejected one pair of a train document (the first document is in train)
+    assert {k: len(v) for k, v in ds.items()} == {
+        "train": built["first"].splits["train"] - 1,
+        "test": built["first"].splits["test"],
+    }
     assert ds["train"][0]["translation"]["en"] == "Edited by a reviewer."
     assert ds["train"][0]["review_status"] == "edited"
     card = (out / "dataset" / "README.md").read_text(encoding="utf-8")

@@ -168,19 +168,31 @@ def bad_build(tiny_model: Path, tmp_path_factory: pytest.TempPathFactory) -> dic
 
 def test_whole_batch_warnings_in_order_and_exit_code(bad_build: dict[str, Any]) -> None:
     inputs, out = bad_build["inputs"], bad_build["out"]
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     expected = [w.format(f=inputs / c.name) for c in CASES for w in c.warnings]
+    # the same article in several encodings: near-copies, one cluster (and one split)
+    clusters = {d["cluster"] for d in manifest["documents"]}
+    empty = [s for s in ("validation", "test") if s not in manifest["counts"]["splits"]["rows"]]
+    assert len(clusters) < len(manifest["documents"]) and len(empty) == 1
+    expected.append(
+        f"warning: no document is in {empty[0]}: {len(clusters)} cluster(s) are too few for "
+        "ratios 0.8,0.1,0.1 (each cluster's split is drawn from a hash of its id, so a small "
+        "corpus can leave a split empty)"
+    )
     assert bad_build["stderr"].splitlines() == expected
     assert "Traceback" not in bad_build["stderr"]
     assert bad_build["code"] == 2  # something was skipped
-    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     pairs = bad_build["pairs"]
     kept = [doc for c in CASES for doc in c.kept]
     assert list(dict.fromkeys(p["doc_id"] for p in pairs)) == kept  # input order
     splits = manifest["counts"]["splits"]
     split_text = ", ".join(f"{k} {v}" for k, v in splits["rows"].items())
+    repeats = sum(1 for p in pairs if p["duplicate_of"])
+    assert repeats == manifest["counts"]["corpus"]["duplicates_left_out"] > 0
+    assert sum(splits["rows"].values()) == len(pairs) - repeats
     assert bad_build["stdout"] == (
-        f"{len(kept)} documents, {len(pairs)} pairs ({split_text}), "
-        f"{manifest['counts']['flagged']} flagged -> {out}\n"
+        f"{len(kept)} documents, {len(pairs)} pairs ({split_text}, {repeats} repeated "
+        f"sentences left out), {manifest['counts']['flagged']} flagged -> {out}\n"
     )
     assert [s.split(": ", 1)[0] for s in manifest["counts"]["skipped"]] == [
         str(inputs / c.name) for c in CASES for w in c.warnings if "skipped" in w
@@ -225,8 +237,9 @@ def test_5mb_single_line(cli: Run, tiny_model: Path, tmp_path: Path) -> None:
     )  # fmt: skip
     assert code == 0, stderr
     assert stderr == (
-        "warning: 1 document(s) are too few for a validation and test split at ratios "
-        "0.8,0.1,0.1: all documents are in train\n"
+        "warning: no document is in validation or test: 1 cluster(s) are too few for ratios "
+        "0.8,0.1,0.1 (each cluster's split is drawn from a hash of its id, so a small corpus "
+        "can leave a split empty)\n"
     )
     pairs = read_pairs(out)
     cleaned = clean_document(Document(doc_id="big", source=str(big), text=line))
@@ -234,10 +247,14 @@ def test_5mb_single_line(cli: Run, tiny_model: Path, tmp_path: Path) -> None:
         "".join(b.split()) for b in cleaned.blocks()
     )
     assert len(pairs) > 10_000  # sentences, not one piece per model window
-    flagged = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["counts"]["flagged"]
-    assert (
-        stdout
-        == f"1 documents, {len(pairs)} pairs (train {len(pairs)}), {flagged} flagged -> {out}\n"
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    flagged = manifest["counts"]["flagged"]
+    # the seeds repeated: every sentence after the first copy is a repeat, left out
+    repeats = sum(1 for p in pairs if p["duplicate_of"])
+    assert repeats == len(pairs) - manifest["counts"]["corpus"]["distinct_sentences"] > 10_000
+    assert stdout == (
+        f"1 documents, {len(pairs)} pairs (train {len(pairs) - repeats}, {repeats} repeated "
+        f"sentences left out), {flagged} flagged -> {out}\n"
     )
 
 

@@ -29,8 +29,9 @@ def test_build_reports_bad_input_and_keeps_the_good(
     assert code == 2
     assert stderr.splitlines() == [
         f"warning: skipped {empty}: file is empty",
-        "warning: 1 document(s) are too few for a validation and test split at ratios "
-        "0.8,0.1,0.1: all documents are in train",
+        "warning: no document is in validation or test: 1 cluster(s) are too few for ratios "
+        "0.8,0.1,0.1 (each cluster's split is drawn from a hash of its id, so a small corpus "
+        "can leave a split empty)",
     ]
     pairs = (out / "pairs.jsonl").read_text(encoding="utf-8").splitlines()
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
@@ -74,6 +75,11 @@ def test_build_bad_split(cli: Run, tmp_path: Path) -> None:
         "error: --split-by-doc: give three ratios >= 0 for train,validation,test that sum to 1 "
         "(got '1,1')\n"
     )
+
+
+def test_build_bad_min_score(cli: Run, tmp_path: Path) -> None:
+    code, _, stderr = cli("build", str(SEED), "--out", str(tmp_path), "--min-score", "low")
+    assert (code, stderr) == (1, "error: --min-score: give auto, off or a number (got 'low')\n")
 
 
 def test_export_errors(cli: Run, tmp_path: Path) -> None:
@@ -123,3 +129,32 @@ def test_build_with_an_unusable_cache_dir(cli: Run, tiny_model: Path, tmp_path: 
         "(choose another --cache-dir, or --no-cache)\n"
     )
     assert not (tmp_path / "out" / "pairs.jsonl").exists()
+
+
+def test_build_over_an_earlier_build_adds_the_new_articles(
+    cli: Run, tiny_model: Path, tmp_path: Path
+) -> None:
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    first, second = ROOT / "seeds" / "000_2c12d225e0c03558.txt", SEED
+    common = ["--out", str(out), "--model", str(tiny_model), "--backend", "transformers"]
+    common += ["--no-glossary", "--max-new-tokens", "4", "--cache-dir", str(cache)]
+    code, _, stderr = cli("build", str(first), *common)
+    assert code == 0, stderr
+    old_pairs = (out / "pairs.jsonl").read_text(encoding="utf-8").splitlines()
+    old_ids = [json.loads(line)["id"] for line in old_pairs]
+
+    code, stdout, stderr = cli("build", str(second), *common)  # only the new article
+    assert code == 0, stderr
+    m = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    pairs = [json.loads(x) for x in (out / "pairs.jsonl").read_text("utf-8").splitlines()]
+    assert [p["id"] for p in pairs[: len(old_ids)]] == old_ids
+    assert [d["doc_id"] for d in m["documents"]] == [first.stem, second.stem]
+    rows = ", ".join(f"{k} {v}" for k, v in m["counts"]["splits"]["rows"].items())
+    assert stdout == (
+        "dataset version 2: 1 document(s) added, 0 updated, 1 kept from the previous build\n"
+        f"2 documents, {len(pairs)} pairs ({rows}), {m['counts']['flagged']} flagged -> {out}\n"
+    )
+    # nothing was translated twice: the old pairs were carried over, not re-read
+    assert m["counts"]["cache_misses"] == len(pairs) - len(old_ids)
+    assert m["counts"]["cache_hits"] == 0
+    assert m["dataset"]["version"] == 2

@@ -14,7 +14,7 @@ from kzparallel.qa import DEFAULT_BAND, LengthStats
 from kzparallel.records import Pair, pair_id
 from kzparallel.sinks.articles import article_texts, write_articles
 from kzparallel.sinks.card import size_category
-from kzparallel.sinks.dataset import parse_ratios, plan_splits
+from kzparallel.sinks.dataset import parse_ratios
 from kzparallel.sinks.pairs import pair_line, read_pairs, write_pairs
 from kzparallel.sinks.report import collect_stats, render_report
 
@@ -47,38 +47,6 @@ def test_parse_ratios() -> None:
     with pytest.raises(KzError) as err:
         parse_ratios("a,b,c")
     assert str(err.value) == "--split-by-doc: not numbers: 'a,b,c'"
-
-
-def test_split_twenty_documents() -> None:
-    docs = [f"doc{i:02d}" for i in range(20)]
-    plan = plan_splits(docs, (0.8, 0.1, 0.1), seed=0)
-    sizes = {s: len(plan.docs_in(s)) for s in ("train", "validation", "test")}
-    assert sizes == {"train": 16, "validation": 2, "test": 2}
-    assert plan.note == ""
-    # each document in exactly one split, deterministic, order of input irrelevant
-    assert sorted(plan.assignment) == docs
-    assert plan_splits(reversed(docs), (0.8, 0.1, 0.1), seed=0) == plan
-    other = plan_splits(docs, (0.8, 0.1, 0.1), seed=1)
-    assert other.assignment != plan.assignment
-    assert {s: len(other.docs_in(s)) for s in sizes} == sizes
-
-
-def test_split_too_few_documents_all_train() -> None:
-    plan = plan_splits(["a", "b", "c"], (0.8, 0.1, 0.1), seed=0)
-    assert set(plan.assignment.values()) == {"train"}
-    assert plan.note == (
-        "3 document(s) are too few for a validation and test split at ratios 0.8,0.1,0.1: "
-        "all documents are in train"
-    )
-    # validation only: test ratio 0 needs no document
-    plan = plan_splits([f"d{i}" for i in range(10)], (0.9, 0.1, 0.0), seed=0)
-    assert {s: len(plan.docs_in(s)) for s in ("train", "validation", "test")} == {
-        "train": 9,
-        "validation": 1,
-        "test": 0,
-    }
-    # everything in train by request: no note
-    assert plan_splits(["a"], (1.0, 0.0, 0.0), seed=0).note == ""
 
 
 # -- pairs and articles -------------------------------------------------------------

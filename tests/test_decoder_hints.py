@@ -255,13 +255,14 @@ def test_a_build_without_the_glossary_gives_the_output_it_gave_before_hints_chan
     tmp_path: Path,
     backend: str,
 ) -> None:
-    """``tests/golden/build/no-glossary-<backend>.jsonl`` was written by the code
-    before glossary hints became glossary-wide (commit b06601c) from a
-    ``--no-glossary`` build of the seeds with the tiny model (AMD EPYC; on
-    another CPU family int8/fp32 kernels may round differently)."""
+    """``tests/golden/build/no-glossary-<backend>.jsonl`` holds the id, English
+    and score of every pair of a ``--no-glossary`` build of the seeds with the
+    tiny model, written by the code before glossary hints became glossary-wide
+    (commit b06601c; AMD EPYC: on another CPU family int8/fp32 kernels may
+    round differently)."""
     out = _build(tiny_model, seeds_dir, tmp_path / "out", backend, glossary=False)
     got = [
-        json.dumps({k: p[k] for k in ("id", "en", "score", "qa")}, ensure_ascii=False)
+        json.dumps({k: p[k] for k in ("id", "en", "score")}, ensure_ascii=False)
         for p in map(json.loads, (out / "pairs.jsonl").read_text("utf-8").splitlines())
     ]
     expected = (GOLDEN / f"no-glossary-{backend}.jsonl").read_text("utf-8").splitlines()

@@ -54,6 +54,10 @@ NORMALISATION = [
     ("Latin lower-cased", "CSTO", "csto"),
     ("zero-width non-joiner", "نور\u200cسلطان", "نورسلطان"),
     ("presentation-form ligature", "\ufefb", "لا"),
+    # presentation-form code points without a compatibility mapping stay as they are
+    ("ornate parentheses", "\ufd3eآية\ufd3f", "\ufd3eايه\ufd3f"),
+    ("Arabic symbol dot above", "\ufbb2", "\ufbb2"),
+    ("small high ligature", "\ufe73", "\ufe73"),
 ]
 
 

@@ -12,6 +12,7 @@ the document view (the README's).
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import threading
@@ -292,6 +293,122 @@ def test_k_moves_up_and_a_accepts(build_dir: Path, server: str, context: Any) ->
     expect(page.locator("tr.pair.current")).to_have_id(f"p-{upper.id}")
 
 
+def _flagged(build_dir: Path) -> list[Pair]:
+    return [p for p in read_pairs(build_dir / "pairs.jsonl") if p.qa or p.violations]
+
+
+def test_keys_cross_the_pages_of_a_long_filtered_list(
+    build_dir: Path, server: str, context: Any
+) -> None:
+    from playwright.sync_api import expect
+
+    flagged = _flagged(build_dir)
+    assert len(flagged) > 40, "the build has too few flagged pairs for three pages"
+    page = context.new_page()
+    page.goto(f"{server}/pairs?show=flagged&n=20")
+    expect(page.locator("tr.pair")).to_have_count(20)
+    assert [r.get_attribute("data-id") for r in page.locator("tr.pair").all()] == [
+        p.id for p in flagged[:20]
+    ]
+    current = page.locator("tr.pair.current")
+    page.locator(f"#p-{flagged[18].id} td.ar").click()
+    page.keyboard.press("j")  # the last row of the page
+    expect(current).to_have_id(f"p-{flagged[19].id}")
+    page.keyboard.press("j")  # on to the first row of the next page
+    expect(page).to_have_url(re.compile(r"/pairs\?show=flagged&n=20&after=\d+#first$"))
+    expect(current).to_have_id(f"p-{flagged[20].id}")
+    page.wait_for_load_state("load")
+    assert [r.get_attribute("data-id") for r in page.locator("tr.pair").all()] == [
+        p.id for p in flagged[20:40]
+    ]
+    page.keyboard.press("k")  # back to the last row of the previous page
+    expect(page).to_have_url(re.compile(r"/pairs\?show=flagged&n=20&before=\d+#last$"))
+    expect(current).to_have_id(f"p-{flagged[19].id}")
+    page.keyboard.press("j")
+    expect(current).to_have_id(f"p-{flagged[20].id}")
+    # a decision by key on the second page comes back to the second page
+    row = page.locator(f"#p-{flagged[21].id}")
+    page.keyboard.press("j")
+    expect(row).to_have_class("pair status-unreviewed current")
+    page.keyboard.press("a")
+    expect(row.locator(".status")).to_have_text("accepted")
+    expect(page).to_have_url(re.compile(rf"after=\d+#p-{flagged[21].id}$"))
+    expect(current).to_have_id(f"p-{flagged[21].id}")
+
+
+def test_search_finds_every_pair_that_mentions_a_name(
+    build_dir: Path, server: str, context: Any
+) -> None:
+    from playwright.sync_api import expect
+
+    from kzparallel.review.state import fold
+    from kzparallel.review.store import read_decisions
+
+    pairs = list(read_pairs(build_dir / "pairs.jsonl"))
+    name = "كازاخستان"  # also written وكازاخستان, بكازاخستان, الكازاخستانية ...
+    mentions = [p.id for p in pairs if name in p.ar]
+    assert 50 < len(mentions) < len(pairs)
+    page = context.new_page()
+    page.goto(f"{server}/pairs")
+    page.locator("input[name=q]").fill(name)
+    page.locator("input[name=q]").press("Enter")
+    expect(page.locator("p.count")).to_have_text(
+        f"{len(mentions)} pair(s) matching “{name}”, showing 50"
+    )
+    page.wait_for_load_state("load")  # every row parsed
+    found = [r.get_attribute("data-id") for r in page.locator("tr.pair").all()]
+    page.locator("a.page-next").first.click()
+    expect(page.locator("tr.pair").first).to_have_attribute("data-id", mentions[50])
+    page.wait_for_load_state("load")
+    found += [r.get_attribute("data-id") for r in page.locator("tr.pair").all()]
+    assert found == mentions
+    # the search combined with a filter, from the same form
+    reviewed = {pid for pid, st in fold(read_decisions(build_dir)).items() if st.reviewed}
+    page.locator("select[name=show]").select_option("unreviewed")
+    page.get_by_role("button", name="filter").click()
+    unreviewed = [pid for pid in mentions if pid not in reviewed]
+    expect(page.locator("p.count")).to_contain_text(
+        f"{len(unreviewed)} pair(s) matching “{name}” (unreviewed)"
+    )
+    page.wait_for_load_state("load")
+    found = [r.get_attribute("data-id") for r in page.locator("tr.pair").all()]
+    assert found == unreviewed[:50]
+
+
+def test_review_a_sample_by_keys_and_see_the_estimate(
+    build_dir: Path, server: str, context: Any
+) -> None:
+    from playwright.sync_api import expect
+
+    from kzparallel.review.store import ReviewStore
+
+    page = context.new_page()
+    page.goto(f"{server}/sample")
+    page.locator("input[name=size]").fill("12")
+    page.locator("input[name=seed]").fill("4")
+    page.locator("select[name=strata]").select_option("doc")
+    page.get_by_role("button", name="draw a sample").click()
+    expect(page).to_have_url(f"{server}/sample/1")
+    expect(page.locator("tr.pair")).to_have_count(12)
+    ids = [r.get_attribute("data-id") or "" for r in page.locator("tr.pair").all()]
+    states = ReviewStore(build_dir).states(ids)
+    judged = [st.shown_status for st in states.values() if st.reviewed]
+    acceptable = judged.count("accepted")
+    page.goto(f"{server}/sample/1?show=unreviewed")
+    first = page.locator("tr.pair").first.get_attribute("data-id")
+    page.locator("tr.pair td.ar").first.click()
+    page.keyboard.press("a")
+    expect(page.locator(f"#p-{first}")).to_have_count(0)  # reviewed: off the unreviewed list
+    page.wait_for_load_state("load")  # the page's script listens for keys again
+    page.keyboard.press("j")  # no row selected: j selects the first, the next unreviewed pair
+    expect(page.locator("tr.pair.current")).to_have_count(1)
+    page.keyboard.press("r")
+    expect(page.locator("#estimate")).to_contain_text(
+        f"from {acceptable + 1} acceptable of {len(judged) + 2} reviewed (sample 1: 12 pairs "
+        "drawn with seed 4 from "
+    )
+
+
 def test_a_long_english_line_without_spaces_wraps(
     build_dir: Path, server: str, context: Any
 ) -> None:
@@ -311,6 +428,7 @@ def test_a_long_english_line_without_spaces_wraps(
     box.locator("textarea").fill(long_line)
     box.get_by_role("button", name="save").click()
     expect(page.locator(f"#p-{pair.id} .en-text")).to_have_text(long_line)
+    page.wait_for_load_state("load")  # the stylesheet applied before anything is measured
     viewport = page.evaluate("window.innerWidth")
     assert page.evaluate("document.documentElement.scrollWidth") <= viewport
     table = page.locator("table.pairs").bounding_box()
@@ -331,3 +449,18 @@ def test_rebuild_keeps_the_decisions(build_dir: Path, tiny_model: Path) -> None:
     assert read_decisions(build_dir) == before
     again = [p.to_dict() for p in apply_review(build_dir, read_pairs(build_dir / "pairs.jsonl"))]
     assert again == applied
+    # the report of the re-build states the sampled estimate (same model and settings)
+    from kzparallel.review.sampling import read_estimate
+
+    estimate = read_estimate(build_dir, next(read_pairs(build_dir / "pairs.jsonl")).signature)
+    assert estimate is not None and estimate.judged >= 2
+    report = (build_dir / "report.html").read_text(encoding="utf-8")
+    assert f"<h2>Quality estimate</h2>\n<p>From a sampled review: {estimate.summary()}." in report
+    card = build_dir / "dataset" / "README.md"
+    assert "## Quality estimate" not in card.read_text(encoding="utf-8")  # review not applied
+    from dataclasses import replace
+
+    settings = replace(_settings(tiny_model, build_dir.parent / "cache"), apply_review=True)
+    build([build_dir.parent / "in"], build_dir, settings)
+    card_text = card.read_text(encoding="utf-8")
+    assert f"## Quality estimate\n\nFrom a sampled review: {estimate.summary()}." in card_text

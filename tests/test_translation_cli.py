@@ -266,8 +266,11 @@ def test_translate_jsonl_gives_the_builds_pairs(
 ) -> None:
     """`translate --format jsonl` runs the build's glossary layers: its records
     are the build's pairs.jsonl records for the same article and settings (the
-    corpus-wide length-ratio flag aside, which only a build can set)."""
+    corpus-wide marks aside, which only a build can set: the length-ratio,
+    low-score and duplicate flags, duplicate_of and cluster)."""
     import json
+
+    from kzparallel.corpus import CORPUS_FLAGS
 
     custom = tmp_path / "custom.yaml"
     custom.write_text(_CUSTOM_GLOSSARY, encoding="utf-8")
@@ -282,7 +285,8 @@ def test_translate_jsonl_gives_the_builds_pairs(
     assert code == 0, err
     built = [json.loads(x) for x in (tmp_path / "out" / "pairs.jsonl").read_text().splitlines()]
     for record in built:
-        record["qa"] = [f for f in record["qa"] if f != "length-ratio"]
+        record["qa"] = [f for f in record["qa"] if f not in CORPUS_FLAGS]
+        record["duplicate_of"] = record["cluster"] = None
     assert translated == built
     layers = {t["layer"] for r in translated for t in r["terms"]}
     if expect == "repair":

@@ -90,10 +90,38 @@ def build(
             help="Progress bar on stderr (shown only when stderr is a terminal).",
         ),
     ] = True,
+    keep_duplicates: Annotated[
+        bool,
+        typer.Option(
+            "--keep-duplicates", help="Keep repeated sentences in dataset/ (flagged duplicate)."
+        ),
+    ] = False,
+    min_score: Annotated[
+        str,
+        typer.Option(
+            "--min-score", help="low-score threshold: auto (from the corpus), off or a number."
+        ),
+    ] = "auto",
+    near_duplicate_threshold: Annotated[
+        float,
+        typer.Option(
+            "--near-duplicate-threshold",
+            min=0.01,
+            max=1.0,
+            help="Jaccard similarity (word 5-grams) that makes two documents near-copies.",
+        ),
+    ] = 0.5,
+    fresh: Annotated[
+        bool,
+        typer.Option(
+            "--fresh", help="Ignore the build already in --out: a new corpus of these inputs only."
+        ),
+    ] = False,
 ) -> None:
     """Articles in, English articles + parallel corpus (pairs, dataset, report) out."""
     from kzparallel.build import BuildSettings
     from kzparallel.build import build as run_build
+    from kzparallel.scores import parse_min_score
     from kzparallel.sinks.dataset import parse_ratios
 
     settings = BuildSettings(
@@ -115,6 +143,10 @@ def build(
         alignment=alignment,
         engine=engine,
         progress=progress,
+        keep_duplicates=keep_duplicates,
+        min_score=parse_min_score(min_score),
+        near_duplicate_threshold=near_duplicate_threshold,
+        fresh=fresh,
         engine_options={
             k: v
             for k, v in {
@@ -128,6 +160,8 @@ def build(
     result = run_build(inputs, out, settings, on_error=warn_skipped, on_warning=warn)
     if result.split_note:
         warn(result.split_note)
+    if result.version_line():
+        typer.echo(result.version_line())
     typer.echo(result.summary())
     if result.skipped:
         raise typer.Exit(2)

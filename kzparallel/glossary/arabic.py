@@ -90,7 +90,10 @@ def _fold(ch: str) -> str:
     if "A" <= ch <= "Z":
         return ch.lower()
     if _is_presentation_form(ch):
-        return "".join(_fold(c) for c in unicodedata.normalize("NFKC", ch))
+        decomposed = unicodedata.normalize("NFKC", ch)
+        if decomposed == ch:  # no compatibility mapping (e.g. U+FD3E, U+FBB2): kept as is
+            return ch
+        return "".join(_fold(c) for c in decomposed)
     return ch
 
 

@@ -1,27 +1,28 @@
 """The review web app (Starlette, server-rendered Jinja2 templates).
 
-``create_app(out_dir, ...)`` serves one build directory:
+``create_app(out_dir, ...)`` serves one build directory; its pairs are read
+through the SQLite index of :mod:`kzparallel.review.index` (imported on the
+first start), a page at a time:
 
-* ``GET /`` — documents: pairs, flagged pairs, glossary failures, share reviewed;
+* ``GET /`` — documents (paginated, sortable by flagged share, glossary
+  failures, review progress) and the quality estimate of the newest sample;
 * ``GET /doc/{doc_id}`` and ``GET /pairs`` — pair rows, filtered with
-  ``?show=unreviewed|flagged|glossary`` (``/pairs`` spans every document);
+  ``?show=unreviewed|flagged|glossary``, ``?doc=ID`` and a search ``?q=``;
+* ``GET /sample``, ``POST /sample``, ``GET /sample/{id}`` — draw a random
+  sample and review it (:mod:`kzparallel.review.sampling`);
 * ``POST /pair/{pair_id}/{action}`` — accept, reject, edit, merge, split, note.
 
-Safety: every text is escaped by Jinja2 autoescape and a Content-Security-Policy
-allows only the package's own script and stylesheet; every POST needs the
-hidden CSRF field (an HMAC of the browser's session cookie) or gets 403; with
-``token`` set, every request needs ``Authorization: Bearer TOKEN`` or the
-cookie that ``?token=TOKEN`` sets; only ``/static`` files of this package are
-served, never a path of the build directory.
+Every list takes ``n`` (page size), ``after``/``before`` (keyset keys) and
+``last``. Safety: every text is escaped by Jinja2 autoescape; see
+:mod:`kzparallel.review.guard` for the token, CSRF and headers; only ``/static``
+files of this package are served, never a path of the build directory.
 """
 
 from __future__ import annotations
 
 import getpass
-import hashlib
-import hmac
 import secrets
-from collections.abc import Awaitable, Callable
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,36 +30,61 @@ from urllib.parse import urlencode
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
-from starlette.middleware.base import BaseHTTPMiddleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from kzparallel.records import Pair
-from kzparallel.review.decisions import (
-    PairState,
-    merge_changes,
-    merged_ar,
-    split_change,
-    split_spans,
+from kzparallel.errors import KzError
+from kzparallel.review.actions import Retranslate, form_changes, model_retranslator
+from kzparallel.review.guard import Guard, safe_back, valid_csrf
+from kzparallel.review.index import Generation, IndexStale, PairsIndex, Progress
+from kzparallel.review.queries import (
+    DEFAULT_PAGE,
+    DOC_SORTS,
+    FILTERS,
+    PAGE_SIZES,
+    IndexRow,
+    Page,
+    Window,
+    counts,
+    doc_by_id,
+    expander,
+    following,
+    list_docs,
+    list_pairs,
+    pair_by_id,
+    pairs_at,
+    pairs_by_ids,
 )
-from kzparallel.review.pairs import PairIndex
-from kzparallel.review.render import alignment_view, ar_pieces, en_pieces, split_points
-from kzparallel.review.store import Change, ReviewStore, StaleDecision
+from kzparallel.review.rows import Row
+from kzparallel.review.sampling import (
+    MAX_SAMPLE,
+    STRATA,
+    draw,
+    estimate,
+    sample_info,
+    sample_page,
+    samples,
+    save_sample,
+)
+from kzparallel.review.search import fts_query
+from kzparallel.review.state import PairState
+from kzparallel.review.store import ReviewStore, StaleDecision
+from kzparallel.sinks.manifest import read_manifest
+
+__all__ = ["create_app", "model_retranslator"]
 
 HERE = Path(__file__).resolve().parent
-SESSION_COOKIE = "kz_session"
-TOKEN_COOKIE = "kz_token"
-FILTERS = ("all", "unreviewed", "flagged", "glossary")
-CSP = (
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
-    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
-)
-
-Retranslate = Callable[[list[str]], list[str]]
+SORT_LABELS = {
+    "doc": "build order",
+    "flagged": "flagged share",
+    "glossary": "glossary failures",
+    "progress": "review progress",
+}
 
 
 @dataclass
@@ -69,152 +95,38 @@ class Config:
     who: str
     model: str | None
     retranslate: Retranslate | None
+    reimport_wait: float
 
 
-def csrf_token(secret: bytes, session: str) -> str:
-    return hmac.new(secret, session.encode(), hashlib.sha256).hexdigest()
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value not in (None, "") else None
+    except ValueError:
+        return None
 
 
-def valid_csrf(request: Request, sent: str) -> bool:
-    """Whether ``sent`` is the CSRF token of the session cookie the request came with."""
-    session = request.cookies.get(SESSION_COOKIE, "")
-    if not session or not sent:
-        return False
-    expected = csrf_token(request.app.state.config.secret, session)
-    return hmac.compare_digest(sent.encode(), expected.encode())
+def _window(q: Mapping[str, str]) -> Window:
+    return Window(_int(q.get("after")), _int(q.get("before")), q.get("last") == "1")
 
 
-def model_retranslator(model: str) -> Retranslate:
-    """Re-translation with ``model`` (loaded on first use) via ``load_translator``."""
-    from kzparallel.translation import load_translator
-    from kzparallel.translation.base import DecodingConfig
-
-    loaded: list[Any] = []
-
-    def run(texts: list[str]) -> list[str]:
-        if not loaded:
-            loaded.append(load_translator(model))
-        return [t.text for t in loaded[0].translate(texts, DecodingConfig())]
-
-    return run
+def _size(q: Mapping[str, str]) -> int:
+    n = _int(q.get("n"))
+    return n if n in PAGE_SIZES else DEFAULT_PAGE
 
 
-class Guard(BaseHTTPMiddleware):
-    """Bearer token, session cookie, CSRF on POST, security headers."""
-
-    def __init__(self, app: Any, config: Config) -> None:
-        super().__init__(app)
-        self.config = config
-
-    async def dispatch(
-        self, request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        cfg = self.config
-        set_token = False
-        if cfg.token is not None:
-            given = request.headers.get("authorization", "")
-            cookie = request.cookies.get(TOKEN_COOKIE, "")
-            query = request.query_params.get("token")
-            ok = hmac.compare_digest(given.encode(), f"Bearer {cfg.token}".encode()) or (
-                hmac.compare_digest(cookie.encode(), cfg.token.encode())
-            )
-            if query is not None and request.method == "GET":
-                if not hmac.compare_digest(query.encode(), cfg.token.encode()):
-                    return PlainTextResponse("wrong token", status_code=401)
-                ok = set_token = True
-            if not ok:
-                return PlainTextResponse(
-                    "this review server needs a token: open it with ?token=TOKEN "
-                    "or send Authorization: Bearer TOKEN",
-                    status_code=401,
-                    headers={"WWW-Authenticate": "Bearer"},
-                )
-        session = request.cookies.get(SESSION_COOKIE, "")
-        new_session = not session
-        if new_session:
-            session = secrets.token_urlsafe(24)
-        request.state.session = session
-        request.state.csrf = csrf_token(cfg.secret, session)
-        if request.method not in ("GET", "HEAD", "POST"):
-            return PlainTextResponse("method not allowed", status_code=405)
-        if set_token:
-            rest = {k: v for k, v in request.query_params.items() if k != "token"}
-            response: Response = RedirectResponse(
-                request.url.path + (f"?{urlencode(rest)}" if rest else ""), status_code=303
-            )
-            response.set_cookie(TOKEN_COOKIE, cfg.token or "", httponly=True, samesite="strict")
-        else:
-            response = await call_next(request)
-        if new_session:
-            response.set_cookie(SESSION_COOKIE, session, httponly=True, samesite="strict")
-        response.headers["Content-Security-Policy"] = CSP
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Referrer-Policy"] = "no-referrer"
-        response.headers["X-Frame-Options"] = "DENY"
-        response.headers.setdefault("Cache-Control", "no-store")
-        return response
+def _url(path: str, params: Mapping[str, Any]) -> str:
+    kept = {k: v for k, v in params.items() if v not in (None, "")}
+    return path + (f"?{urlencode(kept)}" if kept else "")
 
 
-def _safe_back(value: str) -> str:
-    """A local path to go back to after a POST (never another site)."""
-    if value.startswith("/") and not value.startswith("//") and "\\" not in value:
-        return value
-    return "/"
-
-
-@dataclass
-class Row:
-    """One pair row of the document view."""
-
-    pair: Pair
-    state: PairState
-    following: Pair | None  # the next pair of the same paragraph (merge partner)
-    following_version: int
-
-    @property
-    def status(self) -> str:
-        return "merged" if self.state.merged_into else self.state.status
-
-    @property
-    def ar(self) -> str:
-        if self.state.merge_next and self.following is not None:
-            return merged_ar(self.pair, self.following)
-        return self.pair.ar
-
-    @property
-    def en(self) -> str:
-        return self.state.en if self.state.en is not None else self.pair.en
-
-    def ar_pieces(self) -> list[Any]:
-        return ar_pieces(self.pair.ar, self.pair.terms) if self.ar == self.pair.ar else []
-
-    def en_pieces(self) -> list[Any]:
-        return en_pieces(self.en, self.pair.terms)
-
-    def parts(self) -> list[tuple[str, str]]:
-        if self.state.split_at is None:
-            return []
-        try:
-            spans = split_spans(self.pair.ar, self.state.split_at)
-        except ValueError:
-            return []
-        return [
-            (self.pair.ar[s:e], p.get("en", ""))
-            for (s, e), p in zip(spans, self.state.parts, strict=False)
-        ]
-
-    def alignment(self) -> Any:
-        if self.state.merge_next or self.state.split_at is not None:
-            return None
-        return alignment_view(self.pair.alignment, self.pair.src_tokens, self.pair.tgt_tokens)
-
-    def split_points(self) -> list[tuple[int, str]]:
-        return split_points(self.pair.ar)
-
-    @property
-    def can_restructure(self) -> bool:
-        st = self.state
-        return not (st.merge_next or st.merged_into or st.split_at is not None)
+def _links(path: str, params: Mapping[str, Any], page: Page) -> dict[str, str | None]:
+    has_prev, has_next = page.prev is not None, page.next is not None
+    return {
+        "first": _url(path, params) if has_prev else None,
+        "prev": _url(path, {**params, "before": page.prev}) if has_prev else None,
+        "next": _url(path, {**params, "after": page.next}) if has_next else None,
+        "last": _url(path, {**params, "last": 1}) if has_next else None,
+    }
 
 
 def create_app(
@@ -225,12 +137,20 @@ def create_app(
     retranslate: Retranslate | None = None,
     who: str | None = None,
     allowed_hosts: list[str] | None = None,
+    progress: Progress | None = None,
+    reimport_wait: float = 5.0,
 ) -> Starlette:
-    """The review app over build directory ``out_dir`` (reads ``pairs.jsonl``)."""
+    """The review app over build directory ``out_dir``.
+
+    The pairs are imported into ``DIR/review-index/`` first when the index is
+    missing or older than ``pairs.jsonl`` (``progress`` is called as it reads).
+    A ``pairs.jsonl`` that changes while the app runs is imported again in the
+    background; a request waits up to ``reimport_wait`` seconds for it.
+    """
     out = Path(out_dir)
-    index = PairIndex(out)
-    index.load()
     store = ReviewStore(out)
+    index = PairsIndex(out, store)
+    index.open(progress)
     if retranslate is None and model:
         retranslate = model_retranslator(model)
     cfg = Config(
@@ -240,6 +160,7 @@ def create_app(
         who=who or getpass.getuser(),
         model=model,
         retranslate=retranslate,
+        reimport_wait=reimport_wait,
     )
     env = Environment(
         loader=FileSystemLoader(HERE / "templates"),
@@ -254,56 +175,236 @@ def create_app(
         )
         return HTMLResponse(html, status_code=status)
 
-    async def documents(request: Request) -> Response:
-        index.refresh()
-        states = index.states(store)
-        return page(request, "documents.html", docs=index.summaries(states))
+    def message(request: Request, status: int, title: str, text: str, back: str = "/") -> Response:
+        return page(request, "message.html", status, title=title, message=text, back=back)
 
-    def rows_for(pairs: list[Pair], states: dict[str, PairState], show: str) -> list[Row]:
+    def fresh() -> str | None:
+        """Pick up a re-built pairs.jsonl and new decisions; a notice for the page."""
+        running = index.refresh(cfg.reimport_wait)
+        index.sync()
+        if running:
+            return (
+                "pairs.jsonl has changed: it is being imported again; "
+                "until that is done the pages show the pairs as they were"
+            )
+        if index.error:
+            return f"the new pairs.jsonl could not be imported ({index.error}); showing the last import"
+        return None
+
+    def build_rows(
+        conn: Any, gen: Generation, found: list[IndexRow], ranks: list[int] | None = None
+    ) -> list[Row]:
+        nxt = following(conn, found)
+        pairs = gen.read([r.ref for r in found])
+        partners = dict(zip(list(nxt), gen.read([n.ref for n in nxt.values()]), strict=True))
+        states = store.states([r.id for r in found] + [n.id for n in nxt.values()])
         rows = []
-        for p in pairs:
-            st = states.get(p.id, PairState())
-            nxt = index.following(p)
-            row = Row(p, st, nxt, states[nxt.id].version if nxt and nxt.id in states else 0)
-            if show == "unreviewed" and st.reviewed:
-                continue
-            if show == "flagged" and not (p.qa or p.violations):
-                continue
-            if show == "glossary" and not p.violations:
-                continue
-            rows.append(row)
+        for i, (r, pair) in enumerate(zip(found, pairs, strict=True)):
+            partner = partners.get(r.pos)
+            version = states[partner.id].version if partner and partner.id in states else 0
+            rank = ranks[i] if ranks else None
+            rows.append(Row(pair, states.get(r.id, PairState()), partner, version, rank))
         return rows
 
-    async def pairs_view(request: Request) -> Response:
-        index.refresh()
-        show = request.query_params.get("show", "all")
+    def build_signature(conn: Any, gen: Generation) -> str:
+        """The provenance signature of the build (manifest.json, else the first pair)."""
+        manifest = read_manifest(out)
+        if manifest and manifest.get("signature"):
+            return str(manifest["signature"])
+        first = pairs_at(conn, [1]).get(1)
+        return gen.read([first.ref])[0].signature if first else ""
+
+    def documents(request: Request) -> Response:
+        notice = fresh()
+        q = request.query_params
+        sort = q.get("sort", "doc")
+        if sort not in DOC_SORTS:
+            sort = "doc"
+        order = q.get("order")
+        desc = order == "desc" if order in ("asc", "desc") else DOC_SORTS[sort][1]
+        size = _size(q)
+        with index.connection() as (conn, _):
+            docs = list_docs(conn, sort=sort, desc=desc, window=_window(q), size=size)
+            totals = counts(conn)
+        params = {
+            "sort": None if sort == "doc" else sort,
+            "order": None if desc == DOC_SORTS[sort][1] else ("desc" if desc else "asc"),
+            "n": None if size == DEFAULT_PAGE else size,
+        }
+        return page(
+            request,
+            "documents.html",
+            notice=notice,
+            page=docs,
+            counts=totals,
+            links=_links("/", params, docs),
+            sort=sort,
+            desc=desc,
+            size=size,
+            sizes=PAGE_SIZES,
+            sorts=list(SORT_LABELS.items()),
+            sort_links={s: _url("/", {"sort": s}) for s in ("flagged", "glossary", "progress")},
+            estimate=estimate(store),
+        )
+
+    def pairs_view(request: Request) -> Response:
+        notice = fresh()
+        q = request.query_params
+        show = q.get("show", "all")
         if show not in FILTERS:
             show = "all"
-        doc_id = request.path_params.get("doc_id") or request.query_params.get("doc")
-        if doc_id and doc_id not in index.docs:
-            return page(
-                request,
-                "message.html",
-                404,
-                title="No such document",
-                message=f"there is no document {doc_id!r} in this build",
+        search = q.get("q", "").strip()
+        size = _size(q)
+        doc_id = request.path_params.get("doc_id") or q.get("doc", "").strip() or None
+        with index.connection() as (conn, gen):
+            doc = doc_by_id(conn, doc_id) if doc_id else None
+            if doc_id and doc is None:
+                return message(
+                    request,
+                    404,
+                    "No such document",
+                    f"there is no document {doc_id!r} in this build",
+                )
+            doc_pos = doc.pos if doc else None
+            found = list_pairs(
+                conn,
+                doc_pos=doc_pos,
+                show=show,
+                fts=fts_query(search, expander(conn)),
+                window=_window(q),
+                size=size,
             )
-        pairs = index.docs[doc_id] if doc_id else index.pairs
-        states = index.states(store)
+            rows = build_rows(conn, gen, found.rows)
+            totals = counts(conn, doc_pos)
+        params = {
+            "doc": doc_id if request.url.path == "/pairs" else None,
+            "show": None if show == "all" else show,
+            "q": search,
+            "n": None if size == DEFAULT_PAGE else size,
+        }
         back = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return page(
             request,
             "document.html",
-            doc_id=doc_id,
+            notice=notice,
+            doc=doc,
             show=show,
+            q=search,
             filters=FILTERS,
-            rows=rows_for(pairs, states, show),
+            counts=totals,
+            size=size,
+            sizes=PAGE_SIZES,
+            rows=rows,
+            page=found,
+            links=_links(request.url.path, params, found),
             back=back,
-            doc_ids=list(index.docs),
         )
 
-    async def act(request: Request) -> Response:
-        index.refresh()
+    def samples_view(request: Request) -> Response:
+        notice = fresh()
+        gen = index.gen
+        return page(
+            request,
+            "samples.html",
+            notice=notice,
+            samples=samples(store),
+            population=gen.pairs if gen else 0,
+            max_sample=MAX_SAMPLE,
+            seed=secrets.randbelow(10**6),
+            strata=list(STRATA.items()),
+        )
+
+    def sample_view(request: Request) -> Response:
+        notice = fresh()
+        sample_id = _int(request.path_params["sample_id"])
+        info = sample_info(store, sample_id) if sample_id is not None else None
+        if info is None or sample_id is None:
+            return message(request, 404, "No such sample", "there is no such sample")
+        q = request.query_params
+        show = "unreviewed" if q.get("show") == "unreviewed" else "all"
+        size = _size(q)
+        ranked = sample_page(
+            store, sample_id, unreviewed=show == "unreviewed", window=_window(q), size=size
+        )
+        with index.connection() as (conn, gen):
+            by_id = pairs_by_ids(conn, [pid for _, pid in ranked.rows])
+            present = [(rank, by_id[pid]) for rank, pid in ranked.rows if pid in by_id]
+            rows = build_rows(conn, gen, [r for _, r in present], [k for k, _ in present])
+        params = {
+            "show": None if show == "all" else show,
+            "n": None if size == DEFAULT_PAGE else size,
+        }
+        back = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return page(
+            request,
+            "sample.html",
+            notice=notice,
+            info=info,
+            estimate=estimate(store, sample_id),
+            show=show,
+            size=size,
+            sizes=PAGE_SIZES,
+            rows=rows,
+            doc=None,
+            page=ranked,
+            missing=len(ranked.rows) - len(present),
+            links=_links(request.url.path, params, ranked),
+            back=back,
+        )
+
+    def new_sample(request: Request, field: dict[str, str]) -> Response:
+        fresh()
+        size, seed, strata = _int(field.get("size")), _int(field.get("seed")), field.get("strata")
+        if size is None or seed is None or seed < 0 or strata not in STRATA:
+            return message(request, 400, "Not drawn", "give a size, a seed (0 or more) and strata")
+        try:
+            with index.connection() as (conn, gen):
+                chosen = draw(conn, size, seed, strata)
+                population, source = gen.pairs, build_signature(conn, gen)
+        except ValueError as exc:
+            return message(request, 400, "Not drawn", str(exc), "/sample")
+        sample_id = save_sample(
+            store,
+            seed=seed,
+            strata=strata,
+            population=population,
+            source=source,
+            who=cfg.who,
+            pairs=chosen,
+        )
+        index.sync()
+        return RedirectResponse(f"/sample/{sample_id}", status_code=303)
+
+    def act(request: Request, field: dict[str, str]) -> Response:
+        fresh()
+        back = safe_back(field.get("back", "/"))
+        pair_id = request.path_params["pair_id"]
+        action = request.path_params["action"]
+        with index.connection() as (conn, gen):
+            found = pair_by_id(conn, pair_id)
+            if found is None:
+                return message(request, 404, "No such pair", "that pair is not in this build", back)
+            partner = following(conn, [found]).get(found.pos)
+            pair = gen.read([found.ref])[0]
+            nxt = gen.read([partner.ref])[0] if partner else None
+        try:
+            version = int(field.get("version", ""))
+        except ValueError:
+            return message(request, 400, "Bad request", "the form has no pair version", back)
+        try:
+            st = store.states([pair.id]).get(pair.id, PairState())
+            if action in ("merge", "split") and (st.merge_next or st.merged_into or st.parts):
+                raise ValueError("this pair was already merged or split")
+            changes = form_changes(cfg.retranslate, pair, nxt, action, version, field)
+            store.record(changes, cfg.who)
+        except StaleDecision as exc:
+            return message(request, 409, "Not saved: the pair has changed", exc.message, back)
+        except ValueError as exc:
+            return message(request, 400, "Not saved", str(exc), back)
+        index.sync()
+        return RedirectResponse(f"{back}#p-{pair.id}", status_code=303)
+
+    async def post(request: Request) -> Response:
         form = await request.form()
         field = {k: str(v) for k, v in form.items()}
         if not valid_csrf(request, field.get("csrf", "")):
@@ -311,114 +412,44 @@ def create_app(
                 "refused: missing or invalid CSRF token (reload the page and try again)",
                 status_code=403,
             )
-        back = _safe_back(field.get("back", "/"))
-        pair = index.by_id.get(request.path_params["pair_id"])
-        action = request.path_params["action"]
-        if pair is None:
-            return page(
-                request,
-                "message.html",
-                404,
-                title="No such pair",
-                message="that pair is not in this build",
-                back=back,
-            )
-        try:
-            version = int(field.get("version", ""))
-        except ValueError:
-            return page(
-                request,
-                "message.html",
-                400,
-                title="Bad request",
-                message="the form has no pair version",
-                back=back,
-            )
-        try:
-            st = index.states(store).get(pair.id, PairState())
-            if action in ("merge", "split") and (st.merge_next or st.merged_into or st.parts):
-                raise ValueError("this pair was already merged or split")
-            changes = _changes(cfg, index, pair, action, version, field)
-            store.record(changes, cfg.who)
-        except StaleDecision as exc:
-            return page(
-                request,
-                "message.html",
-                409,
-                title="Not saved: the pair has changed",
-                message=exc.message,
-                back=back,
-            )
-        except ValueError as exc:
-            return page(
-                request, "message.html", 400, title="Not saved", message=str(exc), back=back
-            )
-        return RedirectResponse(f"{back}#p-{pair.id}", status_code=303)
+        handler = act if "pair_id" in request.path_params else new_sample
+        return await run_in_threadpool(handler, request, field)
 
     async def not_found(request: Request, exc: Exception) -> Response:
         return PlainTextResponse("not found", status_code=404)
+
+    async def stale(request: Request, exc: Exception) -> Response:
+        await run_in_threadpool(index.refresh, cfg.reimport_wait, True)
+        return message(
+            request,
+            503,
+            "The pairs are being imported again",
+            "pairs.jsonl was rewritten while the review server ran; reload in a moment",
+            request.url.path,
+        )
+
+    async def failed(request: Request, exc: Exception) -> Response:
+        text = exc.message if isinstance(exc, KzError) else str(exc)
+        return message(request, 500, "Error", text)
 
     routes = [
         Route("/", documents),
         Route("/pairs", pairs_view),
         Route("/doc/{doc_id:str}", pairs_view),
-        Route("/pair/{pair_id:str}/{action:str}", act, methods=["POST"]),
+        Route("/sample", samples_view),
+        Route("/sample", post, methods=["POST"]),
+        Route("/sample/{sample_id:str}", sample_view),
+        Route("/pair/{pair_id:str}/{action:str}", post, methods=["POST"]),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
     middleware = [Middleware(Guard, config=cfg)]
     if allowed_hosts:
         middleware.insert(0, Middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts))
-    app = Starlette(routes=routes, middleware=middleware, exception_handlers={404: not_found})
+    app = Starlette(
+        routes=routes,
+        middleware=middleware,
+        exception_handlers={404: not_found, IndexStale: stale, KzError: failed},
+    )
     app.state.config = cfg
+    app.state.index = index
     return app
-
-
-def _changes(
-    cfg: Config, index: PairIndex, pair: Pair, action: str, version: int, field: dict[str, str]
-) -> list[Change]:
-    """The log rows for one submitted form (ValueError: a message for the reviewer)."""
-    if action in ("accept", "reject"):
-        return [Change(pair.id, version, action)]
-    if action == "note":
-        note = field.get("note", "").strip()
-        if not note:
-            raise ValueError("the note is empty")
-        return [Change(pair.id, version, "note", None, note)]
-    if action == "edit":
-        en = field.get("en", "").strip()
-        if not en:
-            raise ValueError("the English is empty (reject the pair instead)")
-        data: dict[str, Any] = {}
-        if field.get("part", "") != "":
-            data["part"] = int(field["part"])
-        return [Change(pair.id, version, "edit", field.get("before"), en, data)]
-    if action == "merge":
-        nxt = index.following(pair)
-        if nxt is None or nxt.id != field.get("next"):
-            raise ValueError("only a pair and the next one of the same paragraph can be merged")
-        en, en_mt = field.get("en", "").strip(), ""
-        if "retranslate" in field:
-            if cfg.retranslate is None:
-                raise ValueError("no model is configured: type the English")
-            en = en_mt = cfg.retranslate([merged_ar(pair, nxt)])[0]
-        if not en:
-            raise ValueError("type the English of the merged pair")
-        return merge_changes(pair, version, nxt, int(field.get("next_version", "0")), en, en_mt)
-    if action == "split":
-        try:
-            at = int(field.get("at", ""))
-        except ValueError:
-            raise ValueError("choose where to split the Arabic") from None
-        spans = split_spans(pair.ar, at)
-        if "retranslate" in field:
-            if cfg.retranslate is None:
-                raise ValueError("no model is configured: type the English of both parts")
-            outs = cfg.retranslate([pair.ar[s:e] for s, e in spans])
-            parts = [{"en": o, "en_mt": o} for o in outs]
-        else:
-            ens = [field.get("en1", "").strip(), field.get("en2", "").strip()]
-            if not all(ens):
-                raise ValueError("type the English of both parts")
-            parts = [{"en": e, "en_mt": ""} for e in ens]
-        return [split_change(pair, version, at, parts)]
-    raise ValueError(f"unknown action {action!r}")

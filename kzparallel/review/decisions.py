@@ -1,97 +1,24 @@
-"""Review decisions as per-pair state, and :func:`apply_review`.
+"""Applying the review decisions to a stream of pairs: :func:`apply_review`.
 
-The log in ``DIR/review.sqlite`` (:mod:`kzparallel.review.store`) is folded,
-oldest first, into one :class:`PairState` per build pair:
-
-* ``accept`` marks the pair accepted (and un-rejects it);
-* ``reject`` drops it from exports and the dataset;
-* ``edit`` replaces the English (``data["part"]`` picks a part of a split pair);
-* ``merge`` on pair A with ``data["next"] = B`` joins B (the next sentence of the
-  same paragraph) onto A; B gets a ``merge`` with ``data["into"] = A``;
-* ``split`` with ``data["at"]`` (a character offset in the Arabic) and
-  ``data["parts"]`` (``[{"en": ..., "en_mt": ...}, ...]``) makes two pairs;
-* ``note`` adds a note and changes nothing else.
-
-:func:`apply_review` applies the state to a stream of build pairs. The pairs
-file itself is never changed. Decisions about pair ids that a re-run of the
-build no longer produces are ignored.
+The decision log (:mod:`kzparallel.review.store`) is folded into one
+:class:`~kzparallel.review.state.PairState` per build pair (the rules are in
+:mod:`kzparallel.review.state`); :func:`apply_review` applies the states to a
+stream of build pairs. The pairs file itself is never changed. Decisions about
+pair ids that a re-run of the build no longer produces are ignored.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from kzparallel.records import Pair, pair_id
-from kzparallel.review.store import Change, Decision, read_decisions
+from kzparallel.review.state import PairState, fold
+from kzparallel.review.store import Change, read_decisions
 
-
-@dataclass
-class PairState:
-    """What the decisions so far say about one build pair."""
-
-    version: int = 0
-    accepted: bool = False
-    rejected: bool = False
-    en: str | None = None  # the reviewer's English (edit, merge)
-    merge_next: str | None = None  # id of the next pair joined onto this one
-    merge_en_mt: str | None = None
-    merged_into: str | None = None  # this pair was joined onto that one
-    split_at: int | None = None
-    parts: list[dict[str, str]] = field(default_factory=list)  # split: en, en_mt
-    notes: list[Decision] = field(default_factory=list)
-    last: Decision | None = None
-
-    @property
-    def status(self) -> str:
-        """``review_status`` of the pair (or pairs) this state produces."""
-        if self.rejected:
-            return "rejected"
-        if self.en is not None or self.merge_next or self.split_at is not None:
-            return "edited"
-        return "accepted" if self.accepted else "unreviewed"
-
-    @property
-    def reviewed(self) -> bool:
-        return self.status != "unreviewed" or self.merged_into is not None
-
-
-def fold(decisions: Iterable[Decision]) -> dict[str, PairState]:
-    """Per-pair state from the decision log (oldest decision first)."""
-    states: dict[str, PairState] = {}
-    for d in decisions:
-        st = states.setdefault(d.pair_id, PairState())
-        st.version = max(st.version, d.version)
-        st.last = d
-        if d.action == "accept":
-            st.accepted, st.rejected = True, False
-        elif d.action == "reject":
-            st.rejected = True
-        elif d.action == "edit":
-            part = d.data.get("part")
-            if isinstance(part, int) and 0 <= part < len(st.parts):
-                st.parts[part] = {**st.parts[part], "en": d.after or ""}
-            else:
-                st.en = d.after or ""
-            st.rejected = False
-        elif d.action == "merge":
-            if d.data.get("into"):
-                st.merged_into = str(d.data["into"])
-            else:
-                st.merge_next = str(d.data.get("next") or "") or None
-                st.en = d.after or ""
-                st.merge_en_mt = str(d.data.get("en_mt", ""))
-        elif d.action == "split":
-            st.split_at = int(d.data["at"])
-            st.parts = [
-                {"en": str(p.get("en", "")), "en_mt": str(p.get("en_mt", ""))}
-                for p in d.data.get("parts", [])
-            ]
-        elif d.action == "note":
-            st.notes.append(d)
-    return states
+__all__ = ["PairState", "apply_review", "fold", "merge_changes", "split_change"]
 
 
 def load_states(out_dir: str | Path) -> dict[str, PairState]:

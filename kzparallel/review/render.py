@@ -143,7 +143,7 @@ def split_points(ar: str) -> list[tuple[int, str]]:
         at = m.end()
         if at >= len(ar) or m.start() == 0:
             continue
-        before = ar[: m.start()].split()[-3:]
-        after = ar[at:].split()[:3]
+        before = ar[: m.start()].split()[-2:]
+        after = ar[at:].split()[:2]
         points.append((at, f"{' '.join(before)} | {' '.join(after)}"))
     return points

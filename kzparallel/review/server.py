@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 from kzparallel.errors import KzError
+from kzparallel.review.index import INDEX_DIR, Progress
 from kzparallel.sinks.pairs import PAIRS_FILE
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
@@ -18,6 +21,25 @@ def check_review_dir(build_dir: str | Path) -> Path:
     if not (out / PAIRS_FILE).is_file():
         raise KzError(f"{out}: no {PAIRS_FILE} in it (run `kzparallel build` first)")
     return out
+
+
+@contextlib.contextmanager
+def import_progress() -> Iterator[Progress | None]:
+    """A progress bar for the import of ``pairs.jsonl`` (only when stderr is a terminal)."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from tqdm import tqdm
+
+    with tqdm(
+        total=0, unit="B", unit_scale=True, desc="indexing pairs.jsonl", file=sys.stderr
+    ) as bar:
+
+        def update(done: int, total: int) -> None:
+            bar.total = total
+            bar.update(done - bar.n)
+
+        yield update
 
 
 def serve(
@@ -49,7 +71,18 @@ def serve(
         resolve_model(model)  # a one-line ModelError now, not on the first merge
     # Host header check against DNS rebinding (Starlette's check cannot parse IPv6 hosts)
     allowed = ["127.0.0.1", "localhost"] if host in ("127.0.0.1", "localhost") else None
-    application = create_app(out, token=token, model=model, allowed_hosts=allowed)
+    with import_progress() as progress:
+        application = create_app(
+            out, token=token, model=model, allowed_hosts=allowed, progress=progress
+        )
+    summary = application.state.index.imported
+    if summary is not None:
+        print(
+            f"indexed {summary.pairs} pair(s) of {summary.docs} document(s) from "
+            f"{out / PAIRS_FILE} into {out / INDEX_DIR}/",
+            file=sys.stderr,
+            flush=True,
+        )
     shown = f"[{host}]" if ":" in host else host
     print(
         f"reviewing {out} at http://{shown}:{port}/" + ("?token=…" if token else ""),

@@ -46,6 +46,7 @@ class CardInfo:
     pretty_name: str = "kzparallel Arabic-English news parallel corpus"
     documents: int = 0
     qa_counts: dict[str, int] = field(default_factory=dict)
+    corpus: Any = None  # kzparallel.corpus.CorpusSummary: splits, duplicates, filters, versions
 
 
 MAX_LISTED_SOURCES = 50  # documents listed by name in the card
@@ -124,7 +125,24 @@ def card_header(summary: DatasetSummary, info: CardInfo) -> dict[str, Any]:
     }
 
 
-def render_card(summary: DatasetSummary, info: CardInfo) -> str:
+def quality_section(estimate: Any | None) -> str:
+    """The card's "Quality estimate" section from a sampled review ("" without one).
+
+    ``estimate`` is a :class:`kzparallel.review.sampling.SampleEstimate`.
+    """
+    if estimate is None:
+        return ""
+    return f"""
+## Quality estimate
+
+From a sampled review: {estimate.summary()}. A pair is acceptable when the reviewer
+accepted it as it was built; rejected, edited, merged or split pairs count against.
+The sample is a seeded random sample of the corpus, so the share estimates the
+share in all pairs.
+"""
+
+
+def render_card(summary: DatasetSummary, info: CardInfo, estimate: Any | None = None) -> str:
     head = yaml.safe_dump(
         card_header(summary, info), sort_keys=False, allow_unicode=True, width=1000
     )
@@ -135,6 +153,13 @@ def render_card(summary: DatasetSummary, info: CardInfo) -> str:
     )
     note = f"\n{summary.note}.\n" if summary.note else ""
     sources = "\n".join(f"- {line}" for line in info.sources) or "- (none)"
+    split_rule = "Splits are by document (no document is in two splits)."
+    corpus = ""
+    if info.corpus is not None:
+        from kzparallel.sinks.corpus_card import corpus_markdown, splits_markdown
+
+        split_rule = splits_markdown(info.corpus)
+        corpus = "\n" + corpus_markdown(info.corpus)
     qa = (
         "\n".join(f"- `{k}`: {v} pairs" for k, v in sorted(info.qa_counts.items()))
         or "- no pair was flagged"
@@ -161,12 +186,12 @@ article(s) with [kzparallel](https://pypi.org/project/kzparallel/).
 
 ## Splits
 
-Splits are by document (no document is in two splits).
+{split_rule}
 {note}
 | split | documents | pairs |
 |---|---|---|
 {split_lines}
-
+{corpus}
 ## Sources
 
 {sources}
@@ -179,14 +204,17 @@ Splits are by document (no document is in two splits).
 - `en_mt`, `score` (mean log-probability per token), `model`, `revision`, `backend`
 - `terms` (JSON: glossary mentions and verdicts), `glossary_violations`
 - `qa_flags`: automatic checks (`numbers-missing`, `length-ratio`,
-  `arabic-in-english`, `repetition`, `empty`, `glossary`)
+  `arabic-in-english`, `repetition`, `empty`, `glossary`, `wrong-language`,
+  `low-score`, `duplicate`)
 - `review_status`: `unreviewed`, `accepted`, `edited`
 - `signature`: the provenance signature
+- `cluster`: the document's near-duplicate cluster; `duplicate_of`: the id of the
+  kept copy when the Arabic sentence is a repeat (else empty)
 
 ## Quality flags
 
 {qa}
-
+{quality_section(estimate)}
 ## Known limitations
 
 - The English is machine-translated: fluent-looking sentences can still be wrong.

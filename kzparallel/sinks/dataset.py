@@ -6,17 +6,15 @@ translation examples read); the other fields sit beside it. Parquet files are
 written by ``datasets`` (``datasets.arrow_writer.ParquetWriter`` fed from the
 pairs file, one row group of 2,000 rows at a time), so memory stays bounded.
 
-Splits are by document: no document is in two splits. Documents are ordered
-by ``sha256(seed:doc_id)`` and cut by the ratios (validation and test get
-``floor(n * ratio)`` documents, train the rest). When a split with a non-zero
-ratio would get no document, everything goes to ``train`` and the reason is
-returned as a note (the card and the report say so).
+Splits are by document (no document is in two splits), decided per
+near-duplicate cluster by :mod:`kzparallel.splits` and handed over as a
+:class:`SplitPlan`. Pairs marked as repeats (``duplicate_of``) are left out
+unless the plan keeps duplicates.
 """
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import logging
 import math
@@ -56,6 +54,8 @@ def features() -> Any:
             "qa_flags": datasets.List(string),
             "review_status": string,
             "signature": string,
+            "cluster": string,
+            "duplicate_of": string,
         }
     )
 
@@ -78,6 +78,8 @@ def dataset_row(pair: Pair) -> dict[str, Any]:
         "qa_flags": list(pair.qa),
         "review_status": pair.review_status,
         "signature": pair.signature,
+        "cluster": pair.cluster,
+        "duplicate_of": pair.duplicate_of,
     }
 
 
@@ -96,40 +98,17 @@ def parse_ratios(text: str | Sequence[float]) -> tuple[float, float, float]:
 
 @dataclass
 class SplitPlan:
-    """Which split each document goes to."""
+    """Which split each document goes to, and whether repeated sentences stay."""
 
     assignment: dict[str, str]
     note: str = ""
+    keep_duplicates: bool = False
 
     def split_of(self, doc_id: str) -> str:
         return self.assignment[doc_id]
 
     def docs_in(self, split: str) -> list[str]:
         return [d for d, s in self.assignment.items() if s == split]
-
-
-def plan_splits(doc_ids: Iterable[str], ratios: tuple[float, float, float], seed: int) -> SplitPlan:
-    """Deterministic split of documents for ``seed`` (see module doc)."""
-    ids = sorted(set(doc_ids))
-    order = sorted(ids, key=lambda d: hashlib.sha256(f"{seed}:{d}".encode()).hexdigest())
-    n = len(order)
-    n_val, n_test = (math.floor(n * r + 1e-9) for r in ratios[1:])
-    short = [
-        name
-        for name, r, k in (("validation", ratios[1], n_val), ("test", ratios[2], n_test))
-        if r > 0 and k == 0
-    ]
-    if short or n - n_val - n_test < 1:
-        why = " and ".join(short) or "train"
-        note = (
-            f"{n} document(s) are too few for a {why} split at ratios "
-            f"{','.join(f'{r:g}' for r in ratios)}: all documents are in train"
-        )
-        return SplitPlan({d: "train" for d in ids}, note if n and any(ratios[1:]) else "")
-    assignment: dict[str, str] = {}
-    for i, d in enumerate(order):
-        assignment[d] = "validation" if i < n_val else "test" if i < n_val + n_test else "train"
-    return SplitPlan(dict(sorted(assignment.items())))
 
 
 def split_file(split: str) -> str:
@@ -224,7 +203,7 @@ def write_dataset_files(
 
             def rows(docs: set[str] = docs) -> Iterator[dict[str, Any]]:
                 for pair in pairs():
-                    if pair.doc_id in docs:
+                    if pair.doc_id in docs and (plan.keep_duplicates or not pair.duplicate_of):
                         yield dataset_row(pair)
 
             target = Path(out_dir) / split_file(split)

@@ -31,6 +31,8 @@ KEY_LIBRARIES = (
     "pysbd",
     "huggingface-hub",
     "ray",
+    "datasketch",
+    "py3langid",
 )
 
 

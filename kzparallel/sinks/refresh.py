@@ -12,10 +12,11 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from kzparallel.atomic import atomic_directory, atomic_write_text
+from kzparallel.corpus import CorpusSummary
 from kzparallel.errors import KzError
 from kzparallel.records import Pair
 from kzparallel.sinks.card import make_card_info, render_card
-from kzparallel.sinks.dataset import DatasetSummary, parse_ratios, plan_splits, write_dataset_files
+from kzparallel.sinks.dataset import DatasetSummary, SplitPlan, write_dataset_files
 from kzparallel.sinks.manifest import read_manifest
 from kzparallel.sinks.pairs import PAIRS_FILE, read_pairs
 from kzparallel.sinks.report import collect_stats
@@ -31,16 +32,23 @@ def reviewed_pairs(out_dir: Path) -> Iterable[Pair]:
 
 def rewrite_dataset(out_dir: str | Path) -> DatasetSummary:
     """Replace ``out_dir/dataset`` (atomically) with the reviewed pairs."""
+    from kzparallel.review.sampling import read_estimate
+
     out = Path(out_dir)
     manifest = read_manifest(out)
     if manifest is None or not (out / PAIRS_FILE).is_file():
         raise KzError(f"{out}: not a complete build (no manifest.json or pairs.jsonl)")
     settings = manifest.get("settings", {})
-    doc_order = list(dict.fromkeys(p.doc_id for p in read_pairs(out / PAIRS_FILE)))
-    plan = plan_splits(
-        doc_order,
-        parse_ratios(settings.get("split_by_doc", "0.8,0.1,0.1")),
-        settings.get("seed", 0),
+    documents = manifest.get("documents", [])
+    if any(not d.get("split") for d in documents):
+        raise KzError(
+            f"{out}: manifest.json has no split per document (a build by an older "
+            "kzparallel); run `kzparallel build` again to record them"
+        )
+    plan = SplitPlan(
+        {d["doc_id"]: d["split"] for d in sorted(documents, key=lambda d: d["doc_id"])},
+        ((manifest.get("counts") or {}).get("splits") or {}).get("note", ""),
+        keep_duplicates=bool(settings.get("keep_duplicates", False)),
     )
     stats = collect_stats(reviewed_pairs(out))
     model = manifest.get("model", {})
@@ -54,7 +62,9 @@ def rewrite_dataset(out_dir: str | Path) -> DatasetSummary:
         stats=stats,
         reviewed=True,
     )
+    info.corpus = CorpusSummary.from_manifest(manifest)
     with atomic_directory(out / "dataset") as tmp:
         summary = write_dataset_files(lambda: reviewed_pairs(out), tmp, plan)
-        atomic_write_text(tmp / "README.md", render_card(summary, info))
+        estimate = read_estimate(out, manifest.get("signature", ""))
+        atomic_write_text(tmp / "README.md", render_card(summary, info, estimate))
     return summary

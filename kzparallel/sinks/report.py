@@ -10,18 +10,20 @@ from __future__ import annotations
 
 import base64
 import io
-import math
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kzparallel.atomic import atomic_write_text
 from kzparallel.glossary.metrics import LAYERS, GlossaryMetrics
 from kzparallel.qa import FLAG_ORDER, LengthBand, LengthStats
 from kzparallel.records import Pair
 from kzparallel.timing import BUILD_STAGES
+
+if TYPE_CHECKING:
+    from markupsafe import Markup
 
 EXAMPLES_PER_FLAG = 5
 MAX_GLOSSARY_FAILURES = 50
@@ -53,7 +55,6 @@ class ReportStats:
     glossary_failures: list[Pair] = field(default_factory=list)
     review: Counter[str] = field(default_factory=Counter)
     layers: Counter[str] = field(default_factory=Counter)  # mentions fixed, by layer
-    score_bins: Counter[int] = field(default_factory=Counter)  # 0.1-wide bins
     glossary: GlossaryMetrics = field(default_factory=GlossaryMetrics)
     _last_para: tuple[str, int] | None = None
 
@@ -91,8 +92,6 @@ class ReportStats:
                     self.glossary_failures.append(pair)
             else:
                 self.pairs_glossary_ok += 1
-        if pair.score is not None and math.isfinite(pair.score):
-            self.score_bins[math.floor(pair.score * 10)] += 1
 
     @property
     def term_success(self) -> float | None:
@@ -128,7 +127,7 @@ def plots(stats: ReportStats, lengths: LengthStats, band: LengthBand) -> dict[st
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    out: dict[str, str] = dict.fromkeys(("length", "docs", "flags", "score"), "")
+    out: dict[str, str] = dict.fromkeys(("length", "docs", "flags"), "")
     hist = lengths.histogram()
     if hist:
         fig, ax = plt.subplots(figsize=(6, 3))
@@ -166,13 +165,6 @@ def plots(stats: ReportStats, lengths: LengthStats, band: LengthBand) -> dict[st
         ax.set_ylabel("pairs")
         ax.tick_params(axis="x", rotation=20)
         out["flags"] = _png(fig)
-    if stats.score_bins:
-        fig, ax = plt.subplots(figsize=(6, 2.5))
-        keys = sorted(stats.score_bins)
-        ax.bar([k / 10 for k in keys], [stats.score_bins[k] for k in keys], width=0.09)
-        ax.set_xlabel("model score (mean log-probability per token)")
-        ax.set_ylabel("pairs")
-        out["score"] = _png(fig)
     return out
 
 
@@ -190,7 +182,7 @@ code{background:#f6f6f6;padding:0 .2em}.flag{color:#a33;font-family:monospace}
 <p>{{ result.documents }} documents, {{ result.pairs }} pairs, {{ result.flagged }} flagged.
 Splits: {% for k, v in result.splits.items() %}{{ k }} {{ v }}{% if not loop.last %}, {% endif %}{% endfor %}.
 {% if result.split_note %}<br>{{ result.split_note }}.{% endif %}</p>
-{% if result.skipped %}<h2>Skipped inputs</h2><ul>{% for s in result.skipped %}<li>{{ s }}</li>{% endfor %}</ul>{% endif %}
+{{ quality }}{% if result.skipped %}<h2>Skipped inputs</h2><ul>{% for s in result.skipped %}<li>{{ s }}</li>{% endfor %}</ul>{% endif %}
 <h2>Documents</h2>
 <table><tr><th>document</th><th>paragraphs</th><th>pairs</th><th>flagged</th><th>glossary failures</th></tr>
 {% for d, c in stats.docs.items() %}<tr><td>{{ d }}</td><td class="num">{{ c.paragraphs }}</td><td class="num">{{ c.pairs }}</td>
@@ -234,7 +226,7 @@ mention came out as one and the same English form.</p>
 <h2>Length ratio</h2>
 <p>Band {{ "%.2f"|format(band.low) }} – {{ "%.2f"|format(band.high) }} ({{ band.source }}{% if band.source == "default" %}: too few pairs for a corpus band{% else %}: median ± 3.5·MAD of the log ratio{% endif %}).</p>
 {% if figs.length %}<img alt="length ratio histogram" src="{{ figs.length }}">{% endif %}
-{% if figs.score %}<h2>Model scores</h2><img alt="score histogram" src="{{ figs.score }}">{% endif %}
+{{ corpus_section }}
 <h2>Where the time went</h2>
 {% set total = result.timings.get("total", 0) %}
 <table><tr><th>stage</th><th>what it counts</th><th>seconds</th><th>share</th></tr>
@@ -248,10 +240,37 @@ report; <code>manifest.json</code> (<code>timings_s</code>) has the complete fig
 """
 
 
+def quality_section(estimate: Any | None) -> Markup:
+    """The report's "Quality estimate" section from a sampled review (empty without one).
+
+    ``estimate`` is a :class:`kzparallel.review.sampling.SampleEstimate`.
+    """
+    from markupsafe import Markup, escape
+
+    if estimate is None:
+        return Markup("")
+    return Markup(
+        "<h2>Quality estimate</h2>\n<p>From a sampled review: {}. A pair is acceptable when the "
+        "reviewer accepted it as it was built; rejected, edited, merged or split pairs count "
+        "against.</p>\n"
+    ).format(escape(estimate.summary()))
+
+
 def render_report(
-    stats: ReportStats, result: Any, band: LengthBand, lengths: LengthStats, ctx: Any
+    stats: ReportStats,
+    result: Any,
+    band: LengthBand,
+    lengths: LengthStats,
+    ctx: Any,
+    corpus: Any = None,
+    estimate: Any | None = None,
 ) -> str:
+    """The page; ``corpus`` (a :class:`kzparallel.corpus.CorpusPass`) adds the
+    section on versions, duplicates, splits and filters."""
     import jinja2
+    from markupsafe import Markup
+
+    from kzparallel.sinks.corpus_report import corpus_html
 
     env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
     flags = [f for f in FLAG_ORDER if f in stats.flag_counts] + sorted(
@@ -267,6 +286,8 @@ def render_report(
         gm=stats.glossary.result(),
         layers=[*LAYERS, "failed"],
         stages=BUILD_STAGES,
+        quality=quality_section(estimate),
+        corpus_section=Markup(corpus_html(corpus, result.corpus)) if corpus is not None else "",
     )
 
 
@@ -277,5 +298,7 @@ def write_report(
     band: LengthBand,
     lengths: LengthStats,
     ctx: Any,
+    corpus: Any = None,
+    estimate: Any | None = None,
 ) -> None:
-    atomic_write_text(path, render_report(stats, result, band, lengths, ctx))
+    atomic_write_text(path, render_report(stats, result, band, lengths, ctx, corpus, estimate))

@@ -176,6 +176,9 @@ def run_build(corpus: Path, model: Path, work: Path, args: argparse.Namespace) -
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     counts = manifest["counts"]
     return {
+        "index_kb_per_doc": index_bytes_per_document(out / "pairs.jsonl") / 1024,
+        "near_copies": counts["corpus"]["near_copies"],
+        "repeated": counts["corpus"]["duplicates"],
         "documents": counts["documents"],
         "segments": counts["pairs"],
         "cache_misses": counts["cache_misses"],
@@ -184,6 +187,33 @@ def run_build(corpus: Path, model: Path, work: Path, args: argparse.Namespace) -
         "peak_rss_mb": int(hwm_file.read_text(encoding="ascii")) / 1024,
         "timings_s": manifest["timings_s"],
     }
+
+
+def index_bytes_per_document(pairs: Path, limit: int = 2_000) -> float:
+    """Memory of the near-duplicate index (MinHash + LSH) per document, measured
+    with tracemalloc over the first ``limit`` documents of a build's pairs."""
+    import tracemalloc
+
+    from kzparallel.dedup import NearDuplicateIndex, sentence_key
+    from kzparallel.sinks.pairs import read_pairs
+
+    index = NearDuplicateIndex()
+    bodies: dict[str, list[str]] = {}
+    for pair in read_pairs(pairs):
+        if pair.doc_id not in bodies and len(bodies) == limit:
+            break
+        if not pair.is_title:
+            bodies.setdefault(pair.doc_id, []).append(pair.ar)
+    tracemalloc.start()
+    base = tracemalloc.get_traced_memory()[0]
+    for number, sentences in enumerate(bodies.values()):
+        sketch = index.sketcher()
+        for ar in sentences:
+            sketch.add(sentence_key(ar))
+        index.add(number, sketch.signature())
+    used = tracemalloc.get_traced_memory()[0] - base
+    tracemalloc.stop()
+    return used / max(1, len(bodies))
 
 
 def machine() -> str:
@@ -211,6 +241,9 @@ def table(results: list[dict[str, Any]]) -> str:
         ("wall time", "{wall_s:.1f} s"),
         ("segments/s", "{segments_per_s:.0f}"),
         ("peak RSS", "{peak_rss_mb:.0f} MB"),
+        ("near-copies (documents in clusters of 2+)", "{near_copies:,}"),
+        ("repeated sentences", "{repeated:,}"),
+        ("near-duplicate index per document", "{index_kb_per_doc:.1f} KB"),
     ]
     names = [f"{r['segments']:,} segments" for r in results]
     lines = ["| | " + " | ".join(names) + " |", "|---|" + "---:|" * len(results)]

@@ -1,4 +1,5 @@
-// kzparallel review: keyboard shortcuts and alignment hover. The page works without it.
+// kzparallel review: keyboard shortcuts (j/k cross to the next/previous page of a list)
+// and alignment hover. The page works without it.
 (function () {
   "use strict";
   function rows() { return Array.prototype.slice.call(document.querySelectorAll("tr.pair")); }
@@ -10,10 +11,19 @@
     row.classList.add("current");
     row.scrollIntoView({ block: "nearest" });
   }
+  function turn(name, hash) {
+    // the neighbouring page of the list, with the row to select on arrival
+    var link = document.querySelector("a.page-" + name);
+    if (!link) { return false; }
+    window.location.href = link.href + hash;
+    return true;
+  }
   function move(step) {
     var all = rows();
-    if (!all.length) { return; }
     var i = all.indexOf(current());
+    if (step > 0 && (all.length === 0 || i === all.length - 1) && turn("next", "#first")) { return; }
+    if (step < 0 && (all.length === 0 || i === 0) && turn("prev", "#last")) { return; }
+    if (!all.length) { return; }
     select(all[Math.max(0, Math.min(all.length - 1, i < 0 ? 0 : i + step))]);
   }
   function submit(name) {
@@ -60,4 +70,6 @@
   document.addEventListener("mouseout", function (ev) { highlight(ev, false); });
   var hash = window.location.hash;
   if (hash.indexOf("#p-") === 0) { select(document.getElementById(hash.slice(1))); }
+  if (hash === "#first") { select(rows()[0]); }
+  if (hash === "#last") { select(rows()[rows().length - 1]); }
 }());
