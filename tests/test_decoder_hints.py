@@ -267,3 +267,47 @@ def test_a_build_without_the_glossary_gives_the_output_it_gave_before_hints_chan
     ]
     expected = (GOLDEN / f"no-glossary-{backend}.jsonl").read_text("utf-8").splitlines()
     assert got == expected
+
+
+# -- transformers: the hints of every sentence in one processor -------------------------
+
+
+def test_row_sequence_bias_is_transformers_sequence_bias_on_each_sentences_rows() -> None:
+    """Per sentence (its 4 beams), :class:`RowSequenceBias` changes the scores
+    exactly as transformers' own ``sequence_bias`` then ``bad_words_ids``
+    processors applied to that sentence's rows alone."""
+    import math
+
+    import torch
+    from transformers import NoBadWordsLogitsProcessor, SequenceBiasLogitsProcessor
+
+    from kzparallel.translation.row_bias import RowSequenceBias
+
+    gen = torch.Generator().manual_seed(0)
+    input_ids = torch.randint(0, 4, (12, 7), generator=gen)  # few ids: prefixes match often
+    scores = torch.randn(12, 30, generator=gen)
+    sentences = [  # (preferred-term biases, forbidden sequences) per sentence
+        ({(1,): 2.0, (1, 2): 2.0, (3, 0, 5): 2.0, (2, 7): 0.5}, [[2], [1, 3], [0, 0, 1]]),
+        ({(2, 2): 1.5, (9,): 1.0}, [[3, 0], [0]]),
+        ({}, [[1, 1], [2, 3, 3, 2]]),
+    ]
+    expected = scores.clone()
+    entries: list[tuple[range, tuple[int, ...], float]] = []
+    for i, (bias, bad) in enumerate(sentences):
+        rows = range(4 * i, 4 * i + 4)
+        part = expected[4 * i : 4 * i + 4]
+        if bias:
+            part = SequenceBiasLogitsProcessor([[list(k), v] for k, v in bias.items()])(
+                input_ids[4 * i : 4 * i + 4], part
+            )
+        part = NoBadWordsLogitsProcessor(bad)(input_ids[4 * i : 4 * i + 4], part)
+        expected[4 * i : 4 * i + 4] = part
+        entries += [(rows, k, v) for k, v in bias.items()]
+        entries += [(rows, tuple(b), -math.inf) for b in bad]
+        entries += [(rows, tuple(bad[0]), -math.inf)]  # given twice: counts once
+    got = RowSequenceBias(entries)(input_ids, scores.clone())
+    torch.testing.assert_close(got, expected)
+    # the case is not empty: besides the 8 one-token bans (2 sentences x 4 rows),
+    # multi-token sequences matched in some rows
+    assert int(torch.isinf(got).sum()) > 8
+    assert not RowSequenceBias([])

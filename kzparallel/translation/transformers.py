@@ -6,16 +6,14 @@ implementation that returns attention weights) and the cross-attention of the
 best hypothesis is averaged over heads and layers (or taken from one layer,
 ``alignment_layer``, e.g. the guided-alignment layer of opus-mt models).
 
-Glossary hints are applied per sentence with transformers' own logits
-processors: ``SequenceBiasLogitsProcessor`` (the ``sequence_bias`` mechanism)
-boosts the pieces of preferred terms, ``NoBadWordsLogitsProcessor`` (the
-``bad_words_ids`` mechanism) forbids the pieces of forbidden variants. Both
-are batch-wide in ``generate(**kwargs)``, so they are wrapped here to apply to
-the beams of the sentences they are for: one ``bad_words_ids`` processor per
-distinct suppression list (glossary hints give every sentence the same one)
-and one ``sequence_bias`` processor per sentence with preferred terms. Which
-variants are suppressed is decided by :mod:`kzparallel.translation.hints`,
-the same rule as the ctranslate2 backend's.
+Glossary hints are applied per sentence by the rule of transformers'
+``sequence_bias`` (``SequenceBiasLogitsProcessor``: the pieces of preferred
+terms are boosted) and ``bad_words_ids`` (``NoBadWordsLogitsProcessor``:
+forbidden variants get -inf). Those processors take one setting per
+``generate`` call, so the hints go through :class:`RowSequenceBias`, the same
+rule with a setting per row (each sentence's beams). Which variants are
+suppressed is decided by :mod:`kzparallel.translation.hints`, the same rule as
+the ctranslate2 backend's.
 """
 
 from __future__ import annotations
@@ -41,10 +39,10 @@ try:
         LogitsProcessorList,
         MarianMTModel,
         MarianTokenizer,
-        NoBadWordsLogitsProcessor,
-        SequenceBiasLogitsProcessor,
     )
     from transformers.utils import logging as hf_logging
+
+    from kzparallel.translation.row_bias import RowSequenceBias
 except ImportError as exc:  # pragma: no cover - depends on the environment
     raise DependencyError(
         "the transformers backend needs 'torch' and 'transformers': "
@@ -52,22 +50,6 @@ except ImportError as exc:  # pragma: no cover - depends on the environment
     ) from exc
 
 _DTYPES = {"fp32": torch.float32, "fp16": torch.float16, "bf16": torch.bfloat16}
-
-
-class _OnRows(LogitsProcessor):
-    """Apply logits processors to some rows of the batch each: ``(processor,
-    rows)`` pairs, ``rows`` a slice or an index tensor (None: every row)."""
-
-    def __init__(self, parts: list[tuple[LogitsProcessor, slice | torch.Tensor | None]]) -> None:
-        self.parts = parts
-
-    def __call__(self, input_ids: torch.LongTensor, scores: torch.FloatTensor) -> torch.FloatTensor:
-        for proc, rows in self.parts:
-            if rows is None:
-                scores = proc(input_ids, scores)
-            else:
-                scores[rows] = proc(input_ids[rows], scores[rows])
-        return scores
 
 
 class _PerSentenceMaxLength(LogitsProcessor):
@@ -261,7 +243,7 @@ class TransformersTranslator(Translator):
             kwargs["min_new_tokens"] = config.fixed_length  # then EOS is forced
         processors = LogitsProcessorList([_PerSentenceMaxLength(caps, beam, 1, self._eos)])
         if hints and any(hints):
-            processors.append(_OnRows(self._hint_processors(hints, beam)))
+            processors.append(self._hint_processor(hints, beam))
         recorder = None
         if beam > 1:  # beam search hands processors log-probabilities: record them
             recorder = _StepScores(k=2 * beam + 2, copy=bool(processors))
@@ -288,46 +270,22 @@ class TransformersTranslator(Translator):
         """Target-vocabulary ids of ``text`` (as the decoder would produce it)."""
         return list(self.tokenizer(text_target=text, add_special_tokens=False).input_ids)
 
-    def _hint_processors(
-        self, hints: list[TermHints | None], beam: int
-    ) -> list[tuple[LogitsProcessor, slice | torch.Tensor | None]]:
-        """The glossary hints as logits processors, each on the beams of the
-        sentences it is for: one ``bad_words_ids`` processor per distinct
-        suppression list (a glossary build has one for the whole batch) and a
-        ``sequence_bias`` processor per sentence with preferred terms."""
-        parts: list[tuple[LogitsProcessor, slice | torch.Tensor | None]] = []
-        by_list: dict[tuple[tuple[int, ...], ...], list[int]] = {}
+    def _hint_processor(self, hints: list[TermHints | None], beam: int) -> RowSequenceBias:
+        """The glossary hints of a batch as one logits processor: each sentence's
+        suppression list (``bad_words_ids``: a bias of -inf) and its preferred
+        terms (``sequence_bias``: +``prefer_bias`` on every prefix of a term's
+        pieces, so the decoder is pulled into the term and through it), on that
+        sentence's beams."""
+        entries: list[tuple[range, tuple[int, ...], float]] = []
         for i, hint in enumerate(hints):
-            bad = self.suppressions(hint)
-            if bad:
-                by_list.setdefault(bad, []).append(i)
-        for bad, sentences in by_list.items():
-            proc = NoBadWordsLogitsProcessor([list(b) for b in bad], eos_token_id=self._eos)
-            if len(sentences) == len(hints):
-                parts.append((proc, None))
-            else:
-                rows = torch.tensor([i * beam + k for i in sentences for k in range(beam)])
-                parts.append((proc, rows.to(self.device)))
-        for i, hint in enumerate(hints):
-            bias = self._prefer_bias(hint)
-            if bias is not None:
-                parts.append((bias, slice(i * beam, (i + 1) * beam)))
-        return parts
-
-    def _prefer_bias(self, hint: TermHints | None) -> LogitsProcessor | None:
-        if not hint or not hint.prefer:
-            return None
-        bias: dict[tuple[int, ...], float] = {}
-        for term in hint.prefer:
-            ids = self.suppressions.tokens(term)
-            if not ids or self._unk in ids:
-                continue
-            # every prefix, so the decoder is pulled into the term and through it
-            for k in range(1, len(ids) + 1):
-                bias[tuple(ids[:k])] = self.prefer_bias
-        if not bias:
-            return None
-        return SequenceBiasLogitsProcessor([[list(k), v] for k, v in bias.items()])
+            rows = range(i * beam, (i + 1) * beam)
+            for bad in self.suppressions(hint):
+                entries.append((rows, bad, -math.inf))
+            for term in hint.prefer if hint else ():
+                ids = self.suppressions.tokens(term)
+                if ids and self._unk not in ids:
+                    entries += [(rows, ids[:k], self.prefer_bias) for k in range(1, len(ids) + 1)]
+        return RowSequenceBias(entries, self.device)
 
     def _rescore(
         self, enc: Any, sequences: torch.Tensor, nbest: int, length_penalty: float
