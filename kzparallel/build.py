@@ -22,7 +22,6 @@ temporary name and renamed into place.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -48,6 +47,7 @@ from kzparallel.stages import (
     translate_pairs,
 )
 from kzparallel.staging import STAGING_DIR, PartWriter, Staged, StagedDoc, stage_documents
+from kzparallel.timing import StageTimer
 
 __all__ = [
     "ENGINES",
@@ -90,8 +90,10 @@ def build(
     """
     settings = settings or BuildSettings()
     engine = engine_class(settings.engine)(settings)  # checks its options and dependencies
-    ctx, spec = prepare(settings)
-    out = check_out_dir(out_dir, ctx, settings.force)
+    timer = StageTimer()  # seconds per stage (manifest.json, report.html)
+    with timer.stage("prepare"):
+        ctx, spec = prepare(settings)
+        out = check_out_dir(out_dir, ctx, settings.force)
     skipped: list[str] = []
 
     def report(err: InputError) -> None:
@@ -100,9 +102,8 @@ def build(
             on_error(err)
 
     with output_errors(out), engine.session(on_warning):
-        t = time.perf_counter()
-        staged = engine.stage(inputs, ctx, spec, out / STAGING_DIR, report, on_warning)
-        timings = {"translate": time.perf_counter() - t}
+        with timer.active(), timer.stage("translate"):  # the engine's own stages apart
+            staged = engine.stage(inputs, ctx, spec, out / STAGING_DIR, report, on_warning)
         return write_outputs(
             staged,
             out,
@@ -110,6 +111,6 @@ def build(
             settings,
             run=engine.map,
             on_error=report,
-            timings=timings,
+            timer=timer,
             skipped=skipped,
         )

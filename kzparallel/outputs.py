@@ -46,6 +46,7 @@ from kzparallel.staging import (
     order_documents,
     staged_pairs,
 )
+from kzparallel.timing import BUILD_STAGES, StageTimer
 
 WORK_DIR = ".build-work"  # the shards' pieces of the outputs
 
@@ -139,7 +140,7 @@ def write_outputs(
     *,
     run: ShardRunner = run_here,
     on_error: Callable[[InputError], None] | None = None,
-    timings: dict[str, float] | None = None,
+    timer: StageTimer | None = None,
     skipped: list[str] | None = None,
 ) -> BuildResult:
     """Write every output from the staged pairs (see the module doc).
@@ -151,11 +152,16 @@ def write_outputs(
     written last, so an out dir with a manifest holds one complete build. A
     write failure (full disk, read-only file system) is a one-line
     :class:`KzError`.
+
+    Time spent here is the ``write`` stage of ``timer`` (a new one when None);
+    the engine that staged the pairs timed its stages (read, translate,
+    enforce, ...) with the same timer. ``BuildResult.timings`` and
+    ``manifest.json`` get the seconds per stage, ``write_timings_s`` the
+    parts of the write stage.
     """
-    with output_errors(out_dir):
-        return _write_outputs(
-            staged, Path(out_dir), ctx, settings, run, on_error, dict(timings or {}), skipped
-        )
+    timer = timer if timer is not None else StageTimer()
+    with output_errors(out_dir), timer.active(), timer.stage("write"):
+        return _write_outputs(staged, Path(out_dir), ctx, settings, run, on_error, timer, skipped)
 
 
 @contextlib.contextmanager
@@ -187,7 +193,7 @@ def _write_outputs(
     settings: BuildSettings,
     run: ShardRunner,
     on_error: Callable[[InputError], None] | None,
-    timings: dict[str, float],
+    timer: StageTimer,
     skipped: list[str] | None,
 ) -> BuildResult:
     from kzparallel.atomic import atomic_open, atomic_write_text, replace_directory
@@ -200,6 +206,7 @@ def _write_outputs(
     from kzparallel.sinks.report import write_report
 
     skipped = skipped if skipped is not None else []
+    timings: dict[str, float] = {}  # the parts of the write stage
 
     def report(err: InputError) -> None:
         if on_error is not None:
@@ -292,7 +299,7 @@ def _write_outputs(
         cache_hits=hits,
         cache_misses=misses,
         signature=ctx.signature_text,
-        timings=timings,
+        timings=timer.timings(BUILD_STAGES),  # the report shows them (write: so far)
         skipped=list(skipped),
         corpus=corpus_summary,
     )
@@ -308,7 +315,7 @@ def _write_outputs(
         estimate=estimate,
     )
     timings["report"] = time.perf_counter() - t
-    timings["total"] = sum(v for k, v in timings.items() if k != "total")
+    result.timings = timer.timings(BUILD_STAGES)
     write_manifest(
         out / MANIFEST_FILE,
         {
@@ -342,7 +349,8 @@ def _write_outputs(
                 "skipped": result.skipped,
             },
             "documents": records,
-            "timings_s": {k: round(v, 3) for k, v in timings.items()},
+            "timings_s": {k: round(v, 3) for k, v in result.timings.items()},
+            "write_timings_s": {k: round(v, 3) for k, v in timings.items()},
             "deterministic_outputs": [PAIRS_FILE, "en/", "dataset/"],
         },
     )

@@ -25,6 +25,7 @@ from kzparallel.errors import InputError
 from kzparallel.provenance import Signature, file_hash
 from kzparallel.qa import content_flags
 from kzparallel.records import Document, Pair, Segment
+from kzparallel.timing import iterate, stage, timed
 from kzparallel.translation.base import DecodingConfig, TermHints, Translation
 from kzparallel.translation.model import DEFAULT_MODEL, ModelRef
 
@@ -93,7 +94,8 @@ class BuildContext:
         segment's date chooses the forms of dated entries."""
         if self.glossary is None:
             return None
-        return self.glossary.hints(segment.text, date=segment.date) or None
+        with stage("enforce"):  # glossary work, timed with enforcement
+            return self.glossary.hints(segment.text, date=segment.date) or None
 
 
 def _glossary_hash(glossary: Any, path: str | None) -> str:
@@ -220,7 +222,10 @@ def make_pair(segment: Segment, translation: Translation, cached: bool, ctx: Bui
     if ctx.glossary is not None:
         from kzparallel.glossary.enforce import enforce_pair
 
-        enforced = enforce_pair(segment.text, en_mt, ctx.glossary, translation, date=segment.date)
+        with stage("enforce"):
+            enforced = enforce_pair(
+                segment.text, en_mt, ctx.glossary, translation, date=segment.date
+            )
         en, terms, violations = enforced.en, list(enforced.terms), list(enforced.violations)
     pair = Pair.from_segment(
         segment,
@@ -239,7 +244,8 @@ def make_pair(segment: Segment, translation: Translation, cached: bool, ctx: Bui
         pair.alignment = _alignment(translation)
         pair.src_tokens = list(translation.src_tokens)
         pair.tgt_tokens = list(translation.hypotheses[0].tokens)
-    pair.qa = content_flags(pair)
+    with stage("qa"):
+        pair.qa = content_flags(pair)
     return pair
 
 
@@ -261,7 +267,7 @@ def translate_pairs(
 
     results = translate_segments(
         segments,
-        translator=spec.load,
+        translator=timed("load", spec.load),
         model_ref=ctx.model_ref,
         backend_label=ctx.backend_label,
         config=ctx.config,
@@ -270,5 +276,5 @@ def translate_pairs(
         hints=ctx.hints if ctx.glossary is not None else None,
         progress=progress,
     )
-    for seg, tr, cached in results:
+    for seg, tr, cached in iterate("translate", results):
         yield make_pair(seg, tr, cached, ctx)

@@ -145,15 +145,20 @@ def test_manifest_records_settings_versions_and_timings(built: dict[str, Any]) -
     assert m["versions"]["kzparallel"] == "0.1.0"
     assert m["versions"]["datasets"]
     assert m["decoding"]["maxnew"] == 24
-    assert set(m["timings_s"]) == {
-        "translate",
+    # seconds per stage in pipeline order (the glossary is on: enforce is there)
+    timings = m["timings_s"]
+    stages = ["prepare", "read", "load", "translate", "enforce", "qa", "write", "total"]
+    assert list(timings) == stages
+    assert all(v >= 0 for v in timings.values())
+    assert timings["total"] == pytest.approx(sum(timings.values()) - timings["total"], abs=0.01)
+    assert list(m["write_timings_s"]) == [
         "corpus",
         "pairs",
         "shards",
         "finalise",
         "report",
-        "total",
-    }
+    ]
+    assert sum(m["write_timings_s"].values()) <= timings["write"] + 0.01
     assert m["deterministic_outputs"] == ["pairs.jsonl", "en/", "dataset/"]
     docs = {d["doc_id"]: d for d in m["documents"]}
     assert list(docs) == sorted(

@@ -216,7 +216,8 @@ def test_places_without_adjective_form_take_no_nisba() -> None:
 def test_hints_prefer_required_forms_and_forbid_variants(g: Glossary) -> None:
     h = g.hints("وانتشرت المظاهرات في ألما آتا وحذر توكايف")
     assert h.prefer == ["Almaty", "Tokayev"]
-    assert h.forbid == [
+    # the forbidden variants of the entries mentioned are among the glossary-wide ones
+    for variant in [
         "Alma-Ata",
         "Alma Ata",
         "Almati",
@@ -229,8 +230,39 @@ def test_hints_prefer_required_forms_and_forbid_variants(g: Glossary) -> None:
         "Tokaev",
         "Toqaev",
         "Tokayiev",
-    ]
-    assert not g.hints("لا شيء هنا")
+    ]:
+        assert variant in h.forbid
+    assert "Volodine" in h.forbid  # an entry the sentence does not mention
+    assert not g.hints("لا شيء هنا").prefer
+
+
+def test_hints_share_the_glossary_wide_lists() -> None:
+    """Every sentence gets the whole glossary's forbidden variants and accepted
+    forms (the same objects): the suppression list does not depend on the
+    sentence, so a batch needs one list and no sentence depends on its batch."""
+    gl = Glossary(
+        [
+            Entry(
+                "tokayev",
+                "person",
+                ("توكايف",),
+                "Tokayev",
+                forbidden=("Tokaev", "Toqaev"),
+                forms=(Form("adjective", (), "Tokayevite", forbidden=("Tokaevite",)),),
+            ),
+            Entry(
+                "almaty", "place", ("ألماتي",), "Almaty", also=("Alma Ata",), forbidden=("Tokaev",)
+            ),
+        ]
+    )
+    one = gl.hints("حذر توكايف")
+    other = gl.hints("لا شيء هنا")
+    assert one.prefer == ["Tokayev"] and other.prefer == []
+    assert one.forbid == ("Tokaev", "Toqaev", "Tokaevite")
+    assert one.keep == ("Tokayev", "Tokayevite", "Almaty", "Alma Ata")
+    assert other.forbid is one.forbid and other.keep is one.keep
+    assert other  # a sentence without a mention still gets the suppression list
+    assert not Glossary([Entry("biden", "person", ("بايدن",), "Biden")]).hints("لا شيء هنا")
 
 
 # -- the seeds ---------------------------------------------------------------------

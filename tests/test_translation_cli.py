@@ -202,7 +202,7 @@ def test_bench_table(
     article = sorted(seeds_dir.glob("*.txt"))[1]
     n = len(seed_sentences(article))
     args = ["bench", "--model", str(tiny_model), "--fixed-length", "4", "--input", str(article)]
-    code, out, err = _run(args, capsys)
+    code, out, err = _run([*args, "--no-builds"], capsys)
     assert (code, err) == (0, "")
     lines = out.splitlines()
     assert lines[0].split() == [
@@ -215,6 +215,31 @@ def test_bench_table(
     )
     assert re.fullmatch(rf"ctranslate2-int8 +{n} +{num} +{num} +{num} +{num} +{num} +no", lines[2])
     assert len(lines) == 3
+
+
+def test_bench_times_the_builds_without_and_with_the_glossary(
+    tiny_model: Path, cache_dir: Path, seeds_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import re
+
+    from kzparallel.translation.bench import seed_sentences
+
+    article = sorted(seeds_dir.glob("*.txt"))[1]
+    n = len(seed_sentences(article))
+    args = ["bench", "--model", str(tiny_model), "--backend", "ctranslate2", "--input"]
+    code, out, err = _run([*args, str(article), "--max-new-tokens", "3"], capsys)
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    assert re.fullmatch(r"ctranslate2-int8 .* no", lines[1]) and lines[2] == ""
+    assert lines[3].split() == [
+        "build", "pairs", "process", "s", "cpu", "s", "prepare", "read", "load", "translate",
+        "enforce", "qa", "write", "vs", "no", "glossary",
+    ]  # fmt: skip
+    s = r" +\d+\.\d\d"
+    # process, CPU, prepare, read, load, translate, (no enforce), qa, write
+    assert re.fullmatch(rf"ctranslate2-int8, no glossary +{n}{s * 6} +-{s * 2}", lines[4])
+    assert re.fullmatch(rf"ctranslate2-int8, glossary +{n}{s * 9} +\d+\.\d\dx", lines[5])
+    assert len(lines) == 6
 
 
 # -- the glossary in `translate`: the build's layers, the build's records -----------------

@@ -54,6 +54,11 @@ BENCH_BACKEND_OPT = typer.Option(
 BENCH_INPUT_OPT = typer.Option(
     None, "--input", help="Articles to take sentences from (default: the seed articles)."
 )
+BENCH_BUILDS_OPT = typer.Option(
+    True,
+    "--builds/--no-builds",
+    help="Also time `kzparallel build` per backend, without and with the glossary.",
+)
 FIXED_LENGTH_OPT = typer.Option(
     None, "--fixed-length", min=1, help="Force every decode to this many tokens."
 )
@@ -275,11 +280,16 @@ def bench_cmd(
     backend: list[str] = BENCH_BACKEND_OPT,
     input_path: Path | None = BENCH_INPUT_OPT,
     beam: int = BEAM_OPT,
+    max_new_tokens: int | None = MAXNEW_OPT,
     batch_tokens: int = BATCH_OPT,
     fixed_length: int | None = FIXED_LENGTH_OPT,
+    builds: bool = BENCH_BUILDS_OPT,
 ) -> None:
     """Translate the seed sentences with each backend; print sentences/s, tokens/s and
-    peak memory (each backend in its own process, no cache; CPU, ctranslate2 int8)."""
+    peak memory (each backend in its own process, no cache; CPU, ctranslate2 int8).
+    Then run `kzparallel build` on the same articles with each backend, without and
+    with the shipped glossary (the default), and print where each build's time went."""
+    from kzparallel.build_bench import format_build_table, run_build
     from kzparallel.translation import DecodingConfig, available_backends, resolve_model
     from kzparallel.translation.bench import (
         default_seeds_dir,
@@ -298,8 +308,26 @@ def bench_cmd(
     if not seeds.exists():
         raise InputError(str(seeds), "no such file or directory (pass --input)")
     sentences = seed_sentences(seeds)
-    config = DecodingConfig(beam=beam, fixed_length=fixed_length)
+    config = DecodingConfig(beam=beam, max_new_tokens=max_new_tokens, fixed_length=fixed_length)
     results = [run_subprocess(model, b, sentences, config, batch_tokens) for b in chosen]
     typer.echo(format_table(results))
-    if any(r.error for r in results):
+    failed = any(r.error for r in results)
+    if builds:
+        runs = [
+            run_build(
+                model,
+                b,
+                [seeds],
+                glossary=glossary,
+                beam=beam,
+                max_new_tokens=max_new_tokens,
+                batch_tokens=batch_tokens,
+            )
+            for b in chosen
+            for glossary in (False, True)
+        ]
+        typer.echo("")
+        typer.echo(format_build_table(runs))
+        failed = failed or any(r.error for r in runs)
+    if failed:
         raise typer.Exit(1)

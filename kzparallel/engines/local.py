@@ -26,6 +26,7 @@ from kzparallel.stages import (
     translate_pairs,
 )
 from kzparallel.staging import PartWriter, Staged, StagedDoc, stage_documents
+from kzparallel.timing import iterate
 
 _RAY_FLAGS = {"address": "--ray-address", "gpus_per_worker": "--gpus-per-worker"}
 
@@ -75,7 +76,12 @@ class LocalEngine(Engine):
         cache = TranslationCache(settings.cache_dir) if settings.use_cache else None
         try:
             pairs = translate_pairs(
-                segments(), ctx, spec, cache, settings.batch_tokens, progress=settings.progress
+                iterate("read", segments()),
+                ctx,
+                spec,
+                cache,
+                settings.batch_tokens,
+                progress=settings.progress,
             )
             with PartWriter(staging / "part-000000.jsonl") as writer:
                 staged.docs = list(stage_documents(_lazy(docs), pairs, writer))

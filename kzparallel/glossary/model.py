@@ -272,19 +272,35 @@ class Glossary:
 
     def hints(self, text: str, date: str | dt.date | None = None) -> TermHints:
         """Decoder hints for one source sentence: the required English forms of
-        the mentions found, and the forbidden variants of their entries (as
-        they hold on ``date``)."""
+        the mentions found (``prefer``), every forbidden variant of the glossary
+        (``forbid``: a wrong spelling in any sentence) and every accepted form of
+        the glossary (``keep``: the decoder must stay able to write them), as
+        they hold on ``date``.
+
+        ``forbid`` and ``keep`` are the same for every sentence of a day (of
+        every day that resolves to the same periods), so a batch of sentences
+        shares one suppression list (CTranslate2's is batch-wide) and a
+        sentence's English does not depend on which sentences share its batch.
+        """
         if self.dated:
             return self.on(date).hints(text)
         prefer: list[str] = []
-        forbid: list[str] = []
         for m in self.find(text):
             if m.en not in prefer:
                 prefer.append(m.en)
-            for variant, _form in self[m.term].forbidden_all():
-                if variant not in forbid:
-                    forbid.append(variant)
-        return TermHints(prefer=prefer, forbid=forbid)
+        return TermHints(prefer=prefer, forbid=self.forbidden_variants, keep=self.accepted_forms)
+
+    @cached_property
+    def forbidden_variants(self) -> tuple[str, ...]:
+        """Every forbidden English variant of every entry, in glossary order."""
+        return tuple(dict.fromkeys(v for e in self.entries for v, _form in e.forbidden_all()))
+
+    @cached_property
+    def accepted_forms(self) -> tuple[str, ...]:
+        """Every accepted English form (``en`` and ``also``) of every entry."""
+        return tuple(
+            dict.fromkeys(x for e in self.entries for f in e.all_forms() for x in (f.en, *f.also))
+        )
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {}

@@ -20,6 +20,7 @@ from kzparallel.atomic import atomic_write_text
 from kzparallel.glossary.metrics import LAYERS, GlossaryMetrics
 from kzparallel.qa import FLAG_ORDER, LengthBand, LengthStats
 from kzparallel.records import Pair
+from kzparallel.timing import BUILD_STAGES
 
 if TYPE_CHECKING:
     from markupsafe import Markup
@@ -255,9 +256,15 @@ mention came out as one and the same English form.</p>
 <p>Band {{ "%.2f"|format(band.low) }} – {{ "%.2f"|format(band.high) }} ({{ band.source }}{% if band.source == "default" %}: too few pairs for a corpus band{% else %}: median ± 3.5·MAD of the log ratio{% endif %}).</p>
 {% if figs.length %}<img alt="length ratio histogram" src="{{ figs.length }}">{% endif %}
 {{ corpus_section }}
-<h2>Timings</h2>
-<table>{% for k, v in result.timings.items() %}<tr><td>{{ k }}</td><td class="num">{{ "%.2f"|format(v) }} s</td></tr>{% endfor %}
-<tr><td>translation cache</td><td class="num">{{ result.cache_hits }} hits, {{ result.cache_misses }} misses</td></tr></table>
+<h2>Where the time went</h2>
+{% set total = result.timings.get("total", 0) %}
+<table><tr><th>stage</th><th>what it counts</th><th>seconds</th><th>share</th></tr>
+{% for k, v in result.timings.items() if k != "total" %}<tr><td>{{ k }}</td><td>{{ stages.get(k, "") }}</td><td class="num">{{ "%.2f"|format(v) }}</td>
+<td class="num">{% if total > 0 %}{{ "%.0f"|format(100 * v / total) }}%{% endif %}</td></tr>{% endfor %}
+<tr><td>total</td><td></td><td class="num">{{ "%.2f"|format(total) }}</td><td></td></tr>
+<tr><td>translation cache</td><td colspan="3">{{ result.cache_hits }} hits, {{ result.cache_misses }} misses</td></tr></table>
+<p>Each second is counted once, for the stage that spent it. <code>write</code> is counted up to this
+report; <code>manifest.json</code> (<code>timings_s</code>) has the complete figures.</p>
 </body></html>
 """
 
@@ -307,6 +314,7 @@ def render_report(
         figs=plots(stats, lengths, band),
         gm=stats.glossary.result(),
         layers=[*LAYERS, "failed"],
+        stages=BUILD_STAGES,
         quality=quality_section(estimate),
         corpus_section=Markup(corpus_html(corpus, result.corpus)) if corpus is not None else "",
         demo_notice=_demo_notice(ctx),

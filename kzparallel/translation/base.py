@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from abc import ABC, abstractmethod
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -77,11 +78,16 @@ class TermHints:
     ``prefer``: English strings the output should contain (boosted where the
     backend can: transformers ``sequence_bias``); ``forbid``: English strings
     that must not appear (transformers ``bad_words_ids``, ctranslate2
-    ``suppress_sequences``). Backends tokenize these themselves.
+    ``suppress_sequences``); ``keep``: English forms the decoder must stay
+    able to write besides ``prefer`` — a forbidden string whose tokens occur
+    in the tokens of a preferred or kept form is not suppressed (see
+    :mod:`kzparallel.translation.hints`). Backends tokenize these themselves.
     """
 
     prefer: list[str] = field(default_factory=list)
-    forbid: list[str] = field(default_factory=list)
+    # a glossary build gives every sentence the same (shared) forbid and keep lists
+    forbid: Sequence[str] = field(default_factory=list)
+    keep: Sequence[str] = field(default_factory=list)
 
     def __bool__(self) -> bool:
         return bool(self.prefer or self.forbid)
@@ -141,9 +147,11 @@ class Translator(ABC):
         hints: list[TermHints | None] | None = None,
         pad_to: int | None = None,
     ) -> list[Translation]:
-        """``pad_to``: the length (tokens) every source is padded to; default
-        :func:`~kzparallel.translation.batching.padded_length` of the longest,
-        so a sentence translated alone comes out as in the pipeline's batches."""
+        """``pad_to``: the length (tokens) every source is padded to; default:
+        each source its own :func:`~kzparallel.translation.batching.padded_length`
+        (sources of different buckets are decoded in separate calls), so a
+        sentence comes out the same alone, in any batch and in the pipeline's
+        batches."""
 
     @abstractmethod
     def count_tokens(self, text: str) -> int:
@@ -163,3 +171,26 @@ class Translator(ABC):
 
     def describe(self) -> dict[str, Any]:
         return {"backend": self.backend_label, "model": self.model_id, "revision": self.revision}
+
+
+def bucket_groups(lengths: Sequence[int]) -> dict[int, list[int]]:
+    """Indices of ``lengths`` (source tokens) grouped by padded length (bucket)."""
+    from kzparallel.translation.batching import padded_length
+
+    groups: dict[int, list[int]] = {}
+    for i, n in enumerate(lengths):
+        groups.setdefault(padded_length(n), []).append(i)
+    return groups
+
+
+def translate_by_bucket(
+    lengths: Sequence[int],
+    run: Callable[[list[int], int], list[Translation]],
+) -> list[Translation]:
+    """Call ``run(indices, pad_to)`` once per bucket of ``lengths`` and put the
+    results back in input order."""
+    results: list[Translation | None] = [None] * len(lengths)
+    for pad, idx in bucket_groups(lengths).items():
+        for i, tr in zip(idx, run(idx, pad), strict=True):
+            results[i] = tr
+    return results  # type: ignore[return-value]

@@ -20,12 +20,14 @@ import logging
 import os
 import sqlite3
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, NoReturn
 
 from kzparallel.errors import KzError
 from kzparallel.translation.base import Hypothesis, TermHints, Translation
+from kzparallel.translation.hints import SUPPRESSION_RULE
 
 log = logging.getLogger("kzparallel.translation.cache")
 
@@ -70,9 +72,34 @@ def cache_key(
         "text": text,
     }
     if hints:
-        parts["hints"] = {"prefer": list(hints.prefer), "forbid": list(hints.forbid)}
+        parts["hints"] = {"prefer": list(hints.prefer), **_shared_hints(hints.forbid, hints.keep)}
     blob = json.dumps(parts, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+def _shared_hints(forbid: Sequence[str], keep: Sequence[str]) -> dict[str, Any]:
+    """``forbid`` and ``keep`` of a hint as they enter the key. Glossary hints
+    share the glossary's whole lists (hundreds of strings) across sentences:
+    a list of more than a few strings enters as its SHA-256 (remembered), so
+    keying a sentence does not serialise the glossary every time."""
+    out: dict[str, Any] = {"forbid": list(forbid)}
+    if forbid:  # which forbidden variants are suppressed is decided by this rule
+        out["rule"] = SUPPRESSION_RULE
+    if keep:
+        out["keep"] = list(keep)
+    for name, value in tuple(out.items()):
+        if len(value) > _INLINE_HINTS:
+            out[name] = _digest(tuple(value))
+    return out
+
+
+_INLINE_HINTS = 16
+
+
+@lru_cache(maxsize=64)
+def _digest(values: tuple[str, ...]) -> str:
+    blob = json.dumps(values, ensure_ascii=False, separators=(",", ":"))
+    return "sha256:" + hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
 def translation_to_json(tr: Translation) -> str:

@@ -27,8 +27,10 @@ from kzparallel.translation.base import (
     Translation,
     Translator,
     available_cpus,
+    translate_by_bucket,
 )
 from kzparallel.translation.batching import padded_length
+from kzparallel.translation.hints import Suppressions
 from kzparallel.translation.model import ModelRef
 
 try:
@@ -173,6 +175,11 @@ class CTranslate2Translator(Translator):
         self.sp_source = spm.SentencePieceProcessor(model_file=str(self.model_dir / "source.spm"))
         self.sp_target = spm.SentencePieceProcessor(model_file=str(self.model_dir / "target.spm"))
         self.target_vocabulary = _target_vocabulary(self.model_dir)
+        # a variant with a piece outside the vocabulary cannot be generated as such
+        # (and translate_batch refuses it): nothing to suppress
+        self.suppressions: Suppressions[str] = Suppressions(
+            self.target_tokens, self.target_vocabulary.issuperset
+        )
 
     # -- interface ------------------------------------------------------------
 
@@ -215,18 +222,30 @@ class CTranslate2Translator(Translator):
         pad_to: int | None = None,
     ) -> list[Translation]:
         """Translate already tokenised sources (each ending in ``</s>``), every
-        one padded to ``pad_to`` tokens (default: the bucket of the longest)."""
-        pad = pad_to or padded_length(max(len(s) for s in sources))
-        # suppress_sequences is batch-wide: sentences with different forbidden
-        # variants go to separate calls (input order is restored below).
+        one padded to ``pad_to`` tokens (default: the bucket of the longest).
+
+        ``suppress_sequences`` is batch-wide: sentences whose hints give
+        different suppression lists go to separate calls (input order is
+        restored). Glossary hints give every sentence the same list
+        (:meth:`kzparallel.glossary.Glossary.hints`), so a glossary build
+        makes one call per batch, as a build without it does.
+        """
+        if pad_to is None:  # each source padded to its own bucket
+            return translate_by_bucket(
+                [len(s) for s in sources],
+                lambda idx, pad: self.translate_tokens(
+                    [sources[i] for i in idx],
+                    config,
+                    [hints[i] for i in idx] if hints else None,
+                    pad,
+                ),
+            )
+        pad = max(pad_to, padded_length(max(len(s) for s in sources)))
         groups: dict[tuple[tuple[str, ...], ...], list[int]] = {}
         for i in range(len(sources)):
-            h = hints[i] if hints else None
-            key = tuple(tuple(self.target_tokens(f)) for f in h.forbid) if h else ()
-            # a variant with a piece outside the vocabulary cannot be generated as such
-            # (and translate_batch refuses it): nothing to suppress
-            key = tuple(k for k in key if k and self.target_vocabulary.issuperset(k))
-            groups.setdefault(key, []).append(i)
+            groups.setdefault(self.suppressions(hints[i] if hints else None), []).append(i)
+        if len(groups) == 1:
+            return self._run(list(sources), config, next(iter(groups)), pad)
         results: list[Translation | None] = [None] * len(sources)
         for forbid, idx in groups.items():
             for i, tr in zip(

@@ -6,12 +6,14 @@ implementation that returns attention weights) and the cross-attention of the
 best hypothesis is averaged over heads and layers (or taken from one layer,
 ``alignment_layer``, e.g. the guided-alignment layer of opus-mt models).
 
-Glossary hints are applied per sentence with transformers' own logits
-processors: ``SequenceBiasLogitsProcessor`` (the ``sequence_bias`` mechanism)
-boosts the pieces of preferred terms, ``NoBadWordsLogitsProcessor`` (the
-``bad_words_ids`` mechanism) forbids the pieces of forbidden variants. Both
-are batch-wide in ``generate(**kwargs)``, so they are wrapped here to apply to
-the beams of one source sentence each.
+Glossary hints are applied per sentence by the rule of transformers'
+``sequence_bias`` (``SequenceBiasLogitsProcessor``: the pieces of preferred
+terms are boosted) and ``bad_words_ids`` (``NoBadWordsLogitsProcessor``:
+forbidden variants get -inf). Those processors take one setting per
+``generate`` call, so the hints go through :class:`RowSequenceBias`, the same
+rule with a setting per row (each sentence's beams). Which variants are
+suppressed is decided by :mod:`kzparallel.translation.hints`, the same rule as
+the ctranslate2 backend's.
 """
 
 from __future__ import annotations
@@ -29,8 +31,10 @@ from kzparallel.translation.base import (
     Translation,
     Translator,
     available_cpus,
+    translate_by_bucket,
 )
 from kzparallel.translation.batching import padded_length
+from kzparallel.translation.hints import Suppressions
 from kzparallel.translation.model import ModelRef
 
 try:
@@ -40,10 +44,10 @@ try:
         LogitsProcessorList,
         MarianMTModel,
         MarianTokenizer,
-        NoBadWordsLogitsProcessor,
-        SequenceBiasLogitsProcessor,
     )
     from transformers.utils import logging as hf_logging
+
+    from kzparallel.translation.row_bias import RowSequenceBias
 except ImportError as exc:  # pragma: no cover - depends on the environment
     raise DependencyError(
         "the transformers backend needs 'torch' and 'transformers': "
@@ -53,22 +57,6 @@ except ImportError as exc:  # pragma: no cover - depends on the environment
 # sentences per generate call, at least (see translate)
 MIN_SENTENCES = 2
 _DTYPES = {"fp32": torch.float32, "fp16": torch.float16, "bf16": torch.bfloat16}
-
-
-class _PerSentence(LogitsProcessor):
-    """Apply a different logits processor to the beams of each source sentence."""
-
-    def __init__(self, processors: list[LogitsProcessor | None], group: int) -> None:
-        self.processors = processors
-        self.group = group
-
-    def __call__(self, input_ids: torch.LongTensor, scores: torch.FloatTensor) -> torch.FloatTensor:
-        for i, proc in enumerate(self.processors):
-            if proc is None:
-                continue
-            rows = slice(i * self.group, (i + 1) * self.group)
-            scores[rows] = proc(input_ids[rows], scores[rows])
-        return scores
 
 
 class _PerSentenceMaxLength(LogitsProcessor):
@@ -210,6 +198,10 @@ class TransformersTranslator(Translator):
         self._pad = self.tokenizer.pad_token_id
         self._eos = self.tokenizer.eos_token_id
         self._unk = self.tokenizer.unk_token_id
+        special = {self._eos, self._unk}
+        self.suppressions: Suppressions[int] = Suppressions(
+            self.target_ids, lambda ids: special.isdisjoint(ids)
+        )
 
     # -- interface ------------------------------------------------------------
 
@@ -245,8 +237,17 @@ class TransformersTranslator(Translator):
     ) -> list[Translation]:
         if not texts:
             return []
-        if pad_to is None:
-            pad_to = padded_length(max(self.count_tokens(t) for t in texts))
+        if pad_to is None:  # each source padded to its own bucket
+            return translate_by_bucket(
+                [self.count_tokens(t) for t in texts],
+                lambda idx, pad: self.translate(
+                    [texts[i] for i in idx],
+                    config,
+                    [hints[i] for i in idx] if hints else None,
+                    pad,
+                ),
+            )
+        pad_to = max(pad_to, padded_length(max(self.count_tokens(t) for t in texts)))
         if len(texts) < MIN_SENTENCES and config.beam > 1:
             # a beam search over one sentence takes another numeric path in torch
             # than over several (scores differ in the last bits: measured, beam 2);
@@ -296,7 +297,7 @@ class TransformersTranslator(Translator):
             kwargs["min_new_tokens"] = config.fixed_length  # then EOS is forced
         processors = LogitsProcessorList([_PerSentenceMaxLength(caps, beam, 1, self._eos)])
         if hints and any(hints):
-            processors.append(_PerSentence([self._hint_processor(h) for h in hints], beam))
+            processors.append(self._hint_processor(hints, beam))
         recorder = None
         if beam > 1:  # beam search hands processors log-probabilities: record them
             recorder = _StepScores(k=2 * beam + 2, copy=bool(processors))
@@ -329,32 +330,22 @@ class TransformersTranslator(Translator):
         with self._tok:  # text_target switches the shared tokenizer to its target model
             return list(self.tokenizer(text_target=text, add_special_tokens=False).input_ids)
 
-    def _hint_processor(self, hint: TermHints | None) -> LogitsProcessor | None:
-        if not hint:
-            return None
-        procs: list[LogitsProcessor] = []
-        bias: dict[tuple[int, ...], float] = {}
-        for term in hint.prefer:
-            ids = self.target_ids(term)
-            if not ids or self._unk in ids:
-                continue
-            # every prefix, so the decoder is pulled into the term and through it
-            for k in range(1, len(ids) + 1):
-                bias[tuple(ids[:k])] = self.prefer_bias
-        if bias:
-            procs.append(SequenceBiasLogitsProcessor([[list(k), v] for k, v in bias.items()]))
-        bad = [
-            ids
-            for t in hint.forbid
-            if (ids := self.target_ids(t)) and self._eos not in ids and self._unk not in ids
-        ]
-        if bad:
-            procs.append(NoBadWordsLogitsProcessor(bad, eos_token_id=self._eos))
-        if not procs:
-            return None
-        if len(procs) == 1:
-            return procs[0]
-        return _Chain(procs)
+    def _hint_processor(self, hints: list[TermHints | None], beam: int) -> RowSequenceBias:
+        """The glossary hints of a batch as one logits processor: each sentence's
+        suppression list (``bad_words_ids``: a bias of -inf) and its preferred
+        terms (``sequence_bias``: +``prefer_bias`` on every prefix of a term's
+        pieces, so the decoder is pulled into the term and through it), on that
+        sentence's beams."""
+        entries: list[tuple[range, tuple[int, ...], float]] = []
+        for i, hint in enumerate(hints):
+            rows = range(i * beam, (i + 1) * beam)
+            for bad in self.suppressions(hint):
+                entries.append((rows, bad, -math.inf))
+            for term in hint.prefer if hint else ():
+                ids = self.suppressions.tokens(term)
+                if ids and self._unk not in ids:
+                    entries += [(rows, ids[:k], self.prefer_bias) for k in range(1, len(ids) + 1)]
+        return RowSequenceBias(entries, self.device)
 
     def _rescore(
         self,
@@ -466,16 +457,6 @@ class TransformersTranslator(Translator):
                 att = torch.stack([la[r, :, -1, :n_src].float() for la in layers]).mean(dim=(0, 1))
             rows.append([round(float(x), 6) for x in att.tolist()])
         return rows
-
-
-class _Chain(LogitsProcessor):
-    def __init__(self, procs: list[LogitsProcessor]) -> None:
-        self.procs = procs
-
-    def __call__(self, input_ids: torch.LongTensor, scores: torch.FloatTensor) -> torch.FloatTensor:
-        for p in self.procs:
-            scores = p(input_ids, scores)
-        return scores
 
 
 def _length(ids: list[int], eos: int, pad: int, *, include_eos: bool) -> int:
