@@ -12,12 +12,11 @@ SUDAN_GLOSSARY = Path(__file__).resolve().parent / "data" / "sudan-glossary.yaml
 
 
 def sudan_recipe() -> DemoRecipe:
-    """Generated sentences with the Sudan glossary's names (its own habits) and
-    the shipped seeds; fewer sentences than the demo model (the glossary is a
-    fifth of the shipped one's size), so it trains in about two minutes."""
+    """The demo model's recipe with the Sudan glossary's names (and their own
+    habits) in the generated sentences, and a smaller held-out set. As many
+    training sentences as the demo model: with 8,000 (1,290 steps) the model
+    had not learnt to translate yet (loss 2.20, held-out chrF 12.5)."""
     return DemoRecipe(
-        corpus=CorpusRecipe(
-            glossary=str(SUDAN_GLOSSARY), train_sentences=8000, heldout_sentences=200
-        ),
+        corpus=CorpusRecipe(glossary=str(SUDAN_GLOSSARY), heldout_sentences=200),
         training=TrainingRecipe(),
     )
