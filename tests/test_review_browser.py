@@ -485,7 +485,7 @@ def test_the_document_view_of_a_demo_model_build_shows_its_english_and_terms(
     from kzparallel.build import BuildSettings, build
 
     out = tmp_path / "out"
-    settings = BuildSettings(model=str(trained_model), cache_dir=str(tmp_path / "cache"))
+    settings = BuildSettings(model=os.fspath(trained_model), cache_dir=str(tmp_path / "cache"))
     build([seeds_dir], out, settings)
     doc = [p for p in read_pairs(out / "pairs.jsonl") if p.doc_id == DOC]
     with _serve(out) as url:
