@@ -5,6 +5,7 @@ trained demo model (``kzparallel.glossary.layers_eval``) for both backends."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -294,3 +295,37 @@ def test_backends_agree_with_everything_on(
     ct2, tf = (report.row(b, "+ repair") for b in BACKENDS)
     assert ct2.mentions == tf.mentions
     assert abs(ct2.found - tf.found) <= 1
+
+
+@pytest.mark.parametrize(
+    ("layers", "suffix", "allowed"),
+    [
+        ("none", "/none", {"decoder", None}),
+        ("hints", "/hints", {"decoder", None}),
+        ("hints,repair", "/hints+repair", {"decoder", "repair", None}),
+        ("all", "", {"decoder", "rerank", "repair", None}),
+    ],
+)
+def test_translate_runs_only_the_chosen_layers(
+    cli: Run,
+    tiny_model: Path,
+    cache_dir: Path,
+    layers: str,
+    suffix: str,
+    allowed: set[str | None],
+) -> None:
+    """The signature names a subset of layers; a layer that is off never shows in
+    the records (verification still runs: every mention has its record)."""
+    import json
+
+    sentence = "قال الرئيس الكازاخستاني قاسم جومارت توكاييف إن الوضع في ألماتي مستقر."
+    args = ["translate", sentence, "--model", str(tiny_model), "--backend", "ctranslate2"]
+    code, out, err = cli(*args, "--glossary-layers", layers, "--format", "jsonl")
+    assert (code, err) == (0, "")
+    (record,) = [json.loads(line) for line in out.splitlines()]
+    glossary_part = record["signature"].split("|glossary:")[1].split("|")[0]
+    assert glossary_part == load_glossary().hash + suffix
+    assert len(record["terms"]) == 3
+    assert {t["layer"] for t in record["terms"]} <= allowed
+    if "repair" not in layers and layers != "all":
+        assert record["en"] == record["en_mt"]
