@@ -329,3 +329,21 @@ def test_translate_runs_only_the_chosen_layers(
     assert {t["layer"] for t in record["terms"]} <= allowed
     if "repair" not in layers and layers != "all":
         assert record["en"] == record["en_mt"]
+
+
+def test_eval_layers_prints_the_measurement(
+    cli: Run, trained_model: TrainedModel, g: Glossary
+) -> None:
+    """`kzparallel eval --layers --model demo` is the library's measurement on the
+    demo model's held-out sentences, as a table."""
+    cases, habits = heldout_cases(trained_model.corpus, 20)
+    expected = measure_layers(str(trained_model.path), cases, g, habits, backends=("ctranslate2",))
+    code, out, err = cli(
+        "eval", "--layers", "--model", "demo", "--limit", "20", "--backend", "ctranslate2"
+    )
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    assert lines == expected.lines()
+    assert lines[0].startswith("| backend | layers | term success | wrong spellings | chrF | BLEU")
+    assert [line.split(" | ")[1] for line in lines[2:6]] == ["raw", "hints", "+ rerank", "+ repair"]
+    assert lines[-1].startswith("20 sentences; nrefs:1|case:mixed|eff:yes|nc:6")
