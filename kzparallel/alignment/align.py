@@ -19,14 +19,14 @@ from kzparallel.alignment.similarity import Scorer
 from kzparallel.records import Link
 
 # threshold per method: the similarity below which two sentences are not linked
-THRESHOLDS = {"full": 0.3, "mt": 0.25, "length": 0.2, "anchors": 0.3}
+THRESHOLDS = {"full": 0.35, "mt": 0.3, "length": 0.2, "anchors": 0.4}
 PENALTIES = {
     (1, 1): 0.0,
-    (2, 1): 0.04,
-    (1, 2): 0.04,
-    (2, 2): 0.1,
-    (3, 1): 0.08,
-    (1, 3): 0.08,
+    (2, 1): 0.08,
+    (1, 2): 0.08,
+    (2, 2): 0.2,
+    (3, 1): 0.16,
+    (1, 3): 0.16,
 }
 
 
@@ -37,7 +37,6 @@ class AlignParams:
     method: str = "full"  # full | mt | length | anchors (kzparallel.alignment.similarity)
     threshold: float | None = None  # None: THRESHOLDS[method]
     penalties: dict[tuple[int, int], float] = field(default_factory=lambda: dict(PENALTIES))
-    wide: int = 15  # first-pass band (sentences each side of the diagonal)
     narrow: int = 4  # second-pass band around the first path
 
     def cutoff(self) -> float:
@@ -66,7 +65,7 @@ def align_sentences(
             return 0.0
         return (a + b) / 2 * (scorer.similarity(i, a, j, b) - tau) - penalties[(a, b)]
 
-    raw = align_banded(len(arabic), len(english), gain, wide=params.wide, narrow=params.narrow)
+    raw = align_banded(len(arabic), len(english), gain, narrow=params.narrow)
     links = []
     for i, a, j, b in raw:
         if a and b:

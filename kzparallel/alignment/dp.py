@@ -98,20 +98,26 @@ def best_path(
     return links
 
 
+def first_width(n: int, m: int, minimum: int = 15) -> int:
+    """The first pass's band: ``minimum`` sentences each side of the diagonal, more
+    for long documents (an eighth of the longer one) and for documents of very
+    different lengths (half the difference), so that big gaps still fit."""
+    return max(minimum, max(n, m) // 8, abs(n - m) // 2)
+
+
 def align_banded(
     n: int,
     m: int,
     gain: Gain,
     *,
-    wide: int = 15,
+    wide: int | None = None,
     narrow: int = 4,
     kinds: Sequence[Kind] = ALL_KINDS,
 ) -> list[tuple[int, int, int, int]]:
-    """Two passes (see the module docstring). ``wide`` grows with the longer
-    document (an eighth of it) so that long documents with big gaps still fit."""
+    """Two passes (see the module docstring); ``wide`` defaults to :func:`first_width`."""
     if n == 0 or m == 0:
         return [(i, 1, 0, 0) for i in range(n)] + [(n, 0, j, 1) for j in range(m)]
-    width = max(wide, max(n, m) // 8, abs(n - m) // 2)
+    width = first_width(n, m) if wide is None else wide
     first = best_path(n, m, gain, diagonal_band(n, m, width), SIMPLE_KINDS)
     cells = [(0, 0)] + [(i + a, j + b) for i, a, j, b in first]
     # the path's cells plus the cells a skipped sentence passes through

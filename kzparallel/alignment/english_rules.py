@@ -139,6 +139,7 @@ _FOOTER = re.compile(
     r"subscribe (?:to|for|now)|terms of (?:use|service)|privacy policy|cookie",
     re.IGNORECASE,
 )
+_COPYRIGHT = re.compile(r"^©|^\(c\)|^copyright\b|all rights reserved", re.IGNORECASE)
 _FOLLOW = re.compile(r"^follow (?:us|me)\b.{0,40}$", re.IGNORECASE)
 _SHARE = re.compile(
     r"^(?:share|share this|share this (?:article|story|page)|share on \w+|email|print|"
@@ -268,7 +269,8 @@ def line_rule(line: str) -> tuple[str, str] | None:
         return "source-credit", ""
     if is_timestamp(line):
         return "timestamp", ""
-    if _FOOTER.search(line) and len(words(line)) <= 15 and not is_prose(line):
+    short_footer = _FOOTER.search(line) is not None and len(words(line)) <= 15
+    if short_footer and (not is_prose(line) or _COPYRIGHT.search(line)):
         return "footer", ""
     if _TAGS.match(line) and len(words(line)) <= 20:
         return "tags", ""
