@@ -338,3 +338,75 @@ def gold_documents(
             check_gold(doc)
             out.append(doc)
     return out
+
+
+@dataclass
+class Translated:
+    """An Arabic article's sentences, their machine translation and dates."""
+
+    arabic: list[str]
+    mt: list[str]
+    dates: list[str | None]
+
+
+def translate_gold(
+    docs: list[GoldDocument], ctx: Any, spec: Any, cache: Any, batch_tokens: int = 4096
+) -> dict[str, Translated]:
+    """The build's translation (:func:`kzparallel.stages.translate_pairs`) of each
+    distinct Arabic article of ``docs``, keyed by its text."""
+    from kzparallel.cleaning import clean_document
+    from kzparallel.records import Document
+    from kzparallel.segmentation import segment_document
+    from kzparallel.stages import translate_pairs
+
+    out: dict[str, Translated] = {}
+    for doc in docs:
+        if doc.arabic in out:
+            continue
+        cleaned = clean_document(Document(doc_id=doc.name, source=doc.name, text=doc.arabic))
+        segments = segment_document(cleaned)
+        pairs = list(translate_pairs(segments, ctx, spec, cache, batch_tokens))
+        out[doc.arabic] = Translated(
+            [s.text for s in segments], [p.en for p in pairs], [s.date for s in segments]
+        )
+    return out
+
+
+def run_aligner(
+    docs: list[GoldDocument], translated: dict[str, Translated], glossary: Any, method: str
+) -> list[tuple[list[GoldLink], list[GoldLink]]]:
+    """(gold, test) links per document; ``method`` is an
+    :class:`~kzparallel.alignment.align.AlignParams` method, or ``"galechurch"``
+    (the ``galechurch`` package: Gale & Church's length-only aligner, with the
+    length ratio and variance measured on the seeds)."""
+    from kzparallel.alignment.align import AlignParams, align_sentences
+
+    out = []
+    for doc in docs:
+        tr = translated[doc.arabic]
+        if method == "galechurch":
+            test = _galechurch(tr.arabic, doc.en_sentences)
+        else:
+            links = align_sentences(
+                tr.arabic,
+                doc.en_sentences,
+                mt=tr.mt,
+                glossary=glossary,
+                params=AlignParams(method=method),
+                dates=tr.dates,
+            )
+            test = [(link.ar_sents, link.en_sents) for link in links]
+        out.append((doc.links, test))
+    return out
+
+
+def _galechurch(arabic: list[str], english: list[str]) -> list[GoldLink]:
+    import galechurch
+
+    from kzparallel.alignment.similarity import AR_RATIO, AR_VARIANCE
+
+    result = galechurch.align(arabic, english, mean_xy=AR_RATIO, variance_xy=AR_VARIANCE)
+    return [
+        (list(range(b.source_start, b.source_end)), list(range(b.target_start, b.target_end)))
+        for b in result.beads
+    ]
