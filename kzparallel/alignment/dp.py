@@ -98,11 +98,13 @@ def best_path(
     return links
 
 
-def first_width(n: int, m: int, minimum: int = 15) -> int:
+def first_width(n: int, m: int, minimum: int = 15, maximum: int = 40) -> int:
     """The first pass's band: ``minimum`` sentences each side of the diagonal, more
     for long documents (an eighth of the longer one) and for documents of very
-    different lengths (half the difference), so that big gaps still fit."""
-    return max(minimum, max(n, m) // 8, abs(n - m) // 2)
+    different lengths (half the difference: an English version covering only part
+    of the Arabic), but at most ``maximum``, so that the work stays linear in the
+    length. A counterpart further than that from the scaled diagonal is missed."""
+    return max(minimum, min(max(n, m) // 8 + abs(n - m) // 2, maximum))
 
 
 def align_banded(
