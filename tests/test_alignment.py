@@ -215,6 +215,11 @@ def test_scoring_strict_and_lax() -> None:
     [
         (None, None, "error: {en}: not English text (99 % of its letters are Arabic)"),
         (None, "", "error: {en}: file is empty"),
+        (
+            None,
+            "Le président du Kazakhstan a demandé l'aide de la Russie mercredi soir.",
+            "error: {en}: not English text (py3langid says 'fr')",
+        ),
         (None, "missing", "error: {en}: no such file or directory"),
         (None, b"\x00\x01\x02binary\x00", "error: {en}: binary file (not text)"),
         ("", "Kazakhstan asked for help.", "error: {ar}: file is empty"),

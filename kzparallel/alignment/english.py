@@ -83,13 +83,18 @@ def read_english(path: str | Path) -> list[Document]:
 
 
 def check_english(source: str, text: str) -> None:
-    """Raise :class:`InputError` unless ``text`` is English (Latin letters, not mostly Arabic)."""
+    """Raise :class:`InputError` unless ``text`` is English: not mostly Arabic letters,
+    and English to py3langid (offline, :mod:`kzparallel.langid`) when it has 5+ words."""
     latin, arabic = E.latin_letters(text), E.arabic_letters(text)
     if arabic > ARABIC_SHARE * (latin + arabic):
         share = round(100 * arabic / (latin + arabic))
         raise InputError(source, f"not English text ({share} % of its letters are Arabic)")
     if latin == 0:
         raise InputError(source, "no English text")
+    from kzparallel import langid
+
+    if langid.judged(text) and langid.probability(text, "en") < langid.MIN_PROBABILITY:
+        raise InputError(source, f"not English text (py3langid says '{langid.language(text)}')")
 
 
 def _jsonl_documents(path: Path, text: str, encoding: str) -> list[Document]:
