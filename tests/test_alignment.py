@@ -244,3 +244,28 @@ def test_bad_input_is_one_line(
     code, out, err = cli("align", str(ar_path), str(en_path), "--model", str(tmp_path / "none"))
     assert (code, out) == (1, "")
     assert err == message.format(ar=ar_path, en=en_path) + "\n"
+
+
+def test_document_pairing_by_name_and_date() -> None:
+    from kzparallel.alignment.pairing import Candidate, name_key, pair_documents
+
+    assert [name_key(n) for n in ("001.ar", "story_en", "x-eng", "plain")] == [
+        "001",
+        "story",
+        "x",
+        "plain",
+    ]
+    same = "Kazakhstan asked the CSTO for help as protests spread to Almaty."
+    arabic = [
+        Candidate("a1", "001.ar", "anything at all"),
+        Candidate("a2", "a2", same, date="2022-01-06"),
+    ]
+    english = [
+        Candidate("e1", "001.en", "something else"),
+        Candidate("e2", "e2", same, date="2022-03-01"),  # too far apart
+    ]
+    result = pair_documents(arabic, english)
+    assert [(p.arabic, p.english, p.how, p.score) for p in result.pairs] == [
+        ("a1", "e1", "name", 1.0)
+    ]
+    assert (result.unmatched_arabic, result.unmatched_english) == (["a2"], ["e2"])

@@ -207,3 +207,52 @@ def test_random_model_runs_the_code_path(
     links = _align(cli, article, en, tiny_model, tmp_path / "cache")
     assert [i for r in links for i in r["ar_sents"]] == list(range(10))
     assert [j for r in links for j in r["en_sents"]] == list(range(10))
+
+
+def _candidates(gold: Any, level: str) -> tuple[list[Any], list[Any]]:
+    from kzparallel.alignment.pairing import Candidate
+
+    docs, translated, _ = gold
+    chosen = [d for d in docs if d.name.endswith(level)]
+    arabic = [
+        Candidate(d.name, f"ar-{k}", " ".join(translated[d.arabic].mt[:4]))
+        for k, d in enumerate(chosen)
+    ]
+    english = [
+        Candidate(d.name + ".en", f"en-{k}", " ".join(d.en_sentences[:4]))
+        for k, d in enumerate(chosen)
+    ]
+    return arabic, english
+
+
+@pytest.mark.parametrize(
+    ("drop_arabic", "drop_english", "unmatched_arabic", "unmatched_english"),
+    [
+        ((), (), [], []),
+        ((), (0, 1, 2), ["000-p1", "001-p1", "002-p1"], []),
+        ((9, 10), (0,), ["000-p1"], ["gen04-p1.en", "gen05-p1.en"]),
+    ],
+)
+def test_document_pairing_by_content(
+    gold: Any,
+    drop_arabic: tuple[int, ...],
+    drop_english: tuple[int, ...],
+    unmatched_arabic: list[str],
+    unmatched_english: list[str],
+) -> None:
+    """Different names: the trained model's MT of each Arabic opening finds its
+    English article; an article whose counterpart is missing is reported, not
+    matched with the closest other story."""
+    from kzparallel.alignment.pairing import pair_documents
+
+    arabic, english = _candidates(gold, "p1")
+    arabic = [a for k, a in enumerate(arabic) if k not in drop_arabic]
+    english = [e for k, e in enumerate(english) if k not in drop_english]
+    result = pair_documents(arabic, english)
+    assert [(p.english, p.how) for p in result.pairs] == [
+        (a.doc_id + ".en", "content") for a in arabic if a.doc_id not in unmatched_arabic
+    ]
+    assert (result.unmatched_arabic, result.unmatched_english) == (
+        unmatched_arabic,
+        unmatched_english,
+    )

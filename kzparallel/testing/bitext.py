@@ -410,3 +410,21 @@ def _galechurch(arabic: list[str], english: list[str]) -> list[GoldLink]:
         (list(range(b.source_start, b.source_end)), list(range(b.target_start, b.target_end)))
         for b in result.beads
     ]
+
+
+def write_gold_set(
+    folder: str | Path, seeds: str | Path | None = None, generated: int = 6
+) -> list[GoldDocument]:
+    """Write the gold set (:func:`gold_documents`) to ``folder``: for each document
+    ``<name>.ar.txt``, ``<name>.en.txt`` and ``<name>.gold.jsonl`` (one line per
+    gold link: ``{"ar_sents": [...], "en_sents": [...]}``). ``seeds`` defaults to
+    the seed articles shipped with kzparallel."""
+    from kzparallel.testing.corpus import generate_corpus
+    from kzparallel.translation.bench import default_seeds_dir
+
+    docs = gold_documents(
+        Path(seeds) if seeds else default_seeds_dir(), generate_corpus().heldout, generated
+    )
+    for doc in docs:
+        doc.write(Path(folder))
+    return docs
