@@ -9,6 +9,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sacrebleu.metrics import CHRF
 
 from kzparallel.alignment.dp import ALL_KINDS, align_banded, best_path, diagonal_band
@@ -269,3 +271,41 @@ def test_document_pairing_by_name_and_date() -> None:
         ("a1", "e1", "name", 1.0)
     ]
     assert (result.unmatched_arabic, result.unmatched_english) == (["a2"], ["e2"])
+
+
+def _all_paths(n: int, m: int) -> list[list[tuple[int, int, int, int]]]:
+    """Every sequence of links covering n Arabic and m English sentences in order."""
+    if n == 0 and m == 0:
+        return [[]]
+    out = []
+    for a, b in ALL_KINDS:
+        if a <= n and b <= m:
+            out += [[*rest, (n - a, a, m - b, b)] for rest in _all_paths(n - a, m - b)]
+    return out
+
+
+@given(
+    n=st.integers(0, 4),
+    m=st.integers(0, 4),
+    values=st.lists(st.floats(-1, 1, allow_nan=False), min_size=200, max_size=200),
+)
+@settings(max_examples=60, deadline=None)
+def test_dp_is_optimal_and_covers_both_documents(n: int, m: int, values: list[float]) -> None:
+    """The dynamic programming over the whole table finds the best total (checked
+    against every possible path); the banded aligner's links cover both documents
+    once, in order."""
+
+    def gain(i: int, a: int, j: int, b: int) -> float:
+        if not a or not b:
+            return 0.0
+        return values[(i * 7 + a * 3 + j * 11 + b * 5) % len(values)]
+
+    def total(path: list[tuple[int, int, int, int]]) -> float:
+        return sum(gain(*link) for link in path)
+
+    links = align_banded(n, m, gain)
+    assert [i for i, a, _, _ in links for i in range(i, i + a)] == list(range(n))
+    assert [j for _, _, j, b in links for j in range(j, j + b)] == list(range(m))
+    if n and m:
+        full = best_path(n, m, gain, diagonal_band(n, m, max(n, m)), ALL_KINDS)
+        assert total(full) == pytest.approx(max(total(p) for p in _all_paths(n, m)))
