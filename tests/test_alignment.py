@@ -15,7 +15,7 @@ from sacrebleu.metrics import CHRF
 
 from kzparallel.alignment.dp import ALL_KINDS, align_banded, best_path, diagonal_band
 from kzparallel.alignment.english import clean_english, segment_english_text
-from kzparallel.alignment.english_rules import line_rule
+from kzparallel.alignment.english_rules import RULES, line_rule
 from kzparallel.alignment.scoring import score_alignments
 from kzparallel.alignment.similarity import Scorer, chrf, length_agreement, numbers_in
 from kzparallel.records import Document
@@ -58,6 +58,7 @@ SEED = Path(__file__).resolve().parent.parent / "seeds" / "001_091792376c92b7db.
 def test_english_line_rules(line: str, rule: str | None) -> None:
     found = line_rule(line)
     assert (found[0] if found else None) == rule
+    assert rule is None or rule in RULES
 
 
 ARTICLE = """Home | World | Asia
@@ -93,6 +94,7 @@ def test_clean_english_article() -> None:
         (11, "source-credit"),
         (12, "footer"),
     ]
+    assert {d.rule for d in doc.decisions} <= set(RULES)
     assert doc.meta == {
         "byline": "Olzhas Auyezov",
         "source_credit": "Reporting by Olzhas Auyezov; Editing by Alex Richardson",
@@ -309,3 +311,37 @@ def test_dp_is_optimal_and_covers_both_documents(n: int, m: int, values: list[fl
     if n and m:
         full = best_path(n, m, gain, diagonal_band(n, m, max(n, m)), ALL_KINDS)
         assert total(full) == pytest.approx(max(total(p) for p in _all_paths(n, m)))
+
+
+def test_read_english_jsonl_and_html(tmp_path: Path) -> None:
+    from kzparallel.alignment.english import prepared_english
+
+    jsonl = tmp_path / "story.jsonl"
+    jsonl.write_text(
+        '{"id": "s1", "title": "Troops arrive in Almaty", "date": "2022-01-07", '
+        '"text": "Russian troops arrived in Almaty on Friday. Calm returned."}\n',
+        encoding="utf-8",
+    )
+    [(doc, segs)] = prepared_english(jsonl)
+    assert (doc.doc_id, doc.date, doc.title) == ("s1", "2022-01-07", "Troops arrive in Almaty")
+    assert [s.text for s in segs] == [
+        "Troops arrive in Almaty",
+        "Russian troops arrived in Almaty on Friday.",
+        "Calm returned.",
+    ]
+    html = tmp_path / "story.html"
+    html.write_text(
+        "<html><head><title>Troops arrive in Almaty</title></head><body><article>"
+        "<h1>Troops arrive in Almaty</h1><p>Russian troops arrived in Almaty on Friday, "
+        "the defence ministry in Moscow said in a statement.</p>"
+        "<p>Calm returned to the streets of the city after a week of unrest.</p>"
+        "</article></body></html>",
+        encoding="utf-8",
+    )
+    [(doc, segs)] = prepared_english(html)
+    assert [s.text for s in segs] == [
+        "Troops arrive in Almaty",
+        "Russian troops arrived in Almaty on Friday, the defence ministry in Moscow said in a "
+        "statement.",
+        "Calm returned to the streets of the city after a week of unrest.",
+    ]

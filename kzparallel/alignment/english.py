@@ -24,6 +24,7 @@ from typing import Any
 
 from kzparallel import cleaning_rules as R
 from kzparallel.alignment import english_rules as E
+from kzparallel.dating import metadata_date
 from kzparallel.errors import InputError
 from kzparallel.normalization import normalize_text
 from kzparallel.records import Decision, Document, Segment
@@ -117,10 +118,9 @@ def _jsonl_documents(path: Path, text: str, encoding: str) -> list[Document]:
             text=body,
             title=title.strip() if isinstance(title, str) and title.strip() else None,
             encoding=encoding,
-            date=record.get("date") if isinstance(record.get("date"), str) else None,
             meta={"format": "jsonl", "line": number},
         )
-        docs.append(doc)
+        docs.append(metadata_date(doc, record.get("date"), "jsonl"))
     if not docs:
         raise InputError(str(path), "file is empty")
     return docs
@@ -138,7 +138,7 @@ def _html_document(path: Path, html: str, encoding: str) -> Document:
         raise InputError(str(path), f"cannot parse HTML ({type(exc).__name__})") from None
     if not isinstance(result, dict) or not (result.get("text") or "").strip():
         raise InputError(str(path), "no article text found in the HTML")
-    return Document(
+    doc = Document(
         doc_id=path.stem,
         source=str(path),
         text=result["text"],
@@ -147,6 +147,7 @@ def _html_document(path: Path, html: str, encoding: str) -> Document:
         encoding=encoding,
         meta={"format": "html"},
     )
+    return metadata_date(doc, result.get("date"), "html")
 
 
 # -- cleaning --------------------------------------------------------------------------
