@@ -210,17 +210,15 @@ def test_random_model_runs_the_code_path(
 
 
 def _candidates(gold: Any, level: str) -> tuple[list[Any], list[Any]]:
-    from kzparallel.alignment.pairing import Candidate
+    from kzparallel.alignment.pairing import Candidate, opening
 
     docs, translated, _ = gold
     chosen = [d for d in docs if d.name.endswith(level)]
     arabic = [
-        Candidate(d.name, f"ar-{k}", " ".join(translated[d.arabic].mt[:4]))
-        for k, d in enumerate(chosen)
+        Candidate(d.name, f"ar-{k}", opening(translated[d.arabic].mt)) for k, d in enumerate(chosen)
     ]
     english = [
-        Candidate(d.name + ".en", f"en-{k}", " ".join(d.en_sentences[:4]))
-        for k, d in enumerate(chosen)
+        Candidate(d.name + ".en", f"en-{k}", opening(d.en_sentences)) for k, d in enumerate(chosen)
     ]
     return arabic, english
 

@@ -60,6 +60,12 @@ class Pairing:
     unmatched_english: list[str]
 
 
+def opening(sentences: Sequence[str]) -> str:
+    """The opening of an article for :class:`Candidate`: its first
+    :data:`OPENING_SENTENCES` sentences (the title and three more), joined."""
+    return " ".join(sentences[:OPENING_SENTENCES])
+
+
 def name_key(name: str) -> str:
     """``"001.ar"`` -> ``"001"``: the name without a trailing language tag."""
     return _LANGUAGE_TAG.sub("", name)
