@@ -199,3 +199,54 @@ def test_gold_sets_through_the_build(
         test = _links_of(mine, [(s.para, s.sent) for s in segs], doc.en_sentences)
         scored.append((doc.links, test))
     assert score_alignments(scored).f1 >= 0.95
+
+
+def _readme_session() -> list[tuple[str, list[str]]]:
+    """The README's `build --english` example: (command, expected output lines)."""
+    import re
+
+    text = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    block = next(
+        m.group(1)
+        for m in re.finditer(r"^```bash\n(.*?)^```$", text, re.M | re.S)
+        if "--english en/" in m.group(1)
+    )
+    session: list[tuple[str, list[str]]] = []
+    for raw in block.splitlines():
+        if raw.startswith("$ "):
+            session.append((raw[2:], []))
+        else:
+            session[-1][1].append(raw)
+    return session
+
+
+def test_readme_example(trained_model: TrainedModel, tmp_path: Path) -> None:
+    """The README example, run as shown (``--model demo`` is ``trained_model``, cached);
+    its counts are the gold's: the links of ``001-p1`` per kind, the sentences of
+    ``gen00-p1`` as MT pairs."""
+    import os
+    import subprocess
+    import sys
+
+    env = {
+        **os.environ,
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+        "PYTHONUNBUFFERED": "1",
+    }
+    for command, expected in _readme_session():
+        run = subprocess.run(
+            ["bash", "-c", command], cwd=tmp_path, env=env, text=True, timeout=300,
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        assert run.stdout.splitlines() == expected, command
+    gold = [json.loads(line) for line in (tmp_path / "gold" / "001-p1.gold.jsonl").open()]
+    kinds: dict[str, int] = {}
+    for link in gold:
+        kind = f"{len(link['ar_sents'])}-{len(link['en_sents'])}"
+        kinds[kind] = kinds.get(kind, 0) + 1
+    bitext = json.loads((tmp_path / "out" / "manifest.json").read_text())["counts"]["bitext"]
+    assert bitext["links"] == kinds
+    other = [json.loads(line) for line in (tmp_path / "gold" / "gen00-p1.gold.jsonl").open()]
+    sentences = sum(len(link["ar_sents"]) for link in other)  # gen00-p1: MT pairs only
+    both = sum(n for k, n in kinds.items() if "0" not in k.split("-"))
+    assert bitext["origins"] == {"aligned": both, "mt": kinds.get("1-0", 0) + sentences}
