@@ -250,3 +250,33 @@ def test_readme_example(trained_model: TrainedModel, tmp_path: Path) -> None:
     sentences = sum(len(link["ar_sents"]) for link in other)  # gen00-p1: MT pairs only
     both = sum(n for k, n in kinds.items() if "0" not in k.split("-"))
     assert bitext["origins"] == {"aligned": both, "mt": kinds.get("1-0", 0) + sentences}
+
+
+def test_ray_engine_gives_the_same_bytes(
+    ray_local: object, cli: Run, trained_model: TrainedModel, tmp_path: Path
+) -> None:
+    """--english with --engine ray: the alignment runs on the driver over what the
+    workers staged, so pairs.jsonl and the counts are the local engine's."""
+    from kzparallel.testing.bitext import write_gold_set
+
+    gold = tmp_path / "gold"
+    write_gold_set(gold)
+    ar, en = tmp_path / "ar", tmp_path / "en"
+    ar.mkdir()
+    en.mkdir()
+    for name in ("001-p1.ar.txt", "gen00-p1.ar.txt"):
+        (ar / name).write_bytes((gold / name).read_bytes())
+    (en / "001-p1.en.txt").write_bytes((gold / "001-p1.en.txt").read_bytes())
+    runs = {}
+    for engine in ("local", "ray"):
+        out = tmp_path / engine
+        code, _, _ = cli(
+            "build", str(ar), "--english", str(en), "--out", str(out), "--engine", engine,
+            "--model", str(trained_model.path), "--backend", "transformers",
+            "--cache-dir", str(tmp_path / f"cache-{engine}"),
+        )  # fmt: skip
+        assert code == 0
+        manifest = json.loads((out / "manifest.json").read_text())
+        runs[engine] = ((out / "pairs.jsonl").read_bytes(), manifest["counts"]["bitext"])
+    assert runs["ray"] == runs["local"]
+    assert runs["local"][1]["origins"]["aligned"] > 0
