@@ -92,11 +92,25 @@ def test_aligned_pairs_are_the_gold_links(english_build: Any) -> None:
     assert all(p["en_mt"] and 0 <= p["link_score"] <= 1 for p in pairs)
 
 
-def test_documents_without_english_keep_their_mt_pairs(english_build: Any) -> None:
+def test_documents_without_english_keep_their_mt_pairs(english_build: Any, cli: Run) -> None:
+    """``other`` has no English version: its pairs are those of a build without
+    --english (same ids, Arabic, English, MT, glossary terms), with ``origin: "mt"``."""
     out, _, _, _ = english_build
+    plain = out.parent / "plain"
+    manifest = json.loads((out / "manifest.json").read_text())
+    code, _, _ = cli(
+        "build", str(out.parent / "ar" / "other.txt"), "--out", str(plain),
+        "--model", manifest["model"]["path"], "--backend", "transformers",
+        "--cache-dir", str(out.parent / "cache"),
+    )  # fmt: skip
+    assert code == 0
+    keys = ("id", "ar", "en", "en_mt", "score", "terms", "violations")
     other = [p for p in _pairs(out) if p["doc_id"] == "other"]
+    alone = _pairs(plain)
+    assert [[p[k] for k in keys] for p in other] == [[p[k] for k in keys] for p in alone]
     assert len(other) == 3
-    assert {(p["origin"], p["en"] == p["en"], "link" in p) for p in other} == {("mt", True, False)}
+    assert [p["origin"] for p in other] == ["mt"] * 3
+    assert not any("origin" in p or "link" in p for p in alone)  # no --english: no new fields
 
 
 def test_unpaired_and_bad_english_files_are_reported(english_build: Any) -> None:
