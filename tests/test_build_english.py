@@ -32,7 +32,7 @@ def english_build(
 ) -> tuple[Path, tuple[int, str, str], list[str], list[str]]:
     """One build: ``story`` (Arabic) with its English version (the 1-0 case: one
     sentence left out), ``other`` (Arabic without English), an English file that
-    pairs with nothing and one that is Arabic."""
+    pairs with nothing, one that is Arabic and an empty one."""
     from kzparallel.cli import main
 
     headline, body = _sentences(trained_model)
@@ -53,6 +53,7 @@ def english_build(
     written.rename(en_dir / "story.en.txt")
     (en_dir / "lonely.en.txt").write_text(LONELY, encoding="utf-8")
     (en_dir / "arabic.en.txt").write_text(" ".join(ar[1:4]) + "\n", encoding="utf-8")
+    (en_dir / "empty.en.txt").write_text("", encoding="utf-8")
     out = root / "out"
     args = [
         "build", str(ar_dir), "--english", str(en_dir), "--out", str(out),
@@ -119,6 +120,7 @@ def test_unpaired_and_bad_english_files_are_reported(english_build: Any) -> None
     assert stderr.splitlines() == [
         f"warning: skipped {en_dir / 'arabic.en.txt'}: not English text "
         "(100 % of its letters are Arabic)",
+        f"warning: skipped {en_dir / 'empty.en.txt'}: file is empty",
         f"warning: {en_dir / 'lonely.en.txt'}: no Arabic document of the build pairs with it "
         "(not used)",
         "warning: no document is in test: 2 cluster(s) are too few for ratios 0.8,0.1,0.1 "
