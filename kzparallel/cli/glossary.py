@@ -1,4 +1,4 @@
-"""``kzparallel glossary find|check|fix|lint|import|export``."""
+"""``kzparallel glossary find|check|fix|lint|import|export|suggest``."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ import typer
 from kzparallel.cli.app import app
 from kzparallel.cli.output import warn, warn_skipped
 from kzparallel.errors import InputError, Problems
+from kzparallel.translation.model import DEFAULT_MODEL as DEFAULT_MODEL_ID
 
 glossary_app = typer.Typer(
     help="Find glossary terms, check or fix translations, lint, import and export glossaries.",
@@ -25,6 +26,9 @@ GLOSSARY_OPT = typer.Option(
     None, "--glossary", "-g", help="Glossary file or folder (default: the shipped glossary)."
 )
 OUT_OPT = typer.Option(None, "--out", "-o", help="Write here instead of standard output.")
+SUGGEST_CACHE_OPT = typer.Option(
+    None, "--cache-dir", help="Translation cache directory (for articles)."
+)
 
 
 def _dump(obj: dict[str, Any]) -> str:
@@ -194,3 +198,68 @@ def export_cmd(
     g = load_glossary(glossary)
     export_glossary(g, out, shape)
     typer.echo(f"wrote {out} ({len(g)} entries)", err=True)
+
+
+@glossary_app.command("suggest")
+def suggest_cmd(
+    inputs: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="INPUT...",
+            help="Articles (files, folders) or pairs: a build's pairs.jsonl (or its folder), "
+            "JSON lines with ar and en from any system.",
+        ),
+    ],
+    model: str = typer.Option(
+        DEFAULT_MODEL_ID,
+        "--model",
+        "-m",
+        help="Model that translates the articles (Hub id, directory, or demo); "
+        "pairs are read as they are.",
+    ),
+    glossary: str | None = GLOSSARY_OPT,
+    min_count: int = typer.Option(2, "--min-count", min=1, help="Mentions a name needs."),
+    out: Path | None = OUT_OPT,
+    backend: str = typer.Option("auto", "--backend", help="auto | transformers | ctranslate2."),
+    cache_dir: Path | None = SUGGEST_CACHE_OPT,
+) -> None:
+    """Propose glossary entries (YAML) for the names the glossary does not cover: their
+    Arabic variants, every English rendering with its count, a type guess, en = the most
+    frequent rendering and forbidden = the other spellings of it."""
+    from kzparallel.glossary import load_glossary
+    from kzparallel.glossary.io import dump_yaml
+    from kzparallel.glossary.suggest import suggest
+    from kzparallel.glossary.suggest_input import suggest_records
+
+    g = load_glossary(glossary)
+    problems = Problems(echo=warn_skipped)
+    records, source = suggest_records(
+        inputs,
+        model=model,
+        glossary=glossary,
+        backend=backend,
+        cache_dir=str(cache_dir) if cache_dir else None,
+        on_error=problems.report,
+    )
+    if source.without_attention:
+        warn(
+            f"the model returned no cross-attention for {source.without_attention} "
+            "sentence(s): their names are linked by sound only"
+        )
+    found = suggest(records, g, min_count=min_count)
+    header = (
+        f"# kzparallel glossary suggest: {len(found.concepts)} candidate entries from "
+        f"{found.pairs} pairs; check each before merging it into a glossary\n"
+    )
+    with _output(out) as fh:
+        fh.write(header + dump_yaml(found.to_glossary()))
+    linked = ", ".join(f"{n} by {how}" for how, n in sorted(found.how.items())) or "none"
+    summary = (
+        f"{len(found.concepts)} candidate entries from {found.pairs} pairs "
+        f"(name mentions linked: {linked})"
+    )
+    if problems:
+        summary += f", {source.skipped} malformed lines skipped"
+    typer.echo(summary, err=True)
+    if problems:
+        raise typer.Exit(2)

@@ -83,7 +83,9 @@ FUNCTION_WORDS = _norm_set(
 NEVER_NAME = TITLES | SPEECH | PLACE_CUES | FUNCTION_WORDS
 EN_FUNCTION = en_set(
     "The A An And Or But Of In On At To For By With From As Into After Before About Over "
-    "Under His Her Its Their This That These Those It He She They We I Mr Mrs Ms Dr"
+    "Under His Her Its Their This That These Those It He She They We I Mr Mrs Ms Dr "
+    "Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April "
+    "May June July August September October November December"
 )
 # English titles: capitalised before a name, never part of it.
 EN_TITLES = en_set(
@@ -91,7 +93,7 @@ EN_TITLES = en_set(
     "General Secretary-General Ambassador King Prince Sheikh Deputy Chief Leader Former "
     "Vice Premier Governor Mayor Senator Director Commander Colonel"
 )
-EN_CONNECTORS = frozenset({"of", "the", "for", "and", "al", "de", "du", "la", "le", "bin", "von"})
+EN_CONNECTORS = frozenset({"of", "the", "for", "al", "de", "du", "la", "le", "bin", "von"})
 
 
 @dataclass(frozen=True)
@@ -217,7 +219,7 @@ def english_skeleton(word: str) -> str:
 
 
 @lru_cache(maxsize=65536)
-def _skeleton_similarity(a: str, b: str) -> float:
+def skeleton_similarity(a: str, b: str) -> float:
     if not a or not b:
         return 0.0
     prev = [float(j) for j in range(len(b) + 1)]
@@ -243,7 +245,7 @@ def sound_similarity(arabic_norm: str, english: str) -> float:
     for _prefix, stem in stems(arabic_norm):
         ar = arabic_skeleton(stem)
         if len(ar) >= 2:
-            best = max(best, _skeleton_similarity(ar, en))
+            best = max(best, skeleton_similarity(ar, en))
     return best
 
 
@@ -448,7 +450,7 @@ def _spans(
 
 def _span_sound(words: Sequence[Word], en: str) -> float:
     ar = _collapse(list("".join(arabic_skeleton(bare(w.norm)) for w in words)))
-    return _skeleton_similarity(ar, english_skeleton(en))
+    return skeleton_similarity(ar, english_skeleton(en))
 
 
 def _continues(j: int, link: list[int | None], en_words: list[Word], en: str) -> bool:

@@ -41,14 +41,19 @@ from kzparallel.glossary.model import Entry, Form, Glossary
 from kzparallel.glossary.namespans import (
     ORG_WORDS,
     PLACE_CUES,
+    SOUND_MIN,
     SPEECH,
     TITLES,
     NameSpan,
+    arabic_skeleton,
     bare,
     en_set,
+    english_skeleton,
     english_words,
     is_initial,
     name_spans,
+    skeleton_similarity,
+    sound_similarity,
     stems,
 )
 from kzparallel.glossary.variants import distance, is_variant, same_units
@@ -151,11 +156,23 @@ def _support(arabic: Counter[str]) -> Counter[str]:
     return support
 
 
-def span_key(span: NameSpan, support: Counter[str]) -> tuple[str, str]:
+def span_key(span: NameSpan, support: Counter[str], seen: Counter[str]) -> tuple[str, str]:
     """(key, Arabic as written) of a span with the first word's proclitics removed
     where a barer form is better supported by the corpus."""
     first = span.words[0]
-    prefix, stem = max(stems(first), key=lambda ps: (support[ps[1]], -len(ps[0])))
+    en = span.en.split()[0] if span.en.split() else span.en
+
+    def rank(ps: tuple[str, str]) -> tuple[float, int, int]:
+        # the stem that sounds most like the English (برلين keeps its ب), then
+        # the one the corpus supports best; a bare و ف is a conjunction
+        prefix, stem = ps
+        if prefix.endswith("ال") or prefix.endswith("لل"):
+            if not seen[stem]:  # an article is the name's own unless the corpus has it bare
+                return -1.0, 0, 0
+        sound = round(skeleton_similarity(arabic_skeleton(stem), english_skeleton(en)), 2)
+        return sound, support[stem], 1 if prefix in ("و", "ف") else -len(prefix)
+
+    prefix, stem = max(stems(first), key=rank)
     key = " ".join((stem, *span.words[1:]))
     surface = span.surface
     if prefix:
@@ -242,7 +259,7 @@ def suggest(
         if span is None:
             continue
         rec = records[n]
-        key, surface = span_key(span, support)
+        key, surface = span_key(span, support, arabic)
         en_text = rec.get("en_mt") if span.how == "attention" else rec["en"]
         by_key[key].append(
             Occurrence(
@@ -257,6 +274,8 @@ def suggest(
         before[key].append(span.before)
         how_key[key][span.how] += 1
         how[span.how] += 1
+    for key in [k for k, occ in by_key.items() if not _trusted(k, occ)]:
+        del by_key[key]
     concepts = _group(by_key, surfaces, how_key)
     _attach_forms(concepts, min_count)
     for c in concepts:
@@ -295,6 +314,17 @@ def trim(span: NameSpan, named: Any) -> NameSpan | None:
         return span
     before = (*span.before, *words[:lo])[-2:]
     return replace(span, words=tuple(words[lo:hi]), surface=" ".join(parts[lo:hi]), before=before)
+
+
+def _trusted(key: str, occurrences: list[Occurrence]) -> bool:
+    """A key is a name's spelling when it sounds like its rendering (a
+    transliteration), or when the same rendering comes back for it at least
+    twice (a name translated by its meaning); one attention link alone may be
+    noise."""
+    top = _top(occurrences)
+    if sound_similarity(key.replace(" ", ""), top.replace(" ", "")) >= SOUND_MIN:
+        return True
+    return sum(o.en == top for o in occurrences) >= 2
 
 
 def _top(occurrences: list[Occurrence]) -> str:
