@@ -166,9 +166,8 @@ def span_key(span: NameSpan, support: Counter[str], seen: Counter[str]) -> tuple
         # the stem that sounds most like the English (برلين keeps its ب), then
         # the one the corpus supports best; a bare و ف is a conjunction
         prefix, stem = ps
-        if prefix.endswith("ال") or prefix.endswith("لل"):
-            if not seen[stem]:  # an article is the name's own unless the corpus has it bare
-                return -1.0, 0, 0
+        if prefix.endswith(("ال", "لل")) and not seen[stem]:
+            return -1.0, 0, 0  # an article is the name's own unless the corpus has it bare
         sound = round(skeleton_similarity(arabic_skeleton(stem), english_skeleton(en)), 2)
         return sound, support[stem], 1 if prefix in ("و", "ف") else -len(prefix)
 
