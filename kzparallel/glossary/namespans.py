@@ -36,6 +36,7 @@ from typing import Any
 from kzparallel.glossary.arabic import normalize, normalize_text
 from kzparallel.glossary.enforce import _piece_spans, accepted
 from kzparallel.glossary.matching import PREFIXES
+from kzparallel.glossary.variants import is_variant
 
 _AR_WORD = re.compile(r"[^\W_]+")
 _EN_WORD = re.compile(r"[^\W\d_][\w]*(?:[-'’.][^\W\d_][\w]*)*")
@@ -300,9 +301,13 @@ def _masked_english(
     from kzparallel.glossary.enforce import _form_re
 
     spans = []
-    for form in {*(f for m in mentions for f in accepted(m)), *found}:
-        if form:
-            spans += [(x.start(), x.end()) for x in _form_re(form).finditer(en)]
+    forms = {*(f for m in mentions for f in accepted(m)), *found} - {""}
+    for form in forms:
+        spans += [(x.start(), x.end()) for x in _form_re(form).finditer(en)]
+    parts = {p for form in forms for p in form.replace("-", " ").split() if len(p) >= 4}
+    for w in english_words(en):  # a misspelling of a glossary form is the glossary's
+        if w.text[:1].isupper() and any(is_variant(w.text, p, aligned=True) for p in parts):
+            spans.append((w.start, w.end))
     return spans
 
 
@@ -342,8 +347,13 @@ def name_spans(
 
     link: list[int | None] = []
     for j, w in enumerate(en_words):
-        if not _name_like(w, en, lower, upper) or any(w.start < e and s < w.end for s, e in masked):
+        like = _name_like(w, en, lower, upper)
+        if not like or any(w.start < e and s < w.end for s, e in masked):
             link.append(None)
+            continue
+        if like == "sound only":  # a sentence's first word: only a transliteration counts
+            linked = _link(w, j, ar_words, eligible, None)
+            link.append(None if linked == UNLINKED else linked)
             continue
         link.append(_link(w, j, ar_words, eligible, votes))
     return _spans(ar, en, ar_words, en_words, link, eligible, "attention" if votes else "sound")
@@ -354,12 +364,18 @@ def is_initial(w: Word, en: str) -> bool:
     return not en[: w.start].strip() or en[: w.start].rstrip()[-1:] in '.:!?"«“'
 
 
-def _name_like(w: Word, en: str, lower: Collection[str], upper: Collection[str]) -> bool:
-    """Capitalised, not a function word or title; at the start of a sentence only
-    when the corpus capitalises it elsewhere too and never writes it in lower case."""
+def _name_like(w: Word, en: str, lower: Collection[str], upper: Collection[str]) -> str:
+    """ "yes" for a capitalised word that is not a function word or a title; at
+    the start of a sentence only when the corpus capitalises it elsewhere too
+    and never writes it in lower case ("sound only" when it never writes it in
+    lower case but never capitalises it inside a sentence either); "" otherwise."""
     if not w.text[:1].isupper() or w.text in EN_FUNCTION or w.text in EN_TITLES:
-        return False
-    return not is_initial(w, en) or (w.text in upper and w.norm not in lower)
+        return ""
+    if not is_initial(w, en):
+        return "yes"
+    if w.norm in lower:
+        return ""
+    return "yes" if w.text in upper else "sound only"
 
 
 def _link(
@@ -394,6 +410,24 @@ def _spans(
             return
         linked = sorted({link[j] for j in run if link[j] is not None})  # type: ignore[misc]
         lo, hi = linked[0], linked[-1]
+        while (
+            run[0] - 1 in unlinked and en[en_words[run[0] - 1].end : en_words[run[0]].start] == " "
+        ):
+            cand = next(
+                (
+                    c
+                    for c in (lo - 1, hi + 1)
+                    if 0 <= c < len(ar_words) and eligible[c] and c not in used
+                ),
+                None,
+            )
+            if cand is None:
+                break
+            run.insert(0, run[0] - 1)  # "Amnesty" before the linked "International"
+            link[run[0]] = cand
+            used.add(cand)
+            unlinked.discard(run[0])
+            lo, hi = min(lo, cand), max(hi, cand)
         others = {link[k] for k in range(len(link)) if k not in run and link[k] is not None}
         en_text = en[en_words[run[0]].start : en_words[run[-1]].end]
         if hi + 1 < len(ar_words) and eligible[hi + 1] and hi + 1 not in used:
@@ -420,6 +454,7 @@ def _spans(
         run.clear()
 
     used = {x for x in link if x is not None and x >= 0}
+    unlinked = {j for j, x in enumerate(link) if x == UNLINKED}
     for j in range(len(en_words)):
         if link[j] == UNLINKED:
             link[j] = None

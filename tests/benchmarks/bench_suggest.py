@@ -1,0 +1,199 @@
+"""How well ``glossary suggest`` finds the names a glossary lacks (issue 15).
+
+Run with one command (a few minutes on 2 CPU cores the first time; run it
+under the shared lock on a shared machine)::
+
+    flock /tmp/kz-cpu.lock python tests/benchmarks/bench_suggest.py [--cache-dir DIR]
+
+Three corpora, all from the demo model's recipe (``kzparallel.testing``),
+whose ground truth knows every name:
+
+* **held-out, translated**: the recipe's 400 held-out sentences (names in
+  combinations never seen in training), 8 to an article, translated by the
+  demo model with the cross-attention kept — what ``glossary suggest
+  ARTICLES --model demo`` does; glossary: the shipped one;
+* **training pairs, no attention**: 3000 of the recipe's training pairs, the
+  English as the generator wrote it (the outside names with a second
+  rendering use it in 30% of their sentences), read as pairs from another
+  system: linked by sound only;
+* **seeds, glossary emptied**: the five seed articles translated by the demo
+  model, with an empty glossary: how many of the shipped glossary's 74
+  entries come back.
+
+Figures: recall of the outside names (those with ``--min-count`` mentions or
+more in the corpus), precision of the proposed entries (share that are a
+name of the ground truth: an outside name, a glossary name or a title's fixed
+name; anything else — a title word, a phrase, alignment noise — counts as
+wrong), and the share of the proposals matched to an outside name whose
+``en`` is the recipe's right rendering. A proposal matches a name when one of
+its Arabic variants shares a word (normalised, proclitics off, organisation
+words aside) with one of the name's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from kzparallel.glossary import load_glossary  # noqa: E402
+from kzparallel.glossary.arabic import normalize_text  # noqa: E402
+from kzparallel.glossary.model import Glossary  # noqa: E402
+from kzparallel.glossary.namespans import ORG_WORDS, bare  # noqa: E402
+from kzparallel.glossary.suggest import Concept, Suggestions, suggest  # noqa: E402
+from kzparallel.glossary.suggest_input import suggest_records  # noqa: E402
+from kzparallel.testing import demo_model  # noqa: E402
+
+TRAIN_PAIRS = 3000
+PER_ARTICLE = 8
+
+
+def _words(ar: str) -> set[str]:
+    out = set()
+    for w in normalize_text(ar).split():
+        b = bare(w)
+        if b not in ORG_WORDS and w not in ORG_WORDS and len(b) >= 3:
+            out.add(b)
+    return out
+
+
+def _variants(c: Concept) -> list[str]:
+    return [*c.keys, *(k for f in c.forms.values() for k in f.keys)]
+
+
+def evaluate(found: Suggestions, names: list[Any], outside_counts: dict[str, int], min_count: int):
+    """Recall, precision and right-en figures against the recipe's names."""
+    name_words = {n.key: set().union(*(_words(a) for a in n.ar)) for n in names}
+    matched: dict[int, list[Any]] = {}
+    for i, c in enumerate(found.concepts):
+        words = set().union(*(_words(v) for v in _variants(c)))
+        matched[i] = [n for n in names if name_words[n.key] & words]
+    real = sum(1 for hits in matched.values() if hits)
+    outside = [n for n in names if not n.in_glossary and outside_counts.get(n.key, 0) >= min_count]
+    recalled = [n for n in outside if any(n in hits for hits in matched.values())]
+    right, judged = 0, 0
+    wrong_en = []
+    for i, hits in matched.items():
+        c = found.concepts[i]
+        out_hits = [n for n in hits if not n.in_glossary and ":surname" not in n.key]
+        if not out_hits:
+            continue
+        judged += 1
+        if any(c.en == n.en for n in out_hits):
+            right += 1
+        else:
+            wrong_en.append(f"{c.en} (recipe: {out_hits[0].en})")
+    return {
+        "proposed": len(found.concepts),
+        "real_names": real,
+        "precision": round(real / len(found.concepts), 3) if found.concepts else None,
+        "outside_names": len(outside),
+        "recalled": len(recalled),
+        "recall": round(len(recalled) / len(outside), 3) if outside else None,
+        "matched_outside": judged,
+        "en_right": right,
+        "en_right_share": round(right / judged, 3) if judged else None,
+        "not_names": [c.en for i, c in enumerate(found.concepts) if not matched[i]],
+        "missed": [n.en for n in outside if n not in recalled],
+        "wrong_en": wrong_en,
+        "linked": dict(found.how),
+    }
+
+
+def heldout(model: Any, work: Path, cache: str, min_count: int) -> dict[str, Any]:
+    corpus = model.corpus
+    path = work / "heldout.jsonl"
+    with path.open("w", encoding="utf-8") as fh:
+        for k in range(0, len(corpus.heldout), PER_ARTICLE):
+            text = "\n\n".join(ex.ar for ex in corpus.heldout[k : k + PER_ARTICLE])
+            fh.write(json.dumps({"id": f"h{k // PER_ARTICLE:03d}", "text": text}) + "\n")
+    counts: dict[str, int] = {}
+    for ex in corpus.heldout:
+        for u in ex.uses:
+            counts[u.key] = counts.get(u.key, 0) + 1
+    t = time.perf_counter()
+    records, _ = suggest_records(
+        [str(path)], model="demo", glossary=None, cache_dir=cache, on_error=print
+    )
+    translated = time.perf_counter() - t
+    t = time.perf_counter()
+    found = suggest(records, load_glossary(), min_count=min_count)
+    seconds = time.perf_counter() - t
+    result = evaluate(found, corpus.names, counts, min_count)
+    result.update(pairs=len(records), translate_s=round(translated, 1), suggest_s=round(seconds, 2))
+    return result
+
+
+def training(model: Any, min_count: int) -> dict[str, Any]:
+    corpus = model.corpus
+    rng = random.Random(0)
+    sample = rng.sample(corpus.train, TRAIN_PAIRS)
+    records = [{"id": f"t{i}", "ar": ar, "en": en} for i, (ar, en) in enumerate(sample)]
+    g = load_glossary()
+    counts: dict[str, int] = {}
+    for n in corpus.outside:
+        counts[n.key] = sum(1 for ar, _ in sample if any(v in ar for v in n.ar))
+    t = time.perf_counter()
+    found = suggest(records, g, min_count=min_count)
+    seconds = time.perf_counter() - t
+    result = evaluate(found, corpus.names, counts, min_count)
+    result.update(pairs=len(records), suggest_s=round(seconds, 2))
+    return result
+
+
+def seeds(work: Path, cache: str, min_count: int) -> dict[str, Any]:
+    empty = work / "empty.yaml"
+    empty.write_text("name: empty\nentries: []\n", encoding="utf-8")
+    records, _ = suggest_records(
+        [str(ROOT / "seeds")], model="demo", glossary=str(empty), cache_dir=cache, on_error=print
+    )
+    found = suggest(records, Glossary([]), min_count=min_count)
+    shipped = load_glossary()
+    recovered: dict[str, bool] = {}
+    for c in found.concepts:
+        for part in (c, *c.forms.values()):
+            for key in part.keys:
+                variant = part.surfaces[key]
+                for m in shipped.find(variant):
+                    if 2 * (m.end - m.start) < len(variant):
+                        continue  # the entry is only a small part of the proposed variant
+                    right = shipped[m.term].form(m.role)
+                    ok = right is not None and part.en in (right.en, *right.also)
+                    recovered[m.term] = recovered.get(m.term, False) or ok
+    return {
+        "pairs": len(records),
+        "proposed": len(found.concepts),
+        "entries": len(shipped),
+        "recovered": len(recovered),
+        "recovered_with_right_en": sum(recovered.values()),
+        "recovered_ids": sorted(recovered),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--cache-dir", default=None, help="translation cache (default: a temp dir)")
+    parser.add_argument("--min-count", type=int, default=2)
+    args = parser.parse_args()
+    model = demo_model()
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        cache = args.cache_dir or str(work / "cache")
+        report = {
+            "heldout_translated": heldout(model, work, cache, args.min_count),
+            "training_pairs_sound_only": training(model, args.min_count),
+            "seeds_glossary_emptied": seeds(work, cache, args.min_count),
+        }
+    print(json.dumps(report, indent=1, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
