@@ -32,12 +32,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from kzparallel.glossary.matching import NISBA
-from kzparallel.glossary.model import Entry, Form, Glossary
+from kzparallel.glossary.model import Glossary
 from kzparallel.glossary.namespans import (
     ORG_WORDS,
     PLACE_CUES,
@@ -46,6 +46,7 @@ from kzparallel.glossary.namespans import (
     TITLES,
     NameSpan,
     arabic_skeleton,
+    arabic_words,
     bare,
     en_set,
     english_skeleton,
@@ -56,11 +57,12 @@ from kzparallel.glossary.namespans import (
     sound_similarity,
     stems,
 )
-from kzparallel.glossary.variants import distance, is_variant, same_units
+from kzparallel.glossary.variants import same_units, units
 
 MIN_COUNT = 2
 NAME_SHARE = 0.5  # a word at the edge of a span stays if this share of its uses are in names
-EXAMPLES = 2
+EXAMPLES = 3  # example pairs kept per rendering
+MAX_DOCS = 20  # documents kept per key where it came out in more than one form
 ORG_EN = en_set(
     "Organisation Organization Union Fund International Agency Council Watch Cross Committee "
     "Party Bank News Novosti Ministry Alliance Front Movement Court Commission Forum"
@@ -68,25 +70,29 @@ ORG_EN = en_set(
 _ORG_BEFORE = frozenset({"باسم", "بعثه", "ممثلو", "بيان"})
 _PEOPLE_SUFFIXES = ("يين", "يون")
 
+Records = Callable[[], Iterable[dict[str, Any]]]
 
-@dataclass
-class Occurrence:
-    """One rendering of a span in one pair."""
+
+@dataclass(frozen=True)
+class Example:
+    """One pair a rendering was seen in."""
 
     pair: str
     doc: str
+    ar: str
     en: str
-    ar_text: str
-    en_text: str
 
 
 @dataclass
 class Concept:
-    """A suggested entry: its Arabic keys, renderings and the cues for its type."""
+    """A suggested entry (or one of its forms): its Arabic keys (normalised,
+    clitics off), renderings with counts, examples and type cues."""
 
-    keys: list[str]
-    surfaces: dict[str, str]  # key -> the Arabic as most often written
-    occurrences: list[Occurrence] = field(default_factory=list)
+    keys: list[str] = field(default_factory=list)
+    surfaces: dict[str, str] = field(default_factory=dict)  # key -> as most often written
+    renderings: Counter[str] = field(default_factory=Counter)
+    examples: dict[str, list[Example]] = field(default_factory=dict)  # per rendering
+    documents: list[dict[str, Any]] = field(default_factory=list)  # rendered >1 way in one doc
     cues: Counter[str] = field(default_factory=Counter)
     how: Counter[str] = field(default_factory=Counter)
     forms: dict[str, Concept] = field(default_factory=dict)  # surname, adjective, people
@@ -94,21 +100,24 @@ class Concept:
     id: str = ""
 
     @property
-    def renderings(self) -> Counter[str]:
-        return Counter(o.en for o in self.occurrences)
-
-    @property
     def en(self) -> str:
-        return max(self.renderings.items(), key=lambda kv: (kv[1], kv[0] == kv[0].upper(), kv[0]))[
-            0
-        ]
+        """The most frequent rendering (ties: all-capitals, then alphabetical)."""
+        return max(self.renderings.items(), key=lambda kv: (kv[1], kv[0].isupper(), kv[0]))[0]
 
     @property
     def count(self) -> int:
-        return len(self.occurrences)
+        return sum(self.renderings.values())
 
-    def all_occurrences(self) -> list[Occurrence]:
-        return [*self.occurrences, *(o for f in self.forms.values() for o in f.occurrences)]
+    def absorb(self, other: Concept) -> None:
+        self.keys += [k for k in other.keys if k not in self.keys]
+        self.surfaces.update(other.surfaces)
+        self.renderings.update(other.renderings)
+        for en, exs in other.examples.items():
+            mine = self.examples.setdefault(en, [])
+            mine += [e for e in exs if e not in mine][: max(0, EXAMPLES - len(mine))]
+        self.documents += other.documents
+        self.cues.update(other.cues)
+        self.how.update(other.how)
 
 
 @dataclass
@@ -117,26 +126,34 @@ class Suggestions:
 
     concepts: list[Concept]
     pairs: int
-    how: Counter[str]  # spans linked by attention / by sound
+    how: Counter[str]  # name mentions linked by attention / by sound
 
     def to_glossary(self, name: str = "suggested") -> Glossary:
+        from kzparallel.glossary.suggest_entries import entry
+
         return Glossary([entry(c) for c in self.concepts], name=name)
 
 
-# -- corpus passes ---------------------------------------------------------------------
+# -- the passes ------------------------------------------------------------------------
 
 
-def corpus_words(
-    records: Sequence[dict[str, Any]],
-) -> tuple[frozenset[str], frozenset[str], Counter[str]]:
-    """The English words written in lower case anywhere, those capitalised inside
-    a sentence, and the Arabic word counts."""
-    from kzparallel.glossary.namespans import arabic_words
+@dataclass
+class _Corpus:
+    lower: frozenset[str]
+    upper: frozenset[str]
+    arabic: Counter[str]
+    pairs: int
 
+
+def corpus_words(records: Iterable[dict[str, Any]]) -> _Corpus:
+    """Pass 1: the English words written in lower case anywhere, those
+    capitalised inside a sentence, and the Arabic word counts."""
     lower: set[str] = set()
     upper: set[str] = set()
     arabic: Counter[str] = Counter()
+    pairs = 0
     for rec in records:
+        pairs += 1
         for text in {rec["en"], rec.get("en_mt") or rec["en"]}:
             for w in english_words(text):
                 if w.text.islower():
@@ -144,7 +161,115 @@ def corpus_words(
                 elif w.text[:1].isupper() and not is_initial(w, text):
                     upper.add(w.text)
         arabic.update(w.norm for w in arabic_words(rec["ar"]))
-    return frozenset(lower), frozenset(upper), arabic
+    return _Corpus(frozenset(lower), frozenset(upper), arabic, pairs)
+
+
+def _spans_of(
+    records: Iterable[dict[str, Any]], glossary: Glossary, corpus: _Corpus, use_attention: bool
+) -> Iterable[tuple[int, dict[str, Any], NameSpan]]:
+    for n, rec in enumerate(records):
+        date = rec.get("date") if isinstance(rec.get("date"), str) else None
+        mentions = glossary.find(rec["ar"], date=date) if len(glossary) else []
+        for span in name_spans(
+            rec, mentions, corpus.lower, corpus.upper, use_attention=use_attention
+        ):
+            yield n, rec, span
+
+
+def cue_score(before: tuple[str, ...]) -> Counter[str]:
+    """Type cues of the (up to two) words before a mention: a title (person,
+    2), a verb of speech (person, 1), a preposition of place (place), باسم
+    or بعثة (organisation, 2)."""
+    score: Counter[str] = Counter()
+    last = before[-1] if before else ""
+    if last in TITLES or bare(last) in TITLES:
+        score["person"] += 2
+    elif any(w in SPEECH or bare(w) in SPEECH for w in before):
+        score["person"] += 1
+    if last in PLACE_CUES or bare(last) in PLACE_CUES:
+        score["place"] += 1
+    if last in _ORG_BEFORE or bare(last) in _ORG_BEFORE:
+        score["org"] += 2
+    return score
+
+
+def suggest(
+    records: Records | list[dict[str, Any]],
+    glossary: Glossary,
+    *,
+    min_count: int = MIN_COUNT,
+    use_attention: bool = True,
+) -> Suggestions:
+    """Candidate entries for the names in ``records`` (dicts with ``ar``, ``en``;
+    optional ``id``, ``doc_id``, ``date``, ``terms``, and the attention links
+    of ``build --alignment``) that ``glossary`` does not cover.
+
+    ``records`` is a list, or a function returning a fresh iterator over the
+    pairs (read three times, never held: a build's ``pairs.jsonl`` of any
+    size; pairs in document order for the per-document counts). Memory grows
+    with the vocabulary and the names found, not the corpus."""
+    again: Records = (lambda: records) if isinstance(records, list) else records
+    corpus = corpus_words(again())
+    support = _support(corpus.arabic)
+    in_names: Counter[str] = Counter()
+    for _n, _rec, span in _spans_of(again(), glossary, corpus, use_attention):
+        in_names.update(bare(w) for w in span.words)
+    total: Counter[str] = Counter()
+    for word, k in corpus.arabic.items():
+        total[bare(word)] += k
+
+    def named(word: str) -> bool:  # most of the word's uses are inside names
+        return in_names[bare(word)] >= NAME_SHARE * total[bare(word)]
+
+    keys: dict[str, Concept] = defaultdict(Concept)
+    surfaces: dict[str, Counter[str]] = defaultdict(Counter)
+    in_doc: dict[str, Counter[str]] = defaultdict(Counter)
+    doc = None
+    how: Counter[str] = Counter()
+
+    def settle() -> None:  # the document just finished: keys rendered more than one way
+        for key, forms in in_doc.items():
+            if len(forms) > 1 and len(keys[key].documents) < MAX_DOCS:
+                keys[key].documents.append({"doc_id": doc, "forms": dict(forms)})
+        in_doc.clear()
+
+    for n, rec, raw in _spans_of(again(), glossary, corpus, use_attention):
+        span = trim(raw, named)
+        if span is None:
+            continue
+        d = str(rec.get("doc_id", ""))
+        if d != doc:
+            settle()
+            doc = d
+        key, surface = span_key(span, support, corpus.arabic)
+        c = keys[key]
+        c.renderings[span.en] += 1
+        exs = c.examples.setdefault(span.en, [])
+        pair = str(rec.get("id") or n + 1)
+        if len(exs) < EXAMPLES and all(e.pair != pair for e in exs):
+            en_text = (rec.get("en_mt") if span.how == "attention" else None) or rec["en"]
+            exs.append(Example(pair, d, rec["ar"], en_text))
+        surfaces[key][surface] += 1
+        c.cues.update(cue_score(span.before))
+        c.how[span.how] += 1
+        in_doc[key][span.en] += 1
+        how[span.how] += 1
+    settle()
+    for key, c in keys.items():
+        c.keys = [key]
+        c.surfaces = {key: max(surfaces[key].items(), key=lambda kv: (kv[1], kv[0]))[0]}
+    concepts = _group([c for k, c in keys.items() if _trusted(k, c)])
+    _attach_forms(concepts)
+    for c in concepts:
+        _drop_subkeys(c)
+    kept = [c for c in concepts if c.count >= min_count and _name_like(c, corpus.lower)]
+    for c in kept:
+        c.type = guess_type(c)
+    kept.sort(key=lambda c: (-c.count, c.en))
+    used: set[str] = set()
+    for c in kept:
+        c.id = _unique_id(c.en, used)
+    return Suggestions(kept, corpus.pairs, how)
 
 
 def _support(arabic: Counter[str]) -> Counter[str]:
@@ -187,107 +312,26 @@ def span_key(span: NameSpan, support: Counter[str], seen: Counter[str]) -> tuple
     return key, surface
 
 
-def guess_type(concept: Concept, before: Iterable[tuple[str, ...]]) -> str:
-    """person | place | org | acronym | other from the words before the mentions
-    (titles and verbs of speech: a person; prepositions of place: a place;
-    باسم, بعثة: an organisation), organisation words in the name, an
-    all-capitals English (an acronym), a surname form (a person) or a nisba
-    (a place)."""
-    score: Counter[str] = Counter()
-    for words in before:
-        last = bare(words[-1]) if words else ""
-        if last in TITLES or (words and words[-1] in TITLES):
-            score["person"] += 2
-        elif any(bare(w) in SPEECH or w in SPEECH for w in words):
-            score["person"] += 1
-        if last in PLACE_CUES or (words and words[-1] in PLACE_CUES):
-            score["place"] += 1
-        if last in _ORG_BEFORE or (words and words[-1] in _ORG_BEFORE):
-            score["org"] += 2
-    en = concept.en
-    letters = re.sub(r"[^A-Za-z]", "", en)
+def guess_type(c: Concept) -> str:
+    """person | place | org | acronym | other: an all-capitals English is an
+    acronym; else the context cues of the mentions (:func:`cue_score`),
+    organisation words in the name (Arabic or English), a surname form (a
+    person) or a nisba (a place); a tie or no cue: other."""
+    letters = re.sub(r"[^A-Za-z]", "", c.en)
     if len(letters) >= 2 and letters.isupper():
         return "acronym"
-    if any(bare(k.split()[0]) in ORG_WORDS for k in concept.keys) or ORG_EN & set(en.split()):
-        score["org"] += 3 * max(1, concept.count)
-    if "surname" in concept.forms:
-        score["person"] += concept.count
-    if "adjective" in concept.forms or "people" in concept.forms:
-        score["place"] += concept.count
+    score = Counter(c.cues)
+    if any(bare(k.split()[0]) in ORG_WORDS for k in c.keys) or ORG_EN & set(c.en.split()):
+        score["org"] += 3 * max(1, c.count)
+    if "surname" in c.forms:
+        score["person"] += c.count
+    if "adjective" in c.forms or "people" in c.forms:
+        score["place"] += c.count
     if not score:
         return "other"
     top = max(score.values())
     best = [t for t in ("person", "place", "org") if score[t] == top]
     return best[0] if len(best) == 1 else "other"
-
-
-def suggest(
-    records: Sequence[dict[str, Any]],
-    glossary: Glossary,
-    *,
-    min_count: int = MIN_COUNT,
-    use_attention: bool = True,
-) -> Suggestions:
-    """Candidate entries for the names in ``records`` (dicts with ``ar``, ``en``;
-    optional ``id``, ``doc_id``, ``date``, ``terms``, and the attention links
-    of ``build --alignment``) that ``glossary`` does not cover."""
-    lower, upper, arabic = corpus_words(records)
-    support = _support(arabic)
-    found: list[tuple[int, NameSpan]] = []
-    in_names: Counter[str] = Counter()
-    for n, rec in enumerate(records):
-        date = rec.get("date") if isinstance(rec.get("date"), str) else None
-        mentions = glossary.find(rec["ar"], date=date) if len(glossary) else []
-        for span in name_spans(rec, mentions, lower, upper, use_attention=use_attention):
-            found.append((n, span))
-            in_names.update(bare(w) for w in span.words)
-    total: Counter[str] = Counter()
-    for word, k in arabic.items():
-        total[bare(word)] += k
-
-    def named(word: str) -> bool:  # most of the word's uses are inside names
-        return in_names[bare(word)] >= NAME_SHARE * total[bare(word)]
-
-    by_key: dict[str, list[Occurrence]] = defaultdict(list)
-    surfaces: dict[str, Counter[str]] = defaultdict(Counter)
-    before: dict[str, list[tuple[str, ...]]] = defaultdict(list)
-    how_key: dict[str, Counter[str]] = defaultdict(Counter)
-    how: Counter[str] = Counter()
-    for n, span in found:
-        span = trim(span, named)
-        if span is None:
-            continue
-        rec = records[n]
-        key, surface = span_key(span, support, arabic)
-        en_text = rec.get("en_mt") if span.how == "attention" else rec["en"]
-        by_key[key].append(
-            Occurrence(
-                str(rec.get("id") or n + 1),
-                str(rec.get("doc_id", "")),
-                span.en,
-                rec["ar"],
-                en_text or rec["en"],
-            )
-        )
-        surfaces[key][surface] += 1
-        before[key].append(span.before)
-        how_key[key][span.how] += 1
-        how[span.how] += 1
-    for key in [k for k, occ in by_key.items() if not _trusted(k, occ)]:
-        del by_key[key]
-    concepts = _group(by_key, surfaces, how_key)
-    _attach_forms(concepts, min_count)
-    for c in concepts:
-        _drop_subkeys(c)
-    kept = [c for c in concepts if c.count >= min_count and _name_like(c, lower)]
-    for c in kept:
-        cues = [b for k in c.keys for b in before[k]]
-        c.type = guess_type(c, cues)
-    kept.sort(key=lambda c: (-c.count, c.en))
-    used: set[str] = set()
-    for c in kept:
-        c.id = _unique_id(c.en, used)
-    return Suggestions(kept, len(records), how)
 
 
 def trim(span: NameSpan, named: Any) -> NameSpan | None:
@@ -315,45 +359,30 @@ def trim(span: NameSpan, named: Any) -> NameSpan | None:
     return replace(span, words=tuple(words[lo:hi]), surface=" ".join(parts[lo:hi]), before=before)
 
 
-def _trusted(key: str, occurrences: list[Occurrence]) -> bool:
+def _trusted(key: str, c: Concept) -> bool:
     """A key is a name's spelling when it sounds like its rendering (a
     transliteration), or when the same rendering comes back for it at least
     twice (a name translated by its meaning); one attention link alone may be
     noise."""
-    top = _top(occurrences)
+    top = c.en
     if sound_similarity(key.replace(" ", ""), top.replace(" ", "")) >= SOUND_MIN:
         return True
-    return sum(o.en == top for o in occurrences) >= 2
+    return c.renderings[top] >= 2
 
 
-def _top(occurrences: list[Occurrence]) -> str:
-    counts = Counter(o.en for o in occurrences)
-    return max(counts.items(), key=lambda kv: (kv[1], kv[0]))[0]
-
-
-def _group(
-    by_key: dict[str, list[Occurrence]],
-    surfaces: dict[str, Counter[str]],
-    how_key: dict[str, Counter[str]],
-) -> list[Concept]:
+def _group(keys: list[Concept]) -> list[Concept]:
     """Keys whose most frequent renderings are one spelling form one concept."""
     groups: dict[tuple[str, ...], Concept] = {}
-    from kzparallel.glossary.variants import units
-
-    for key in sorted(by_key, key=lambda k: (-len(by_key[k]), k)):
-        occ = by_key[key]
-        unit = units(_top(occ)) or (_top(occ),)
-        c = groups.get(unit)
-        if c is None:
-            c = groups[unit] = Concept([], {})
-        c.keys.append(key)
-        c.surfaces[key] = max(surfaces[key].items(), key=lambda kv: (kv[1], kv[0]))[0]
-        c.occurrences += occ
-        c.how.update(how_key[key])
+    for c in sorted(keys, key=lambda c: (-c.count, c.keys[0])):
+        unit = units(c.en) or (c.en,)
+        if unit in groups:
+            groups[unit].absorb(c)
+        else:
+            groups[unit] = c
     return list(groups.values())
 
 
-def _attach_forms(concepts: list[Concept], min_count: int) -> None:
+def _attach_forms(concepts: list[Concept]) -> None:
     """Surnames to their people, nisbas to their places (in place)."""
     one_word = {k: c for c in concepts for k in c.keys if " " not in k}
     taken: set[int] = set()
@@ -362,6 +391,8 @@ def _attach_forms(concepts: list[Concept], min_count: int) -> None:
             continue
         words = c.en.split()
         if len(words) >= 2:
+            if len(words[0]) < 3:
+                continue  # "Al Jazeera": no first name
             for k in c.keys:
                 s = one_word.get(k.split()[-1])
                 if (
@@ -380,9 +411,7 @@ def _attach_forms(concepts: list[Concept], min_count: int) -> None:
                 if a is None or a is c or id(a) in taken:
                     continue
                 if role in c.forms:
-                    c.forms[role].keys += a.keys
-                    c.forms[role].surfaces.update(a.surfaces)
-                    c.forms[role].occurrences += a.occurrences
+                    c.forms[role].absorb(a)
                 else:
                     c.forms[role] = a
                 taken.add(id(a))
@@ -416,7 +445,7 @@ def _drop_subkeys(c: Concept) -> None:
 
 
 def _name_like(c: Concept, lower: frozenset[str]) -> bool:
-    """Some word of the English is never written in lower case in the corpus."""
+    """Some capitalised word of the English is never written in lower case in the corpus."""
     words = [w.text for w in english_words(c.en)]
     return any(w.lower() not in lower for w in words if w[:1].isupper())
 
@@ -429,62 +458,3 @@ def _unique_id(en: str, used: set[str]) -> str:
         ident, n = f"{base}-{n}", n + 1
     used.add(ident)
     return ident
-
-
-# -- entries ---------------------------------------------------------------------------
-
-
-def spellings(c: Concept) -> tuple[list[str], list[str]]:
-    """(forbidden, unrelated): the other renderings that are spellings of ``en``
-    (as the repair compares them, one change allowed: the span is aligned),
-    and the ones that are not."""
-    forbidden, unrelated = [], []
-    for r, _n in sorted(c.renderings.items(), key=lambda kv: (-kv[1], kv[0])):
-        if r == c.en:
-            continue
-        d = distance(r, c.en)
-        if is_variant(r, c.en, aligned=True) or same_units(r, c.en) or d.score >= 0.5:
-            forbidden.append(r)
-        else:
-            unrelated.append(r)
-    return forbidden, unrelated
-
-
-def _counts(c: Concept) -> str:
-    return ", ".join(f"{r} {n}" for r, n in sorted(c.renderings.items(), key=lambda kv: -kv[1]))
-
-
-def note(c: Concept) -> str:
-    """Counts per rendering (and per form) and two example pairs."""
-    parts = [f"suggested from {c.count} mention(s): {_counts(c)}"]
-    _forbidden, unrelated = spellings(c)
-    if unrelated:
-        parts.append(f"not forbidden (not a spelling of '{c.en}'): {', '.join(unrelated)}")
-    for role, f in c.forms.items():
-        parts.append(f"{role}: {_counts(f)}")
-    chosen: list[Occurrence] = []
-    others = [o for o in c.occurrences if o.en != c.en]
-    for o in [next(o for o in c.occurrences if o.en == c.en), *others, *c.occurrences]:
-        if o not in chosen and len(chosen) < EXAMPLES:
-            chosen.append(o)
-    for o in chosen:
-        parts.append(f"e.g. {o.pair}: {o.ar_text} = {o.en_text}")
-    return "; ".join(parts)
-
-
-def _form(role: str, f: Concept) -> Form:
-    forbidden, _ = spellings(f)
-    return Form(role, tuple(f.surfaces[k] for k in f.keys), f.en, forbidden=tuple(forbidden))
-
-
-def entry(c: Concept) -> Entry:
-    forbidden, _ = spellings(c)
-    return Entry(
-        id=c.id,
-        type=c.type,
-        ar=tuple(c.surfaces[k] for k in c.keys),
-        en=c.en,
-        forbidden=tuple(forbidden),
-        forms=tuple(_form(role, f) for role, f in c.forms.items()),
-        note=note(c),
-    )

@@ -1,0 +1,156 @@
+"""Names rendered more than one way: per document and for the whole corpus.
+
+:func:`consistency` reads pairs (a build's, or ``glossary check``'s over any
+pairs) and reports every concept whose mentions came out in more than one
+English form:
+
+* **glossary entries** — per entry and required form (a surname and a full
+  name are different forms), the English each mention was found as
+  (``terms[].found``: the required form, an accepted alternative, a place's
+  adjective); mentions still missing are counted apart, they are not a form;
+* **suggested concepts** — names the glossary does not cover, found and
+  grouped as ``glossary suggest`` finds them (:mod:`.suggest`): every
+  rendering of the same Arabic name.
+
+Each inconsistent concept lists its forms with counts and up to
+:data:`EXAMPLES` pair ids each, and the documents in which it came out in
+more than one form, with their counts. The result is JSON-able (the build
+writes it to ``consistency.json`` and lists it in ``report.html``).
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from kzparallel.glossary.model import Glossary
+
+EXAMPLES = 3
+CONSISTENCY_FILE = "consistency.json"
+
+
+class _Tally:
+    def __init__(self) -> None:
+        self.forms: Counter[str] = Counter()
+        self.pairs: dict[str, list[str]] = defaultdict(list)
+        self.docs: dict[str, Counter[str]] = defaultdict(Counter)
+        self.missing = 0
+
+    def add(self, form: str, pair: str, doc: str) -> None:
+        self.forms[form] += 1
+        if len(self.pairs[form]) < EXAMPLES and pair not in self.pairs[form]:
+            self.pairs[form].append(pair)
+        self.docs[doc][form] += 1
+
+    def item(self, concept: str, source: str, en: str) -> dict[str, Any]:
+        forms = sorted(self.forms.items(), key=lambda kv: (-kv[1], kv[0]))
+        return {
+            "concept": concept,
+            "source": source,
+            "en": en,
+            "mentions": sum(self.forms.values()) + self.missing,
+            "missing": self.missing,
+            "forms": [{"form": f, "count": n, "pairs": self.pairs[f]} for f, n in forms],
+            "documents": [
+                {"doc_id": d, "forms": dict(sorted(c.items(), key=lambda kv: (-kv[1], kv[0])))}
+                for d, c in sorted(self.docs.items())
+                if len(c) > 1
+            ],
+        }
+
+
+def _pair_id(rec: dict[str, Any], n: int) -> str:
+    return str(rec.get("id") or n + 1)
+
+
+def glossary_tallies(records: Iterable[dict[str, Any]]) -> dict[tuple[str, str], _Tally]:
+    """(entry id, required English) -> the forms its mentions came out as."""
+    tallies: dict[tuple[str, str], _Tally] = defaultdict(_Tally)
+    for n, rec in enumerate(records):
+        for t in rec.get("terms") or []:
+            if not isinstance(t, dict) or "term" not in t:
+                continue
+            tally = tallies[(t["term"], t.get("en") or "")]
+            if t.get("ok") and t.get("found"):
+                tally.add(t["found"], _pair_id(rec, n), str(rec.get("doc_id", "")))
+            else:
+                tally.missing += 1
+    return tallies
+
+
+def suggested_item(name: str, c: Any) -> dict[str, Any]:
+    """The report item of a suggested concept (:class:`.suggest.Concept`)."""
+    forms = sorted(c.renderings.items(), key=lambda kv: (-kv[1], kv[0]))
+    return {
+        "concept": name,
+        "source": "suggested",
+        "en": c.en,
+        "mentions": c.count,
+        "missing": 0,
+        "forms": [
+            {"form": f, "count": n, "pairs": [e.pair for e in c.examples.get(f, [])]}
+            for f, n in forms
+        ],
+        "documents": sorted(
+            (
+                {
+                    "doc_id": d["doc_id"],
+                    "forms": dict(sorted(d["forms"].items(), key=lambda kv: (-kv[1], kv[0]))),
+                }
+                for d in c.documents
+            ),
+            key=lambda d: d["doc_id"],
+        ),
+    }
+
+
+def consistency(
+    records: Callable[[], Iterable[dict[str, Any]]] | list[dict[str, Any]],
+    glossary: Glossary | None = None,
+    *,
+    suggested: bool = True,
+    min_count: int = 2,
+) -> dict[str, Any]:
+    """Concepts rendered more than one way in ``records`` (pair dicts with
+    ``ar``, ``en``, ``terms`` as a build or ``glossary check`` writes them;
+    ``doc_id`` and ``id`` for the documents and examples; a list, or a
+    function returning a fresh iterator: the pairs are streamed, never held). ``suggested``:
+    also the names ``glossary`` does not cover (:func:`.suggest.suggest`,
+    seen ``min_count`` times or more)."""
+    again = (lambda: records) if isinstance(records, list) else records
+    items: list[dict[str, Any]] = []
+    checked = 0
+    for (term, en), tally in sorted(glossary_tallies(again()).items()):
+        checked += 1
+        if len(tally.forms) > 1:
+            items.append(tally.item(term, "glossary", en))
+    if suggested:
+        from kzparallel.glossary.suggest import suggest
+
+        found = suggest(again, glossary or Glossary([]), min_count=min_count)
+        for c in found.concepts:
+            for role, part in [("", c), *c.forms.items()]:
+                checked += 1
+                if len(part.renderings) > 1:
+                    name = f"{c.id}:{role}" if role else c.id
+                    items.append(suggested_item(name, part))
+    docs = {d["doc_id"] for item in items for d in item["documents"]}
+    return {
+        "concepts": checked,
+        "inconsistent": len(items),
+        "inconsistent_in_a_document": sum(1 for item in items if item["documents"]),
+        "documents": len(docs),
+        "items": items,
+    }
+
+
+def summary_line(report: dict[str, Any]) -> str:
+    """``consistency: K of N concepts rendered more than one way (G glossary, S
+    suggested), in one document for D of them``."""
+    by = Counter(item["source"] for item in report["items"])
+    return (
+        f"consistency: {report['inconsistent']} of {report['concepts']} concepts rendered more "
+        f"than one way ({by['glossary']} glossary, {by['suggested']} suggested), "
+        f"{report['inconsistent_in_a_document']} of them within one document"
+    )
