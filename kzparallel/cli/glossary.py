@@ -26,6 +26,12 @@ GLOSSARY_OPT = typer.Option(
     None, "--glossary", "-g", help="Glossary file or folder (default: the shipped glossary)."
 )
 OUT_OPT = typer.Option(None, "--out", "-o", help="Write here instead of standard output.")
+RENDERINGS_OPT = typer.Option(
+    None,
+    "--consistency",
+    help="Also write the names rendered more than one way (glossary entries and names it "
+    "does not cover) to this JSON file.",
+)
 SUGGEST_CACHE_OPT = typer.Option(
     None, "--cache-dir", help="Translation cache directory (for articles)."
 )
@@ -81,7 +87,13 @@ def find_cmd(
             typer.echo(_dump(row))
 
 
-def _enforce(pairs: str, glossary: str | None, out: Path | None, fix: bool) -> None:
+def _enforce(
+    pairs: str,
+    glossary: str | None,
+    out: Path | None,
+    fix: bool,
+    renderings: Path | None = None,
+) -> None:
     from kzparallel.glossary import load_glossary
     from kzparallel.glossary.batch import PairStats, enforce_records
 
@@ -90,11 +102,15 @@ def _enforce(pairs: str, glossary: str | None, out: Path | None, fix: bool) -> N
     problems = Problems(echo=warn_skipped)
     stats = PairStats()
     lines = _input_lines(pairs)
+    checked: list[dict[str, Any]] = []
     with _output(out) as fh:
         for rec in enforce_records(
             lines, g, source=source, fix=fix, on_error=problems.report, stats=stats
         ):
             fh.write(_dump(rec) + "\n")
+            if renderings is not None:
+                checked.append(rec)
+
     what = "fixed" if fix else "with violations"
     count = stats.changed if fix else stats.with_violations
     summary = f"{stats.records} pairs, {count} {what}"
@@ -103,10 +119,21 @@ def _enforce(pairs: str, glossary: str | None, out: Path | None, fix: bool) -> N
     if problems:
         summary += f", {stats.skipped} malformed lines skipped"
     typer.echo(summary, err=True)
+    if renderings is not None:
+        _write_renderings(checked, g, renderings)
     if not fix and stats.with_violations:
         raise typer.Exit(1)
     if problems:
         raise typer.Exit(2)
+
+
+def _write_renderings(records: list[dict[str, Any]], g: Any, path: Path) -> None:
+    from kzparallel.atomic import atomic_write_text
+    from kzparallel.glossary.consistency import consistency, summary_line
+
+    report = consistency(records, g)
+    atomic_write_text(path, json.dumps(report, ensure_ascii=False, indent=1) + "\n")
+    typer.echo(summary_line(report), err=True)
 
 
 @glossary_app.command("check")
@@ -116,10 +143,11 @@ def check_cmd(
     ),
     glossary: str | None = GLOSSARY_OPT,
     out: Path | None = OUT_OPT,
+    renderings: Path | None = RENDERINGS_OPT,
 ) -> None:
     """Verify translations against the glossary: every line comes back with en unchanged,
     en_original, terms and violations. Exit 1 when a violation remains."""
-    _enforce(pairs, glossary, out, fix=False)
+    _enforce(pairs, glossary, out, fix=False, renderings=renderings)
 
 
 @glossary_app.command("fix")

@@ -20,13 +20,17 @@ writes it to ``consistency.json`` and lists it in ``report.html``).
 
 from __future__ import annotations
 
+import json
+import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
 from typing import Any
 
 from kzparallel.glossary.model import Glossary
 
 EXAMPLES = 3
+_REPLACED = re.compile(r"replaced '([^']+)'")
 CONSISTENCY_FILE = "consistency.json"
 
 
@@ -48,6 +52,7 @@ class _Tally:
         return {
             "concept": concept,
             "source": source,
+            "ar": [],
             "en": en,
             "mentions": sum(self.forms.values()) + self.missing,
             "missing": self.missing,
@@ -64,18 +69,40 @@ def _pair_id(rec: dict[str, Any], n: int) -> str:
     return str(rec.get("id") or n + 1)
 
 
-def glossary_tallies(records: Iterable[dict[str, Any]]) -> dict[tuple[str, str], _Tally]:
-    """(entry id, required English) -> the forms its mentions came out as."""
+def _wrong_forms(rec: dict[str, Any], glossary: Glossary | None) -> dict[tuple[str, str], str]:
+    """(entry id, required English) -> the English a failing mention came out as,
+    where the repair layer can tell (what it would replace: *Tokaev*)."""
+    if glossary is None or not isinstance(rec.get("ar"), str) or not isinstance(rec.get("en"), str):
+        return {}
+    from kzparallel.glossary.enforce import enforce_pair
+
+    date = rec.get("date") if isinstance(rec.get("date"), str) else None
+    out = {}
+    for t in enforce_pair(rec["ar"], rec["en"], glossary, date=date).terms:
+        m = _REPLACED.search(t.get("reason") or "")
+        if t.get("layer") == "repair" and m:
+            out.setdefault((t["term"], t["en"]), m.group(1))
+    return out
+
+
+def glossary_tallies(
+    records: Iterable[dict[str, Any]], glossary: Glossary | None = None
+) -> dict[tuple[str, str], _Tally]:
+    """(entry id, required English) -> the forms its mentions came out as: the
+    form found, or for a failing mention the look-alike the repair would
+    replace (with ``glossary``), else it counts as missing."""
     tallies: dict[tuple[str, str], _Tally] = defaultdict(_Tally)
     for n, rec in enumerate(records):
-        for t in rec.get("terms") or []:
-            if not isinstance(t, dict) or "term" not in t:
-                continue
-            tally = tallies[(t["term"], t.get("en") or "")]
-            if t.get("ok") and t.get("found"):
-                tally.add(t["found"], _pair_id(rec, n), str(rec.get("doc_id", "")))
+        terms = [t for t in rec.get("terms") or [] if isinstance(t, dict) and "term" in t]
+        failing = [t for t in terms if not (t.get("ok") and t.get("found"))]
+        wrong = _wrong_forms(rec, glossary) if failing else {}
+        for t in terms:
+            key = (t["term"], t.get("en") or "")
+            form = t.get("found") if t.get("ok") else wrong.get(key)
+            if form:
+                tallies[key].add(form, _pair_id(rec, n), str(rec.get("doc_id", "")))
             else:
-                tally.missing += 1
+                tallies[key].missing += 1
     return tallies
 
 
@@ -85,6 +112,7 @@ def suggested_item(name: str, c: Any) -> dict[str, Any]:
     return {
         "concept": name,
         "source": "suggested",
+        "ar": [c.surfaces[k] for k in c.keys],
         "en": c.en,
         "mentions": c.count,
         "missing": 0,
@@ -121,7 +149,7 @@ def consistency(
     again = (lambda: records) if isinstance(records, list) else records
     items: list[dict[str, Any]] = []
     checked = 0
-    for (term, en), tally in sorted(glossary_tallies(again()).items()):
+    for (term, en), tally in sorted(glossary_tallies(again(), glossary).items()):
         checked += 1
         if len(tally.forms) > 1:
             items.append(tally.item(term, "glossary", en))
@@ -154,3 +182,24 @@ def summary_line(report: dict[str, Any]) -> str:
         f"than one way ({by['glossary']} glossary, {by['suggested']} suggested), "
         f"{report['inconsistent_in_a_document']} of them within one document"
     )
+
+
+def pair_records(path: str | Path) -> Iterator[dict[str, Any]]:
+    """The records of a pairs file, streamed (blank lines skipped)."""
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                yield json.loads(line)
+
+
+def write_consistency(out: str | Path, glossary: Glossary | None) -> dict[str, Any]:
+    """The consistency report of a build directory's ``pairs.jsonl``, written
+    atomically to ``consistency.json`` next to it (and returned)."""
+    from kzparallel.atomic import atomic_write_text
+    from kzparallel.sinks.pairs import PAIRS_FILE
+
+    path = Path(out) / PAIRS_FILE
+    report = consistency(lambda: pair_records(path), glossary)
+    text = json.dumps(report, ensure_ascii=False, indent=1) + "\n"
+    atomic_write_text(Path(out) / CONSISTENCY_FILE, text)
+    return report
