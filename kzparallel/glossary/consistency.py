@@ -203,3 +203,53 @@ def write_consistency(out: str | Path, glossary: Glossary | None) -> dict[str, A
     text = json.dumps(report, ensure_ascii=False, indent=1) + "\n"
     atomic_write_text(Path(out) / CONSISTENCY_FILE, text)
     return report
+
+
+class RenderingMarker:
+    """Which pairs hold a name in a form other than its most frequent one, by
+    a consistency report: a glossary mention found as a minority form, or the
+    Arabic of a suggested concept with a minority form in the English
+    (``en`` or ``en_mt``)."""
+
+    def __init__(self, report: dict[str, Any]) -> None:
+        from kzparallel.glossary.model import Entry
+
+        self.glossary_forms: dict[tuple[str, str], set[str]] = {}
+        self.minority: dict[str, list[str]] = {}
+        entries = []
+        for item in report.get("items", []):
+            forms = [f["form"] for f in item.get("forms", [])][1:]
+            if item.get("source") == "glossary":
+                concept = str(item["concept"])
+                self.glossary_forms[(concept, str(item.get("en", "")))] = set(forms)
+            elif item.get("ar"):
+                self.minority[item["concept"]] = forms
+                ar = tuple(str(a) for a in item["ar"])
+                entries.append(Entry(str(item["concept"]), "other", ar, str(item.get("en", ""))))
+        self.suggested = Glossary(entries)
+
+    def marks(self, rec: dict[str, Any]) -> bool:
+        from kzparallel.glossary.enforce import find_form
+
+        for t in rec.get("terms") or []:
+            if isinstance(t, dict) and t.get("ok"):
+                wrong = self.glossary_forms.get((t.get("term"), t.get("en")))
+                if wrong and t.get("found") in wrong:
+                    return True
+        if not self.minority or not isinstance(rec.get("ar"), str):
+            return False
+        texts = [x for x in (rec.get("en"), rec.get("en_mt")) if isinstance(x, str)]
+        for m in self.suggested.find(rec["ar"]):
+            forms = self.minority.get(m.term) or []
+            if any(find_form(text, forms) for text in texts):
+                return True
+        return False
+
+
+def rendering_marker(path: str | Path) -> RenderingMarker | None:
+    """The marker of a ``consistency.json`` (None when there is none or it is unreadable)."""
+    try:
+        report = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return RenderingMarker(report) if isinstance(report, dict) else None
