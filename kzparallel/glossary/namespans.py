@@ -147,8 +147,14 @@ def bare(word: str) -> str:
     return word
 
 
+def is_one_of(norm: str, words: frozenset[str]) -> bool:
+    """``norm`` (a normalised word) is one of ``words``, with or without proclitics
+    (والتقى is التقى)."""
+    return any(stem in words for _prefix, stem in stems(norm))
+
+
 def is_never_name(norm: str) -> bool:
-    return norm in NEVER_NAME or bare(norm) in NEVER_NAME or norm.isdigit()
+    return norm.isdigit() or is_one_of(norm, NEVER_NAME)
 
 
 # -- sound -----------------------------------------------------------------------------

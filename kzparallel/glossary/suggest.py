@@ -52,6 +52,7 @@ from kzparallel.glossary.namespans import (
     english_skeleton,
     english_words,
     is_initial,
+    is_one_of,
     name_spans,
     skeleton_similarity,
     sound_similarity,
@@ -182,13 +183,13 @@ def cue_score(before: tuple[str, ...]) -> Counter[str]:
     or بعثة (organisation, 2)."""
     score: Counter[str] = Counter()
     last = before[-1] if before else ""
-    if last in TITLES or bare(last) in TITLES:
+    if is_one_of(last, TITLES):
         score["person"] += 2
-    elif any(w in SPEECH or bare(w) in SPEECH for w in before):
+    elif any(is_one_of(w, SPEECH) for w in before):
         score["person"] += 1
-    if last in PLACE_CUES or bare(last) in PLACE_CUES:
+    if is_one_of(last, PLACE_CUES):
         score["place"] += 1
-    if last in _ORG_BEFORE or bare(last) in _ORG_BEFORE:
+    if is_one_of(last, _ORG_BEFORE):
         score["org"] += 2
     return score
 

@@ -67,19 +67,19 @@ def read_pairs_file(
     from kzparallel.glossary.batch import _record
 
     out: list[dict[str, Any]] = []
-    bad = 0
+    bad: list[InputError] = []
     for number, raw in enumerate(path.read_bytes().split(b"\n"), 1):
         if not raw.strip():
             continue
         try:
             out.append(_record(raw, str(path), number))
         except InputError as err:
-            bad += 1
-            source.skipped += 1
-            if bad <= 3 or out:
-                on_error(err)
+            bad.append(err)
     if not out:
         raise InputError(str(path), "no record with 'ar' and 'en' strings (not a pairs file)")
+    for err in bad:
+        on_error(err)
+    source.skipped += len(bad)
     source.pairs_files += 1
     return out
 
