@@ -178,14 +178,14 @@ def _spans_of(
 
 
 def cue_score(before: tuple[str, ...]) -> Counter[str]:
-    """Type cues of the (up to two) words before a mention: a title (person,
-    2), a verb of speech (person, 1), a preposition of place (place), باسم
-    or بعثة (organisation, 2)."""
+    """Type cues of the word right before a mention: a title (person, 2), a
+    verb of speech (person, 1), a preposition of place (place), باسم or بعثة
+    (organisation, 2)."""
     score: Counter[str] = Counter()
     last = before[-1] if before else ""
     if is_one_of(last, TITLES):
         score["person"] += 2
-    elif any(is_one_of(w, SPEECH) for w in before):
+    elif is_one_of(last, SPEECH):
         score["person"] += 1
     if is_one_of(last, PLACE_CUES):
         score["place"] += 1
