@@ -129,8 +129,10 @@ def test_variants_grouped_into_one_entry_with_surname_and_counts() -> None:
 
 
 def test_min_count_leaves_out_names_seen_fewer_times() -> None:
+    # Sadyr Japarov: 3 mentions by full name and 2 by surname; Tashkent 3
     found = suggest(_records(PLANTED), GLOSSARY, min_count=4)
-    assert [c.id for c in found.concepts] == []
+    assert [(c.id, c.count, c.total) for c in found.concepts] == [("sadyr-japarov", 3, 5)]
+    assert suggest(_records(PLANTED), GLOSSARY, min_count=6).concepts == []
     found = suggest(_records(PLANTED[3:5]), GLOSSARY, min_count=1)
     assert [(c.id, c.count) for c in found.concepts] == [("tashkent", 2)]
 

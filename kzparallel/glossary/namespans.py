@@ -180,7 +180,7 @@ _EN_ONE = {
     **dict.fromkeys("kqg", "k"),
     **dict.fromkeys("sz", "s"),
     **dict.fromkeys("td", "t"),
-    **dict.fromkeys("fvw", "f"),
+    **dict.fromkeys("fv", "f"),
     **dict.fromkeys("bp", "b"),
     "j": "j",
     "l": "l",
@@ -217,7 +217,10 @@ def english_skeleton(word: str) -> str:
                 break
         else:
             c = plain[i]
-            if c == "c":
+            after = plain[i + 1 : i + 2]
+            if c == "w" or (c == "g" and plain[i - 1 : i] == "n" and after not in "aeiouyh"):
+                pass  # w is و, a vowel letter in Arabic; ng before a consonant: n (Washington)
+            elif c == "c":
                 units.append("s" if plain[i + 1 : i + 2] in ("e", "i", "y") else "k")
             elif c in _EN_ONE:
                 units.append(_EN_ONE[c])
@@ -243,7 +246,7 @@ def skeleton_similarity(a: str, b: str) -> float:
 def sound_similarity(arabic_norm: str, english: str) -> float:
     """How much a normalised Arabic word sounds like an English spelling, in
     [0, 1]: consonant skeletons in sound classes (s/z/sh/ch, t/d, k/g/q/kh,
-    f/v/w, b/p), aligned with an edit distance; the best over the word's
+    f/v, b/p; w dropped like the Arabic vowel letter و), aligned with an edit distance; the best over the word's
     clitic splits. Two consonants at least on each side, else 0."""
     en = english_skeleton(english)
     if len(en) < 2:

@@ -21,7 +21,7 @@ Over a corpus of pairs (:func:`suggest`):
    the repair rewrite a right name), and a ``note`` with the counts and two
    example pairs.
 
-Concepts seen fewer than ``min_count`` times are left out. The result is a
+Concepts seen fewer than ``min_count`` times (all forms together) are left out. The result is a
 :class:`~kzparallel.glossary.model.Glossary` (``to_glossary``) that
 ``glossary lint`` accepts; every count is also kept for the consistency
 report (:mod:`.consistency`).
@@ -108,6 +108,11 @@ class Concept:
     @property
     def count(self) -> int:
         return sum(self.renderings.values())
+
+    @property
+    def total(self) -> int:
+        """Mentions of the concept in any of its forms."""
+        return self.count + sum(f.count for f in self.forms.values())
 
     def absorb(self, other: Concept) -> None:
         self.keys += [k for k in other.keys if k not in self.keys]
@@ -263,7 +268,7 @@ def suggest(
     _attach_forms(concepts)
     for c in concepts:
         _drop_subkeys(c)
-    kept = [c for c in concepts if c.count >= min_count and _name_like(c, corpus.lower)]
+    kept = [c for c in concepts if c.total >= min_count and _name_like(c, corpus.lower)]
     for c in kept:
         c.type = guess_type(c)
     kept.sort(key=lambda c: (-c.count, c.en))
@@ -284,7 +289,9 @@ def _support(arabic: Counter[str]) -> Counter[str]:
 
 def span_key(span: NameSpan, support: Counter[str], seen: Counter[str]) -> tuple[str, str]:
     """(key, Arabic as written) of a span with the first word's proclitics removed
-    where a barer form is better supported by the corpus."""
+    where the corpus has the bare word too: of those, the stem that sounds
+    most like the English (برلين keeps its ب), then the best supported (a
+    و or ف alone is a conjunction)."""
     first = span.words[0]
     en = span.en.split()[0] if span.en.split() else span.en
 
@@ -292,8 +299,8 @@ def span_key(span: NameSpan, support: Counter[str], seen: Counter[str]) -> tuple
         # the stem that sounds most like the English (برلين keeps its ب), then
         # the one the corpus supports best; a bare و ف is a conjunction
         prefix, stem = ps
-        if prefix.endswith(("ال", "لل")) and not seen[stem]:
-            return -1.0, 0, 0  # an article is the name's own unless the corpus has it bare
+        if prefix and not seen[stem]:
+            return -1.0, 0, 0  # a proclitic is the name's own unless the corpus has it bare
         sound = round(skeleton_similarity(arabic_skeleton(stem), english_skeleton(en)), 2)
         return sound, support[stem], 1 if prefix in ("و", "ف") else -len(prefix)
 

@@ -4,6 +4,7 @@ it, a ``note`` with the counts and two example pairs."""
 
 from __future__ import annotations
 
+from kzparallel.glossary.demonyms import is_demonym_of
 from kzparallel.glossary.model import Entry, Form
 from kzparallel.glossary.suggest import Concept, Example
 from kzparallel.glossary.variants import distance, is_variant, same_units
@@ -16,11 +17,14 @@ def spellings(c: Concept) -> tuple[list[str], list[str]]:
     """(forbidden, unrelated): the other renderings that are spellings of ``en``
     (as the repair compares them, one change allowed since the span is
     aligned, or a similarity of 0.5 and more), and the ones that are not —
-    alignment noise or another name, which a ``forbidden`` would let the
-    repair overwrite."""
+    alignment noise, another name, or a derived form of a place (*Russian*
+    beside *Russia*), which a ``forbidden`` would let the repair overwrite."""
     forbidden, unrelated = [], []
     for r, _n in sorted(c.renderings.items(), key=lambda kv: (-kv[1], kv[0])):
         if r == c.en:
+            continue
+        if is_demonym_of(r, c.en) or is_demonym_of(c.en, r):
+            unrelated.append(r)  # Russian beside Russia: a derived form, not a misspelling
             continue
         if (
             is_variant(r, c.en, aligned=True)

@@ -57,12 +57,12 @@ PER_ARTICLE = 8
 
 
 def _words(ar: str) -> set[str]:
-    out = set()
-    for w in normalize_text(ar).split():
-        b = bare(w)
-        if b not in ORG_WORDS and w not in ORG_WORDS and len(b) >= 3:
-            out.add(b)
-    return out
+    """Normalised words without proclitics or a final ة, organisation words
+    aside unless there is nothing else."""
+    words = {bare(w).removesuffix("ه") for w in normalize_text(ar).split()}
+    words = {w for w in words if len(w) >= 3}
+    names = {w for w in words if w not in ORG_WORDS and "ال" + w not in ORG_WORDS}
+    return names or words
 
 
 def _variants(c: Concept) -> list[str]:
@@ -83,7 +83,7 @@ def evaluate(found: Suggestions, names: list[Any], outside_counts: dict[str, int
     wrong_en = []
     for i, hits in matched.items():
         c = found.concepts[i]
-        out_hits = [n for n in hits if not n.in_glossary and ":surname" not in n.key]
+        out_hits = [n for n in hits if not n.in_glossary]
         if not out_hits:
             continue
         judged += 1
@@ -168,13 +168,22 @@ def seeds(work: Path, cache: str, min_count: int) -> dict[str, Any]:
                     right = shipped[m.term].form(m.role)
                     ok = right is not None and part.en in (right.en, *right.also)
                     recovered[m.term] = recovered.get(m.term, False) or ok
+    mentioned: dict[str, int] = {}
+    for rec in records:
+        for m in shipped.find(rec["ar"]):
+            mentioned[m.term] = mentioned.get(m.term, 0) + 1
     return {
         "pairs": len(records),
         "proposed": len(found.concepts),
         "entries": len(shipped),
+        "entries_mentioned": len(mentioned),
+        "entries_mentioned_min_count": sum(1 for n in mentioned.values() if n >= min_count),
         "recovered": len(recovered),
         "recovered_with_right_en": sum(recovered.values()),
         "recovered_ids": sorted(recovered),
+        "not_recovered_min_count": sorted(
+            t for t, n in mentioned.items() if n >= min_count and t not in recovered
+        ),
     }
 
 
