@@ -113,4 +113,5 @@ def build(
             on_error=report,
             timer=timer,
             skipped=skipped,
+            on_warning=on_warning,
         )

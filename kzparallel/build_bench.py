@@ -138,11 +138,6 @@ def format_build_table(runs: Sequence[BuildRun]) -> str:
                 ratio,
             ]
         )
-    widths = [max(len(row[i]) for row in rows) for i in range(len(head))]
-    return "\n".join(
-        "  ".join(
-            c.ljust(w) if i == 0 else c.rjust(w)
-            for i, (c, w) in enumerate(zip(row, widths, strict=True))
-        ).rstrip()
-        for row in rows
-    )
+    from kzparallel.translation.bench import text_table
+
+    return text_table(rows)

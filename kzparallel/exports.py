@@ -2,8 +2,10 @@
 
 Reads a build's ``pairs.jsonl`` as a stream; when ``DIR/review.sqlite`` exists
 the review decisions are applied first (rejected pairs left out, edited
-English used, ``review_status`` set). Every format carries the build's
-provenance signature:
+English used, ``review_status`` set). Like the dataset, an export leaves out
+the pairs whose Arabic repeats an earlier pair (``duplicate_of``), unless
+``keep_duplicates`` (``--keep-duplicates``) or the build itself kept them.
+Every format carries the build's provenance signature:
 
 * ``tmx``: TMX 1.4b written incrementally with lxml (``srclang="ar"``,
   ``xml:lang`` on each ``tuv``, header with ``creationtool``,
@@ -181,14 +183,34 @@ def write_csv(pairs: Iterable[Pair], path: str | Path) -> int:
     return n
 
 
-def export(out_dir: str | Path, fmt: str, path: str | Path, *, apply_review: bool = True) -> int:
-    """Export a build; return the number of pairs written."""
+def build_keeps_duplicates(out_dir: str | Path) -> bool:
+    """Whether the build was made with ``--keep-duplicates`` (its manifest says)."""
+    from kzparallel.sinks.manifest import read_manifest
+
+    manifest = read_manifest(Path(out_dir)) or {}
+    return bool((manifest.get("settings") or {}).get("keep_duplicates", False))
+
+
+def export(
+    out_dir: str | Path,
+    fmt: str,
+    path: str | Path,
+    *,
+    apply_review: bool = True,
+    keep_duplicates: bool | None = None,
+) -> int:
+    """Export a build; return the number of pairs written. ``keep_duplicates``
+    None: as the build's dataset (repeats left out unless it kept them)."""
     if fmt not in FORMATS:
         raise KzError(f"unknown export format '{fmt}' (choose {', '.join(FORMATS)})")
     target = Path(path)
     if target.is_dir():
         raise KzError(f"{target}: is a directory; give a file path for --out")
-    pairs = build_pairs(out_dir, apply_review=apply_review)
+    if keep_duplicates is None:
+        keep_duplicates = build_keeps_duplicates(out_dir)
+    pairs: Iterable[Pair] = build_pairs(out_dir, apply_review=apply_review)
+    if not keep_duplicates:
+        pairs = (p for p in pairs if not p.duplicate_of)
     signature = build_signature(out_dir)
     try:
         if fmt == "tmx":

@@ -149,6 +149,7 @@ def write_outputs(
     on_error: Callable[[InputError], None] | None = None,
     timer: StageTimer | None = None,
     skipped: list[str] | None = None,
+    on_warning: Callable[[str], None] | None = None,
 ) -> BuildResult:
     """Write every output from the staged pairs (see the module doc).
 
@@ -168,7 +169,9 @@ def write_outputs(
     """
     timer = timer if timer is not None else StageTimer()
     with output_errors(out_dir), timer.active(), timer.stage("write"):
-        return _write_outputs(staged, Path(out_dir), ctx, settings, run, on_error, timer, skipped)
+        return _write_outputs(
+            staged, Path(out_dir), ctx, settings, run, on_error, timer, skipped, on_warning
+        )
 
 
 @contextlib.contextmanager
@@ -202,6 +205,7 @@ def _write_outputs(
     on_error: Callable[[InputError], None] | None,
     timer: StageTimer,
     skipped: list[str] | None,
+    on_warning: Callable[[str], None] | None = None,
 ) -> BuildResult:
     from kzparallel.atomic import atomic_open, atomic_write_text, replace_directory
     from kzparallel.corpus import corpus_options, history, scan_corpus
@@ -288,7 +292,14 @@ def _write_outputs(
     plan.note = corpus_summary.note
     summary = assemble_dataset(work, results, plan)
     corpus_summary.history = history(kept, corpus_summary, summary.total)
-    estimate = read_estimate(out, ctx.signature_text)  # sampled review: report; card if applied
+    try:  # sampled review: in the report; in the card if applied
+        estimate = read_estimate(out, ctx.signature_text)
+    except KzError as exc:  # only --apply-review needs the review database
+        if settings.apply_review:
+            raise
+        if on_warning is not None:
+            on_warning(f"{exc}; the report has no review estimate")
+        estimate = None
     info = card_info(ctx, records, stats, settings, corpus_summary)
     card = render_card(summary, info, estimate if settings.apply_review else None)
     atomic_write_text(work / "dataset" / "README.md", card)

@@ -158,3 +158,30 @@ def test_build_over_an_earlier_build_adds_the_new_articles(
     assert m["counts"]["cache_misses"] == len(pairs) - len(old_ids)
     assert m["counts"]["cache_hits"] == 0
     assert m["dataset"]["version"] == 2
+
+
+def test_a_corrupt_review_database_only_stops_a_build_that_applies_it(
+    cli: Run, tiny_model: Path, tmp_path: Path
+) -> None:
+    """review.sqlite is read for the report's sampled estimate; a damaged one is a
+    warning then, and an error only with --apply-review (which needs it)."""
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "review.sqlite").write_bytes(b"not a database, but sixteen bytes or more")
+    args = (
+        "build", str(SEED), "--out", str(out), "--model", str(tiny_model),
+        "--backend", "transformers", "--no-glossary", "--max-new-tokens", "8",
+        "--cache-dir", str(tmp_path / "cache"), "--split-by-doc", "1,0,0",
+    )  # fmt: skip
+    code, stdout, stderr = cli(*args)
+    db = out / "review.sqlite"
+    assert code == 0
+    assert stderr == (
+        f"warning: {db}: cannot read the review database (file is not a database); "
+        "the report has no review estimate\n"
+    )
+    assert stdout.endswith(f"flagged -> {out}\n")
+    code, stdout, stderr = cli(*args, "--apply-review")
+    assert (code, stdout) == (1, "")
+    assert stderr.startswith(f"error: {db}: ")
+    assert len(stderr.splitlines()) == 1

@@ -155,6 +155,25 @@ def test_keep_duplicates(corpus: dict[str, Any], tmp_path: Path) -> None:
     )
 
 
+def test_exports_hold_what_the_dataset_holds(corpus: dict[str, Any], tmp_path: Path) -> None:
+    """An export leaves the repeated sentences out, as the dataset does;
+    ``keep_duplicates=True`` keeps every pair of pairs.jsonl."""
+    from kzparallel.exports import export
+
+    out = corpus["out"]
+    pairs = list(read_pairs(out / "pairs.jsonl"))
+    kept = [p.id for p in pairs if p.duplicate_of is None]
+    assert 0 < len(kept) < len(pairs)
+    n = export(out, "moses", tmp_path / "c")
+    assert n == len(kept)
+    assert (tmp_path / "c.ids").read_text(encoding="utf-8").splitlines() == kept
+    rows = _dataset_rows(out)
+    assert n == sum(len(r) for r in rows.values())
+    n = export(out, "moses", tmp_path / "all", keep_duplicates=True)
+    assert n == len(pairs)
+    assert (tmp_path / "all.ids").read_text(encoding="utf-8").splitlines() == [p.id for p in pairs]
+
+
 def test_card_and_report_say_what_was_done(corpus: dict[str, Any]) -> None:
     card = (corpus["out"] / "dataset" / "README.md").read_text(encoding="utf-8")
     s = corpus["result"].corpus

@@ -5,12 +5,14 @@ with the tiny model is reviewed in the browser: accept, edit, reject, merge;
 the decisions survive a reload and come out in a TMX export.
 
 Skipped only when /usr/bin/chromium is missing and KZPARALLEL_REQUIRE_BROWSER
-is not set (CI sets it). ``KZPARALLEL_SCREENSHOT=PATH`` saves a screenshot of
-the document view (the README's).
+is not set (CI sets it). The document view of a build made with the trained
+demo model is checked too; ``KZPARALLEL_SCREENSHOT=PATH`` saves a screenshot of
+it (the README's).
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -80,8 +82,9 @@ def build_dir(tiny_model: Path, seeds_dir: Path, tmp_path_factory: pytest.TempPa
     return base / "out"
 
 
-@pytest.fixture(scope="module")
-def server(build_dir: Path) -> Iterator[str]:
+@contextlib.contextmanager
+def _serve(build_dir: Path) -> Iterator[str]:
+    """The review app of ``build_dir`` on a real uvicorn server (loopback, any port)."""
     import uvicorn
 
     from kzparallel.review.app import create_app
@@ -97,10 +100,18 @@ def server(build_dir: Path) -> Iterator[str]:
     while not srv.started:
         assert time.monotonic() < deadline, "uvicorn did not start"
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(timeout=10)
-    sock.close()
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        srv.should_exit = True
+        thread.join(timeout=10)
+        sock.close()
+
+
+@pytest.fixture(scope="module")
+def server(build_dir: Path) -> Iterator[str]:
+    with _serve(build_dir) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -174,9 +185,6 @@ def test_review_session_persists_and_exports(
     )
     expect(page.locator(f"#p-{first.id} td.ar")).to_have_text(f"{first.ar} {second.ar}")
     expect(page.locator(f"#p-{second.id} td.en")).to_have_text("merged into the previous pair")
-    if os.environ.get("KZPARALLEL_SCREENSHOT"):
-        page.evaluate("window.scrollTo(0, 0)")
-        page.screenshot(path=os.environ["KZPARALLEL_SCREENSHOT"])
     page.goto(server + "/")
     expect(page.locator("tr", has_text=DOC).locator("td").nth(4)).to_have_text(
         f"5 ({500 // sum(1 for k in pairs if k[0] == DOC)}%)"
@@ -464,3 +472,34 @@ def test_rebuild_keeps_the_decisions(build_dir: Path, tiny_model: Path) -> None:
     build([build_dir.parent / "in"], build_dir, settings)
     card_text = card.read_text(encoding="utf-8")
     assert f"## Quality estimate\n\nFrom a sampled review: {estimate.summary()}." in card_text
+
+
+def test_the_document_view_of_a_demo_model_build_shows_its_english_and_terms(
+    trained_model: Any, seeds_dir: Path, tmp_path: Path, context: Any
+) -> None:
+    """A build with the trained demo model (the README's screenshot): every row of
+    the document shows the pair's Arabic and English, and the glossary's English
+    forms are marked."""
+    from playwright.sync_api import expect
+
+    from kzparallel.build import BuildSettings, build
+
+    out = tmp_path / "out"
+    settings = BuildSettings(model=os.fspath(trained_model), cache_dir=str(tmp_path / "cache"))
+    build([seeds_dir], out, settings)
+    doc = [p for p in read_pairs(out / "pairs.jsonl") if p.doc_id == DOC]
+    with _serve(out) as url:
+        page = context.new_page()
+        page.goto(f"{url}/doc/{DOC}")
+        for pair in doc[:8]:
+            row = page.locator(f"#p-{pair.id}")
+            expect(row.locator("td.ar")).to_have_text(pair.ar)
+            expect(row.locator(".en-text")).to_have_text(pair.en)
+        # a sentence whose English has the glossary's forms: each one is marked
+        termed = next(p for p in doc if any(t.get("en") and t["en"] in p.en for t in p.terms))
+        forms = {t["en"] for t in termed.terms if t.get("en") and t["en"] in termed.en}
+        marks = page.locator(f"#p-{termed.id} .en-text mark.term")
+        assert forms <= set(marks.all_inner_texts())
+        if os.environ.get("KZPARALLEL_SCREENSHOT"):
+            page.evaluate("window.scrollTo(0, 0)")
+            page.screenshot(path=os.environ["KZPARALLEL_SCREENSHOT"])

@@ -183,11 +183,21 @@ def export(
     no_review: Annotated[
         bool, typer.Option("--no-review", help="Ignore review decisions.")
     ] = False,
+    keep_duplicates: Annotated[
+        bool,
+        typer.Option(
+            "--keep-duplicates",
+            help="Keep the pairs whose Arabic repeats another (left out by default, "
+            "as in the dataset, unless the build kept them).",
+        ),
+    ] = False,
 ) -> None:
-    """Export the pairs (review decisions applied when DIR/review.sqlite exists)."""
+    """Export the pairs (review decisions applied when DIR/review.sqlite exists;
+    repeated sentences left out as in the dataset)."""
     from kzparallel.exports import export as run_export
 
-    n = run_export(build_dir, fmt, out, apply_review=not no_review)
+    keep = True if keep_duplicates else None  # None: as the build's dataset
+    n = run_export(build_dir, fmt, out, apply_review=not no_review, keep_duplicates=keep)
     typer.echo(f"{n} pairs -> {out}")
 
 

@@ -243,7 +243,7 @@ def read_estimate(out_dir: str | Path, signature: str) -> SampleEstimate | None:
         raise KzError(f"{path}: cannot open the review database ({exc})") from None
     try:
         return _estimate(conn, None, signature)
-    except sqlite3.OperationalError as exc:
+    except sqlite3.DatabaseError as exc:  # OperationalError included
         if "no such table" in str(exc):  # a database of the first format: no samples
             return None
         raise KzError(f"{path}: cannot read the review database ({exc})") from None

@@ -182,7 +182,13 @@ def format_table(results: Sequence[BenchResult]) -> str:
                 "yes" if r.torch_imported else "no",
             ]
         )
-    widths = [max(len(row[i]) for row in rows) for i in range(len(head))]
+    return text_table(rows)
+
+
+def text_table(rows: Sequence[Sequence[str]]) -> str:
+    """Rows of cells as aligned plain text: the first column left-aligned, the
+    others right-aligned, two spaces between columns."""
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     return "\n".join(
         "  ".join(
             c.ljust(w) if i == 0 else c.rjust(w)
