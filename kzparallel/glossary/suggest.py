@@ -378,16 +378,66 @@ def _trusted(key: str, c: Concept) -> bool:
     return c.renderings[top] >= 2
 
 
+def _words_in(short: str, long: str) -> bool:
+    """``short``'s words are a run of ``long``'s (and fewer)."""
+    a, b = short.split(), long.split()
+    return len(a) < len(b) and any(b[i : i + len(a)] == a for i in range(len(b) - len(a) + 1))
+
+
+def _fold_truncated(c: Concept) -> None:
+    """A rendering that is part of a longer rendering of the concept, in
+    sentences that have the longer one there (*Jazeera* where the English
+    says *Al Jazeera*: the attention linked one word less), is counted as the
+    longer one."""
+    for short in sorted(c.renderings, key=lambda r: len(r.split())):
+        longer = [r for r in c.renderings if _words_in(short, r)]
+        exs = c.examples.get(short, [])
+        for long in sorted(longer, key=lambda r: -c.renderings[r]):
+            if exs and all(long in e.en for e in exs):
+                c.renderings[long] += c.renderings.pop(short)
+                mine = c.examples.setdefault(long, [])
+                mine += [e for e in exs if e not in mine][: max(0, EXAMPLES - len(mine))]
+                del c.examples[short]
+                for d in c.documents:
+                    d["forms"][long] = d["forms"].get(long, 0) + d["forms"].pop(short, 0)
+                c.documents = [d for d in c.documents if len(d["forms"]) > 1]
+                break
+
+
 def _group(keys: list[Concept]) -> list[Concept]:
-    """Keys whose most frequent renderings are one spelling form one concept."""
-    groups: dict[tuple[str, ...], Concept] = {}
+    """Keys written alike but for spaces (عشق آباد, عشقاباد), and keys whose
+    most frequent renderings are one spelling, form one concept; a concept
+    whose key is part of another's key and whose sentences have the other's
+    English (النقد الدولي → *Monetary Fund* where the English says
+    *International Monetary Fund*) is a truncated alignment of it."""
+    joined: dict[str, Concept] = {}
     for c in sorted(keys, key=lambda c: (-c.count, c.keys[0])):
+        spaceless = c.keys[0].replace(" ", "")
+        if spaceless in joined:
+            joined[spaceless].absorb(c)
+        else:
+            joined[spaceless] = c
+    groups: dict[tuple[str, ...], Concept] = {}
+    for c in joined.values():
+        _fold_truncated(c)
         unit = units(c.en) or (c.en,)
         if unit in groups:
             groups[unit].absorb(c)
         else:
             groups[unit] = c
-    return list(groups.values())
+    out = sorted(groups.values(), key=lambda c: -c.count)
+    for short in list(out):
+        for long in out:
+            if long is short or not any(
+                f" {k} " in f" {lk} " and k != lk for k in short.keys for lk in long.keys
+            ):
+                continue
+            exs = [e for es in short.examples.values() for e in es]
+            if exs and all(long.en in e.en for e in exs) and _words_in(short.en, long.en):
+                long.renderings[long.en] += short.count
+                out.remove(short)
+                break
+    return out
 
 
 def _attach_forms(concepts: list[Concept]) -> None:
