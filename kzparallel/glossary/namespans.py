@@ -26,23 +26,27 @@ from __future__ import annotations
 
 import bisect
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 from kzparallel.glossary.arabic import normalize, normalize_text
 from kzparallel.glossary.enforce import _piece_spans, accepted
 from kzparallel.glossary.matching import PREFIXES
+from kzparallel.glossary.sound import (
+    arabic_skeleton,
+    collapse,
+    english_skeleton,
+    skeleton_similarity,
+)
 from kzparallel.glossary.variants import is_variant
 
 _AR_WORD = re.compile(r"[^\W_]+")
 _EN_WORD = re.compile(r"[^\W\d_][\w]*(?:[-'’.][^\W\d_][\w]*)*")
 _POSSESSIVE = re.compile(r"['’]s?$")
-SOUND_MIN = 0.7
-UNLINKED = -1  # a name-like English word linked to no eligible Arabic word  # skeleton similarity that links an English word to an Arabic word by sound
+SOUND_MIN = 0.7  # skeleton similarity that links an English word to an Arabic word by sound
+UNLINKED = -1  # a name-like English word linked to no eligible Arabic word
 
 
 def en_set(words: str) -> frozenset[str]:
@@ -157,90 +161,7 @@ def is_never_name(norm: str) -> bool:
     return norm.isdigit() or is_one_of(norm, NEVER_NAME)
 
 
-# -- sound -----------------------------------------------------------------------------
-
-_AR_SOUND = {
-    **dict.fromkeys("بپ", "b"),
-    **dict.fromkeys("تطدض", "t"),
-    **dict.fromkeys("ثذزسصظش", "s"),
-    **dict.fromkeys("جچ", "j"),
-    **dict.fromkeys("خغقكگ", "k"),
-    **dict.fromkeys("فڤ", "f"),
-    "ل": "l",
-    "م": "m",
-    "ن": "n",
-    "ر": "r",
-}
-_EN_MULTI = (
-    ("sch", "s"), ("tch", "s"), ("dzh", "j"), ("zh", "j"), ("kh", "k"), ("gh", "k"),
-    ("sh", "s"), ("ch", "s"), ("ph", "f"), ("th", "t"), ("dh", "t"), ("ts", "s"),
-    ("tz", "s"), ("ck", "k"), ("dj", "j"),
-)  # fmt: skip
-_EN_ONE = {
-    **dict.fromkeys("kqg", "k"),
-    **dict.fromkeys("sz", "s"),
-    **dict.fromkeys("td", "t"),
-    **dict.fromkeys("fv", "f"),
-    **dict.fromkeys("bp", "b"),
-    "j": "j",
-    "l": "l",
-    "m": "m",
-    "n": "n",
-    "r": "r",
-}
-_SOFT_PAIRS = frozenset({frozenset("ts"), frozenset("kj"), frozenset("sj"), frozenset("bf")})
-
-
-def _collapse(units: list[str]) -> str:
-    return "".join(u for i, u in enumerate(units) if i == 0 or units[i - 1] != u)
-
-
-@lru_cache(maxsize=65536)
-def arabic_skeleton(norm: str) -> str:
-    """The consonants of a normalised Arabic word as sound classes (vowel letters,
-    ه ح ع ء dropped)."""
-    return _collapse([_AR_SOUND[c] for c in norm if c in _AR_SOUND])
-
-
-@lru_cache(maxsize=65536)
-def english_skeleton(word: str) -> str:
-    """The consonants of an English spelling as the same sound classes."""
-    plain = unicodedata.normalize("NFKD", word.lower())
-    plain = "".join(c for c in plain if "a" <= c <= "z").replace("x", "ks")
-    units: list[str] = []
-    i = 0
-    while i < len(plain):
-        for multi, unit in _EN_MULTI:
-            if plain.startswith(multi, i):
-                units.append(unit)
-                i += len(multi)
-                break
-        else:
-            c = plain[i]
-            after = plain[i + 1 : i + 2]
-            if c == "w" or (c == "g" and plain[i - 1 : i] == "n" and after not in "aeiouyh"):
-                pass  # w is و, a vowel letter in Arabic; ng before a consonant: n (Washington)
-            elif c == "c":
-                units.append("s" if plain[i + 1 : i + 2] in ("e", "i", "y") else "k")
-            elif c in _EN_ONE:
-                units.append(_EN_ONE[c])
-            i += 1
-    return _collapse(units)
-
-
-@lru_cache(maxsize=65536)
-def skeleton_similarity(a: str, b: str) -> float:
-    if not a or not b:
-        return 0.0
-    prev = [float(j) for j in range(len(b) + 1)]
-    for i in range(1, len(a) + 1):
-        cur = [float(i)] + [0.0] * len(b)
-        for j in range(1, len(b) + 1):
-            pair = frozenset((a[i - 1], b[j - 1]))
-            sub = 0.0 if len(pair) == 1 else (0.5 if pair in _SOFT_PAIRS else 1.0)
-            cur[j] = min(prev[j - 1] + sub, prev[j] + 1, cur[j - 1] + 1)
-        prev = cur
-    return max(0.0, 1.0 - prev[-1] / max(len(a), len(b)))
+# -- sound ---------------------------------------------------------------------------
 
 
 def sound_similarity(arabic_norm: str, english: str) -> float:
@@ -493,7 +414,7 @@ def _spans(
 
 
 def _span_sound(words: Sequence[Word], en: str) -> float:
-    ar = _collapse(list("".join(arabic_skeleton(bare(w.norm)) for w in words)))
+    ar = collapse(list("".join(arabic_skeleton(bare(w.norm)) for w in words)))
     return skeleton_similarity(ar, english_skeleton(en))
 
 
