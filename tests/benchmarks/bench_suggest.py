@@ -16,6 +16,8 @@ whose ground truth knows every name:
   English as the generator wrote it (the outside names with a second
   rendering use it in 30% of their sentences), read as pairs from another
   system: linked by sound only;
+  the consistency report is compared with the outside names this sample
+  really renders both ways;
 * **seeds, glossary emptied**: the five seed articles translated by the demo
   model, with an empty glossary: how many of the shipped glossary's 74
   entries come back.
@@ -35,6 +37,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import re
 import sys
 import tempfile
 import time
@@ -46,6 +49,8 @@ sys.path.insert(0, str(ROOT))
 
 from kzparallel.glossary import load_glossary  # noqa: E402
 from kzparallel.glossary.arabic import normalize_text  # noqa: E402
+from kzparallel.glossary.batch import enforce_records  # noqa: E402
+from kzparallel.glossary.consistency import consistency  # noqa: E402
 from kzparallel.glossary.model import Glossary  # noqa: E402
 from kzparallel.glossary.namespans import ORG_WORDS, bare  # noqa: E402
 from kzparallel.glossary.suggest import Concept, Suggestions, suggest  # noqa: E402
@@ -129,6 +134,14 @@ def heldout(model: Any, work: Path, cache: str, min_count: int) -> dict[str, Any
     seconds = time.perf_counter() - t
     result = evaluate(found, corpus.names, counts, min_count)
     result.update(pairs=len(records), translate_s=round(translated, 1), suggest_s=round(seconds, 2))
+    report = consistency(records, load_glossary(), min_count=min_count)
+    result["consistency"] = {
+        "concepts": report["concepts"],
+        "inconsistent": report["inconsistent"],
+        "items": {
+            i["concept"]: {f["form"]: f["count"] for f in i["forms"]} for i in report["items"]
+        },
+    }
     return result
 
 
@@ -146,7 +159,61 @@ def training(model: Any, min_count: int) -> dict[str, Any]:
     seconds = time.perf_counter() - t
     result = evaluate(found, corpus.names, counts, min_count)
     result.update(pairs=len(records), suggest_s=round(seconds, 2))
+    result["consistency"] = two_ways(records, sample, corpus.outside, corpus.habits, g, min_count)
     return result
+
+
+def two_ways(
+    records: list[dict[str, Any]],
+    sample: list[tuple[str, str]],
+    outside: list[Any],
+    habits: dict[str, Any],
+    glossary: Any,
+    min_count: int,
+) -> dict[str, Any]:
+    """The consistency report against the names the sample renders both ways."""
+    both = []
+    for n in outside:
+        if len(n.renderings) != 2:
+            continue
+        main, alt = n.renderings[0][0], n.renderings[1][0]
+        mine = [en for ar, en in sample if any(v in ar for v in n.ar)]
+        m = sum(bool(re.search(rf"(?<!\w){re.escape(main)}(?!\w)", en)) for en in mine)
+        a = sum(bool(re.search(rf"(?<!\w){re.escape(alt)}(?!\w)", en)) for en in mine)
+        if m and a and m + a >= min_count:
+            both.append(n)
+    checked = list(
+        enforce_records(
+            [json.dumps(r, ensure_ascii=False) for r in records],
+            glossary,
+            source="sample",
+            fix=False,
+            on_error=print,
+        )
+    )  # glossary check: the terms of each pair
+    report = consistency(checked, glossary, min_count=min_count)
+    items = [i for i in report["items"] if i["source"] == "suggested"]
+    gloss = [i for i in report["items"] if i["source"] == "glossary"]
+    hit_words = [set().union(*(_words(a) for a in i["ar"])) for i in items]
+    found = [n for n in both if any(set().union(*(_words(a) for a in n.ar)) & w for w in hit_words)]
+    matched_items = [
+        i for i, w in zip(items, hit_words, strict=True)
+        if any(set().union(*(_words(a) for a in n.ar)) & w for n in outside)
+    ]  # fmt: skip
+    return {
+        "names_rendered_two_ways": len(both),
+        "reported": len(found),
+        "missed": sorted(n.en for n in both if n not in found),
+        "suggested_items": len(items),
+        "items_of_a_recipe_name": len(matched_items),
+        "glossary_items": len(gloss),
+        "glossary_items_of_a_habit": sum(
+            1 for i in gloss if any(h.entry == i["concept"] for h in habits.values())
+        ),
+        "entries_with_a_habit_in_the_sample": len(
+            {h.entry for h in habits.values() if any(v in ar for ar, _ in sample for v in h.ar)}
+        ),
+    }
 
 
 def seeds(work: Path, cache: str, min_count: int) -> dict[str, Any]:
