@@ -156,7 +156,7 @@ def consistency(
     if suggested:
         from kzparallel.glossary.suggest import suggest
 
-        found = suggest(again, glossary or Glossary([]), min_count=min_count)
+        found = suggest(again, glossary or Glossary([]), min_count=min_count, use_terms=True)
         for c in found.concepts:
             for role, part in [("", c), *c.forms.items()]:
                 checked += 1

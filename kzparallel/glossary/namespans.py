@@ -29,6 +29,7 @@ import re
 from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from kzparallel.glossary.arabic import normalize, normalize_text
@@ -225,6 +226,11 @@ def attention_votes(
     return votes
 
 
+@lru_cache(maxsize=65536)
+def _lookalike(word: str, form_word: str) -> bool:
+    return is_variant(word, form_word, aligned=True)
+
+
 def _masked_english(
     en: str, mentions: Sequence[Any], found: Sequence[str]
 ) -> list[tuple[int, int]]:
@@ -236,7 +242,7 @@ def _masked_english(
         spans += [(x.start(), x.end()) for x in _form_re(form).finditer(en)]
     parts = {p for form in forms for p in form.replace("-", " ").split() if len(p) >= 4}
     for w in english_words(en):  # a misspelling of a glossary form is the glossary's
-        if w.text[:1].isupper() and any(is_variant(w.text, p, aligned=True) for p in parts):
+        if w.text[:1].isupper() and any(_lookalike(w.text, p) for p in parts):
             spans.append((w.start, w.end))
     return spans
 

@@ -36,7 +36,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from kzparallel.glossary.model import Glossary
+from kzparallel.glossary.model import Glossary, Mention
 from kzparallel.glossary.namespans import (
     ORG_WORDS,
     PLACE_CUES,
@@ -165,12 +165,36 @@ def corpus_words(records: Iterable[dict[str, Any]]) -> _Corpus:
     return _Corpus(frozenset(lower), frozenset(upper), arabic, pairs)
 
 
+def recorded_mentions(rec: dict[str, Any]) -> list[Mention] | None:
+    """The glossary mentions a pair's ``terms`` record (a build's, ``glossary
+    check``'s), None when it has none."""
+    terms = rec.get("terms")
+    if not isinstance(terms, list):
+        return None
+    out = []
+    for t in terms:
+        if not isinstance(t, dict) or not isinstance(t.get("start"), int):
+            return None
+        found = t.get("found")
+        also = (found,) if isinstance(found, str) and found else ()
+        surface = rec["ar"][t["start"] : t.get("end", t["start"])]
+        out.append(Mention(t["start"], t.get("end", t["start"]), surface, str(t.get("term")),
+                           "name", str(t.get("en") or ""), also))  # fmt: skip
+    return out
+
+
 def _spans_of(
-    records: Iterable[dict[str, Any]], glossary: Glossary, corpus: _Corpus, use_attention: bool
+    records: Iterable[dict[str, Any]],
+    glossary: Glossary,
+    corpus: _Corpus,
+    use_attention: bool,
+    use_terms: bool = False,
 ) -> Iterable[tuple[int, dict[str, Any], NameSpan]]:
     for n, rec in enumerate(records):
-        date = rec.get("date") if isinstance(rec.get("date"), str) else None
-        mentions = glossary.find(rec["ar"], date=date) if len(glossary) else []
+        mentions = recorded_mentions(rec) if use_terms else None
+        if mentions is None:
+            date = rec.get("date") if isinstance(rec.get("date"), str) else None
+            mentions = glossary.find(rec["ar"], date=date) if len(glossary) else []
         for span in name_spans(
             rec, mentions, corpus.lower, corpus.upper, use_attention=use_attention
         ):
@@ -200,6 +224,7 @@ def suggest(
     *,
     min_count: int = MIN_COUNT,
     use_attention: bool = True,
+    use_terms: bool = False,
 ) -> Suggestions:
     """Candidate entries for the names in ``records`` (dicts with ``ar``, ``en``;
     optional ``id``, ``doc_id``, ``date``, ``terms``, and the attention links
@@ -208,12 +233,15 @@ def suggest(
     ``records`` is a list, or a function returning a fresh iterator over the
     pairs (read three times, never held: a build's ``pairs.jsonl`` of any
     size; pairs in document order for the per-document counts). Memory grows
-    with the vocabulary and the names found, not the corpus."""
+    with the vocabulary and the names found, not the corpus. ``use_terms``:
+    a pair's recorded ``terms`` stand for the glossary's mentions (the pairs
+    were enforced with ``glossary``: a build, ``glossary check``), which saves
+    matching the Arabic again."""
     again: Records = (lambda: records) if isinstance(records, list) else records
     corpus = corpus_words(again())
     support = _support(corpus.arabic)
     in_names: Counter[str] = Counter()
-    for _n, _rec, span in _spans_of(again(), glossary, corpus, use_attention):
+    for _n, _rec, span in _spans_of(again(), glossary, corpus, use_attention, use_terms):
         in_names.update(bare(w) for w in span.words)
     total: Counter[str] = Counter()
     for word, k in corpus.arabic.items():
@@ -234,7 +262,7 @@ def suggest(
                 keys[key].documents.append({"doc_id": doc, "forms": dict(forms)})
         in_doc.clear()
 
-    for n, rec, raw in _spans_of(again(), glossary, corpus, use_attention):
+    for n, rec, raw in _spans_of(again(), glossary, corpus, use_attention, use_terms):
         span = trim(raw, named)
         if span is None:
             continue
