@@ -359,3 +359,26 @@ def test_trained_model_articles_find_the_outside_names(trained_model, tmp_path: 
     right = {n.en for n in names.values()}
     known = [c for c in found.concepts if c.en in right]
     assert len(known) >= 0.75 * len(found.concepts), [c.en for c in found.concepts]
+
+
+def test_a_model_without_attention_falls_back_to_sound(  # type: ignore[no-untyped-def]
+    cli, tiny_model: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Articles translated by a model that returns no cross-attention: every
+    sentence is still used, linked by sound, and the user is told once."""
+    monkeypatch.setattr("kzparallel.stages._alignment", lambda translation: None)
+    article = tmp_path / "article.txt"
+    article.write_text(
+        "وصول الوفد إلى طشقند\n\nوصل الوفد إلى طشقند صباح اليوم. وعاد الهدوء إلى طشقند.\n",
+        encoding="utf-8",
+    )
+    code, out, err = cli(
+        "glossary", "suggest", str(article), "--model", str(tiny_model),
+        "--backend", "transformers", "--cache-dir", str(tmp_path / "cache"),
+    )  # fmt: skip
+    assert (code, err) == (
+        0,
+        "warning: the model returned no cross-attention for 3 sentence(s): their names are "
+        "linked by sound only\n0 candidate entries from 3 pairs (name mentions linked: none)\n",
+    )
+    assert out.startswith("# kzparallel glossary suggest: 0 candidate entries from 3 pairs")
