@@ -96,7 +96,16 @@ def evaluate(found: Suggestions, names: list[Any], outside_counts: dict[str, int
             right += 1
         else:
             wrong_en.append(f"{c.en} (recipe: {out_hits[0].en})")
+    expected_type = {"person": "person", "surname": "person", "place": "place", "org": "org"}
+    typed = []
+    for i, hits in matched.items():  # proposals whose names have one type by their slot
+        kinds = {expected_type.get(n.slot) for n in hits}
+        if len(kinds) == 1 and None not in kinds:
+            typed.append((found.concepts[i].type, kinds.pop()))
     return {
+        "types_judged": len(typed),
+        "types_right": sum(a == b for a, b in typed),
+        "types_wrong": sorted(f"{a} for {b}" for a, b in typed if a != b),
         "proposed": len(found.concepts),
         "real_names": real,
         "precision": round(real / len(found.concepts), 3) if found.concepts else None,
