@@ -176,3 +176,31 @@ class Pair:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Pair:
         return _from_dict(cls, data)
+
+
+@dataclass
+class Link:
+    """One link of a sentence alignment between an Arabic article and its English
+    version (:mod:`kzparallel.alignment`).
+
+    ``ar_sents``/``en_sents`` are 0-based sentence indices in document order (the
+    order ``segment --format json`` prints the Arabic sentences; the English as
+    :func:`kzparallel.alignment.english.segment_english` numbers them); ``ar``/``en``
+    the sentences joined by a space ("" on the empty side of a 1-0 or 0-1 link);
+    ``kind`` is ``"<len(ar_sents)>-<len(en_sents)>"``; ``score`` in [0, 1], higher is
+    surer (for a 1-0 or 0-1 link: how sure it is that the sentence has no counterpart).
+    """
+
+    ar: str
+    en: str
+    ar_sents: list[int]
+    en_sents: list[int]
+    kind: str
+    score: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Link:
+        return _from_dict(cls, data)
