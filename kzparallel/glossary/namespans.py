@@ -402,7 +402,7 @@ def _spans(
                         used.add(cand)
                         break
         if link[j] is None:
-            if run and en_words[j].norm in EN_CONNECTORS and _continues(j, link, en_words, en):
+            if run and en_words[j].norm in EN_CONNECTORS and _continues(j, link, en_words):
                 continue  # "Secretary of State": the connector joins the name
             close()
             continue
@@ -424,6 +424,6 @@ def _span_sound(words: Sequence[Word], en: str) -> float:
     return skeleton_similarity(ar, english_skeleton(en))
 
 
-def _continues(j: int, link: list[int | None], en_words: list[Word], en: str) -> bool:
+def _continues(j: int, link: list[int | None], en_words: list[Word]) -> bool:
     """The connector at ``j`` is followed by a linked name word."""
-    return j + 1 < len(en_words) and link[j + 1] is not None
+    return j + 1 < len(en_words) and link[j + 1] not in (None, UNLINKED)
