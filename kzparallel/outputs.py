@@ -120,7 +120,14 @@ def check_out_dir(out_dir: str | Path, ctx: BuildContext, force: bool = False) -
     return out
 
 
-OUTPUT_NAMES = ("pairs.jsonl", "en", "dataset", "report.html", "manifest.json")
+OUTPUT_NAMES = (
+    "pairs.jsonl",
+    "en",
+    "dataset",
+    "consistency.json",
+    "report.html",
+    "manifest.json",
+)
 
 
 def remove_build_leftovers(out: Path) -> None:
@@ -203,6 +210,7 @@ def _write_outputs(
 ) -> BuildResult:
     from kzparallel.atomic import atomic_open, atomic_write_text, replace_directory
     from kzparallel.corpus import corpus_options, history, scan_corpus
+    from kzparallel.glossary.consistency import write_consistency
     from kzparallel.incremental import drop_previous, find_previous, keep_previous
     from kzparallel.review.sampling import read_estimate
     from kzparallel.sinks.card import render_card
@@ -318,6 +326,9 @@ def _write_outputs(
         bitext=staged.bitext,
     )
     t = time.perf_counter()
+    renderings = write_consistency(out, ctx.glossary)
+    timings["consistency"] = time.perf_counter() - t
+    t = time.perf_counter()
     write_report(
         out / "report.html",
         stats,
@@ -327,6 +338,7 @@ def _write_outputs(
         ctx,
         corpus=corpus,
         estimate=estimate,
+        consistency=renderings,
     )
     timings["report"] = time.perf_counter() - t
     result.timings = timer.timings(BUILD_STAGES)
