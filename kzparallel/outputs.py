@@ -72,6 +72,7 @@ class BuildResult:
     timings: dict[str, float]
     skipped: list[str] = field(default_factory=list)  # "source: reason"
     corpus: Any = None  # kzparallel.corpus.CorpusSummary
+    bitext: dict[str, Any] | None = None  # build --english counts (kzparallel.alignment.build)
 
     def summary(self) -> str:
         splits = ", ".join(f"{k} {v}" for k, v in self.splits.items())
@@ -301,6 +302,7 @@ def _write_outputs(
             on_warning(f"{exc}; the report has no review estimate")
         estimate = None
     info = card_info(ctx, records, stats, settings, corpus_summary)
+    info.bitext = staged.bitext
     card = render_card(summary, info, estimate if settings.apply_review else None)
     atomic_write_text(work / "dataset" / "README.md", card)
     replace_directory(work / "en", out / "en")
@@ -321,6 +323,7 @@ def _write_outputs(
         timings=timer.timings(BUILD_STAGES),  # the report shows them (write: so far)
         skipped=list(skipped),
         corpus=corpus_summary,
+        bitext=staged.bitext,
     )
     t = time.perf_counter()
     renderings = write_consistency(out, ctx.glossary)
@@ -370,6 +373,7 @@ def _write_outputs(
                 "cache_hits": hits,
                 "cache_misses": misses,
                 "skipped": result.skipped,
+                **({"bitext": staged.bitext} if staged.bitext is not None else {}),
             },
             "documents": records,
             "timings_s": {k: round(v, 3) for k, v in result.timings.items()},

@@ -152,6 +152,13 @@ class Pair:
     # the document's ISO day, when known (it chose the dated glossary forms);
     # left out of pairs.jsonl when None, so older readers and files agree
     date: str | None = None
+    # bitext (``build --english``, :mod:`kzparallel.alignment.build`): "aligned" when
+    # ``en`` is the human English of a link ("mt": the machine translation), the
+    # link's kind ("1-1", "2-1", "1-0", ...) and score; left out of pairs.jsonl when
+    # None (a build without --english writes none of them)
+    origin: str | None = None
+    link: str | None = None
+    link_score: float | None = None
 
     @classmethod
     def from_segment(cls, seg: Segment, en: str = "", **kw: Any) -> Pair:

@@ -256,6 +256,7 @@ mention came out as one and the same English form.</p>
 <p>Band {{ "%.2f"|format(band.low) }} – {{ "%.2f"|format(band.high) }} ({{ band.source }}{% if band.source == "default" %}: too few pairs for a corpus band{% else %}: median ± 3.5·MAD of the log ratio{% endif %}).</p>
 {% if figs.length %}<img alt="length ratio histogram" src="{{ figs.length }}">{% endif %}
 {{ corpus_section }}
+{{ bitext_section }}
 <h2>Where the time went</h2>
 {% set total = result.timings.get("total", 0) %}
 <table><tr><th>stage</th><th>what it counts</th><th>seconds</th><th>share</th></tr>
@@ -302,6 +303,7 @@ def render_report(
     import jinja2
     from markupsafe import Markup
 
+    from kzparallel.sinks.bitext import bitext_html
     from kzparallel.sinks.consistency_report import consistency_html
     from kzparallel.sinks.corpus_report import corpus_html
 
@@ -321,6 +323,7 @@ def render_report(
         stages=BUILD_STAGES,
         quality=quality_section(estimate),
         corpus_section=Markup(corpus_html(corpus, result.corpus)) if corpus is not None else "",
+        bitext_section=Markup(bitext_html(getattr(result, "bitext", None))),
         demo_notice=_demo_notice(ctx),
         consistency_section=Markup(consistency_html(consistency)),
     )
