@@ -81,12 +81,19 @@ def build(
     *,
     on_error: Callable[[InputError], None] | None = None,
     on_warning: Callable[[str], None] | None = None,
+    english: Iterable[str | Path] | None = None,
 ) -> BuildResult:
     """Build everything from ``inputs`` (files, directories, ``-``) into ``out_dir``.
 
     Per-document problems go to ``on_error`` (and the document is skipped);
     without it they are collected into ``BuildResult.skipped``. Documents
     kept despite a problem (invalid UTF-8 bytes replaced) go to ``on_warning``.
+
+    ``english``: files or directories of English versions of the Arabic articles;
+    their sentences are aligned with the Arabic ones and become pairs with
+    ``origin`` ``"aligned"`` (:mod:`kzparallel.alignment.build`). A bad English
+    file goes to ``on_error`` like a bad Arabic one; an English article that pairs
+    with no Arabic one to ``on_warning``.
     """
     settings = settings or BuildSettings()
     engine = engine_class(settings.engine)(settings)  # checks its options and dependencies
@@ -104,6 +111,11 @@ def build(
     with output_errors(out), engine.session(on_warning):
         with timer.active(), timer.stage("translate"):  # the engine's own stages apart
             staged = engine.stage(inputs, ctx, spec, out / STAGING_DIR, report, on_warning)
+        if english is not None:
+            from kzparallel.alignment.build import align_staged
+
+            with timer.active(), timer.stage("align"):
+                align_staged(staged, english, out / STAGING_DIR, ctx.glossary, report, on_warning)
         return write_outputs(
             staged,
             out,

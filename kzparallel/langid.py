@@ -59,3 +59,8 @@ def wrong_language(text: str, lang: str) -> bool:
 def pair_language_flag(ar: str, en: str) -> bool:
     """The Arabic is not Arabic, or the English is not English."""
     return wrong_language(ar, "ar") or wrong_language(en, "en")
+
+
+def language(text: str) -> str:
+    """The most likely language of ``text`` (ISO 639-1 code)."""
+    return str(_identifier().classify(text)[0])

@@ -72,6 +72,7 @@ class BuildResult:
     timings: dict[str, float]
     skipped: list[str] = field(default_factory=list)  # "source: reason"
     corpus: Any = None  # kzparallel.corpus.CorpusSummary
+    bitext: dict[str, Any] | None = None  # build --english counts (kzparallel.alignment.build)
 
     def summary(self) -> str:
         splits = ", ".join(f"{k} {v}" for k, v in self.splits.items())
@@ -119,7 +120,14 @@ def check_out_dir(out_dir: str | Path, ctx: BuildContext, force: bool = False) -
     return out
 
 
-OUTPUT_NAMES = ("pairs.jsonl", "en", "dataset", "report.html", "manifest.json")
+OUTPUT_NAMES = (
+    "pairs.jsonl",
+    "en",
+    "dataset",
+    "consistency.json",
+    "report.html",
+    "manifest.json",
+)
 
 
 def remove_build_leftovers(out: Path) -> None:
@@ -202,6 +210,7 @@ def _write_outputs(
 ) -> BuildResult:
     from kzparallel.atomic import atomic_open, atomic_write_text, replace_directory
     from kzparallel.corpus import corpus_options, history, scan_corpus
+    from kzparallel.glossary.consistency import write_consistency
     from kzparallel.incremental import drop_previous, find_previous, keep_previous
     from kzparallel.review.sampling import read_estimate
     from kzparallel.sinks.card import render_card
@@ -293,6 +302,7 @@ def _write_outputs(
             on_warning(f"{exc}; the report has no review estimate")
         estimate = None
     info = card_info(ctx, records, stats, settings, corpus_summary)
+    info.bitext = staged.bitext
     card = render_card(summary, info, estimate if settings.apply_review else None)
     atomic_write_text(work / "dataset" / "README.md", card)
     replace_directory(work / "en", out / "en")
@@ -313,7 +323,11 @@ def _write_outputs(
         timings=timer.timings(BUILD_STAGES),  # the report shows them (write: so far)
         skipped=list(skipped),
         corpus=corpus_summary,
+        bitext=staged.bitext,
     )
+    t = time.perf_counter()
+    renderings = write_consistency(out, ctx.glossary)
+    timings["consistency"] = time.perf_counter() - t
     t = time.perf_counter()
     write_report(
         out / "report.html",
@@ -324,6 +338,7 @@ def _write_outputs(
         ctx,
         corpus=corpus,
         estimate=estimate,
+        consistency=renderings,
     )
     timings["report"] = time.perf_counter() - t
     result.timings = timer.timings(BUILD_STAGES)
@@ -358,6 +373,7 @@ def _write_outputs(
                 "cache_hits": hits,
                 "cache_misses": misses,
                 "skipped": result.skipped,
+                **({"bitext": staged.bitext} if staged.bitext is not None else {}),
             },
             "documents": records,
             "timings_s": {k: round(v, 3) for k, v in result.timings.items()},

@@ -152,6 +152,13 @@ class Pair:
     # the document's ISO day, when known (it chose the dated glossary forms);
     # left out of pairs.jsonl when None, so older readers and files agree
     date: str | None = None
+    # bitext (``build --english``, :mod:`kzparallel.alignment.build`): "aligned" when
+    # ``en`` is the human English of a link ("mt": the machine translation), the
+    # link's kind ("1-1", "2-1", "1-0", ...) and score; left out of pairs.jsonl when
+    # None (a build without --english writes none of them)
+    origin: str | None = None
+    link: str | None = None
+    link_score: float | None = None
 
     @classmethod
     def from_segment(cls, seg: Segment, en: str = "", **kw: Any) -> Pair:
@@ -175,4 +182,32 @@ class Pair:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Pair:
+        return _from_dict(cls, data)
+
+
+@dataclass
+class Link:
+    """One link of a sentence alignment between an Arabic article and its English
+    version (:mod:`kzparallel.alignment`).
+
+    ``ar_sents``/``en_sents`` are 0-based sentence indices in document order (the
+    order ``segment --format json`` prints the Arabic sentences; the English as
+    :func:`kzparallel.alignment.english.segment_english` numbers them); ``ar``/``en``
+    the sentences joined by a space ("" on the empty side of a 1-0 or 0-1 link);
+    ``kind`` is ``"<len(ar_sents)>-<len(en_sents)>"``; ``score`` in [0, 1], higher is
+    surer (for a 1-0 or 0-1 link: how sure it is that the sentence has no counterpart).
+    """
+
+    ar: str
+    en: str
+    ar_sents: list[int]
+    en_sents: list[int]
+    kind: str
+    score: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Link:
         return _from_dict(cls, data)

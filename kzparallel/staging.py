@@ -64,6 +64,7 @@ class Staged:
     docs: list[StagedDoc] = field(default_factory=list)
     cache_hits: int = 0
     cache_misses: int = 0
+    bitext: dict[str, Any] | None = None  # build --english: kzparallel.alignment.build
 
     def merge(self, other: Staged) -> None:
         self.docs.extend(other.docs)

@@ -39,6 +39,7 @@ BUILD_STAGES = {
     "translate": "translate: batches, decoding, translation cache",
     "enforce": "glossary: term matching, decoder hints, enforcement",
     "qa": "per-pair QA flags",
+    "align": "build --english: pair the documents, align the sentences",
     "write": "pairs.jsonl, en/, dataset/, report.html, manifest.json",
 }
 

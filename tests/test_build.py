@@ -156,6 +156,7 @@ def test_manifest_records_settings_versions_and_timings(built: dict[str, Any]) -
         "pairs",
         "shards",
         "finalise",
+        "consistency",
         "report",
     ]
     assert sum(m["write_timings_s"].values()) <= timings["write"] + 0.01

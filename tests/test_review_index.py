@@ -1,9 +1,10 @@
 """The review app at scale: the SQLite pairs index, keyset pages, search, migration.
 
 A synthetic build (documents of different sizes, every third pair with a QA
-flag, every fifth with a glossary violation) is walked page by page, forward
-and backward, for every filter; the expected lists are computed here from the
-pairs themselves.
+flag, every fifth with a glossary violation, every fourth naming Kazakhstan
+as *Kazakh*, every twelfth as *Kazakhstani*: a name rendered two ways) is
+walked page by page, forward and backward, for every filter; the expected
+lists are computed here from the pairs themselves.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from kzparallel.errors import InputError, KzError
+from kzparallel.glossary.consistency import write_consistency
 from kzparallel.records import Pair, pair_id
 from kzparallel.review import state as state_module
 from kzparallel.review.app import create_app
@@ -41,6 +43,8 @@ def synthetic(docs: int = 12) -> list[Pair]:
             ar = f"هذه الجملة رقم {i} من الوثيقة {d}"
             violations = ["Tokayev"] if i % 5 == 0 else []
             qa = (["length-ratio"] if i % 3 == 0 else []) + (["glossary"] if violations else [])
+            found = "Kazakhstani" if i % 12 == 0 else "Kazakh"
+            terms = [{"term": "kazakhstan", "en": "Kazakh", "ok": True, "found": found}]
             out.append(
                 Pair(
                     pair_id(doc, para, sent, ar),
@@ -52,6 +56,7 @@ def synthetic(docs: int = 12) -> list[Pair]:
                     f"MT {i}",
                     qa=qa,
                     violations=violations,
+                    terms=terms if i % 4 == 0 else [],
                     signature="sig-1",
                 )
             )
@@ -62,7 +67,12 @@ def synthetic(docs: int = 12) -> list[Pair]:
 def build_dir(tmp_path: Path) -> Path:
     out = tmp_path / "build"
     write_pairs(synthetic(), out / "pairs.jsonl")
+    write_consistency(out, None)
     return out
+
+
+def _two_ways(p: Pair) -> bool:
+    return any(t["found"] == "Kazakhstani" for t in p.terms)
 
 
 @pytest.fixture()
@@ -122,6 +132,7 @@ ACCEPTED = {0, 4, 9, 30, 31, 77}  # positions in the synthetic list
         ("/pairs?n=50", lambda i, p: True),
         ("/pairs?n=50&show=flagged", lambda i, p: bool(p.qa or p.violations)),
         ("/pairs?n=20&show=glossary", lambda i, p: bool(p.violations)),
+        ("/pairs?n=20&show=renderings", lambda i, p: _two_ways(p)),
         ("/pairs?n=50&show=unreviewed", lambda i, p: i not in ACCEPTED),
         ("/doc/doc11?n=20", lambda i, p: p.doc_id == "doc11"),
         ("/pairs?n=20&doc=doc11&show=flagged", lambda i, p: p.doc_id == "doc11" and p.qa),
@@ -156,6 +167,7 @@ def test_counts_of_each_filter_in_the_filter_bar(client: TestClient) -> None:
         ("unreviewed", str(len(pairs) - 1)),
         ("flagged", str(flagged)),
         ("glossary", str(glossary)),
+        ("renderings", str(sum(1 for p in pairs if _two_ways(p)))),
     ]
 
 

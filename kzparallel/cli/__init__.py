@@ -16,7 +16,7 @@ from kzparallel.cli.output import error
 from kzparallel.errors import KzError
 
 # Modules that add commands to ``app``. Imported for their side effect.
-_COMMAND_MODULES = ["text", "translate", "glossary", "build", "review"]
+_COMMAND_MODULES = ["text", "translate", "glossary", "build", "review", "align"]
 for _name in _COMMAND_MODULES:
     try:
         importlib.import_module(f"kzparallel.cli.{_name}")

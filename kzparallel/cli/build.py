@@ -126,6 +126,13 @@ def build(
             help="Jaccard similarity (word 5-grams) that makes two documents near-copies.",
         ),
     ] = 0.5,
+    english: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--english",
+            help="English versions of the articles: a file or directory (repeat for more).",
+        ),
+    ] = None,
     fresh: Annotated[
         bool,
         typer.Option(
@@ -174,7 +181,9 @@ def build(
             if v is not None
         },
     )
-    result = run_build(inputs, out, settings, on_error=warn_skipped, on_warning=warn)
+    result = run_build(
+        inputs, out, settings, on_error=warn_skipped, on_warning=warn, english=english
+    )
     if result.split_note:
         warn(result.split_note)
     if result.version_line():

@@ -1,4 +1,4 @@
-"""``kzparallel glossary find|check|fix|lint|import|export``."""
+"""``kzparallel glossary find|check|fix|lint|import|export|suggest``."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ import typer
 from kzparallel.cli.app import app
 from kzparallel.cli.output import warn, warn_skipped
 from kzparallel.errors import InputError, Problems
+from kzparallel.translation.model import DEFAULT_MODEL as DEFAULT_MODEL_ID
 
 glossary_app = typer.Typer(
     help="Find glossary terms, check or fix translations, lint, import and export glossaries.",
@@ -25,6 +26,15 @@ GLOSSARY_OPT = typer.Option(
     None, "--glossary", "-g", help="Glossary file or folder (default: the shipped glossary)."
 )
 OUT_OPT = typer.Option(None, "--out", "-o", help="Write here instead of standard output.")
+RENDERINGS_OPT = typer.Option(
+    None,
+    "--consistency",
+    help="Also write the names rendered more than one way (glossary entries and names it "
+    "does not cover) to this JSON file.",
+)
+SUGGEST_CACHE_OPT = typer.Option(
+    None, "--cache-dir", help="Translation cache directory (for articles)."
+)
 
 
 def _dump(obj: dict[str, Any]) -> str:
@@ -77,7 +87,13 @@ def find_cmd(
             typer.echo(_dump(row))
 
 
-def _enforce(pairs: str, glossary: str | None, out: Path | None, fix: bool) -> None:
+def _enforce(
+    pairs: str,
+    glossary: str | None,
+    out: Path | None,
+    fix: bool,
+    renderings: Path | None = None,
+) -> None:
     from kzparallel.glossary import load_glossary
     from kzparallel.glossary.batch import PairStats, enforce_records
 
@@ -86,11 +102,15 @@ def _enforce(pairs: str, glossary: str | None, out: Path | None, fix: bool) -> N
     problems = Problems(echo=warn_skipped)
     stats = PairStats()
     lines = _input_lines(pairs)
+    checked: list[dict[str, Any]] = []
     with _output(out) as fh:
         for rec in enforce_records(
             lines, g, source=source, fix=fix, on_error=problems.report, stats=stats
         ):
             fh.write(_dump(rec) + "\n")
+            if renderings is not None:
+                checked.append(rec)
+
     what = "fixed" if fix else "with violations"
     count = stats.changed if fix else stats.with_violations
     summary = f"{stats.records} pairs, {count} {what}"
@@ -99,10 +119,21 @@ def _enforce(pairs: str, glossary: str | None, out: Path | None, fix: bool) -> N
     if problems:
         summary += f", {stats.skipped} malformed lines skipped"
     typer.echo(summary, err=True)
+    if renderings is not None:
+        _write_renderings(checked, g, renderings)
     if not fix and stats.with_violations:
         raise typer.Exit(1)
     if problems:
         raise typer.Exit(2)
+
+
+def _write_renderings(records: list[dict[str, Any]], g: Any, path: Path) -> None:
+    from kzparallel.atomic import atomic_write_text
+    from kzparallel.glossary.consistency import consistency, summary_line
+
+    report = consistency(records, g)
+    atomic_write_text(path, json.dumps(report, ensure_ascii=False, indent=1) + "\n")
+    typer.echo(summary_line(report), err=True)
 
 
 @glossary_app.command("check")
@@ -112,10 +143,11 @@ def check_cmd(
     ),
     glossary: str | None = GLOSSARY_OPT,
     out: Path | None = OUT_OPT,
+    renderings: Path | None = RENDERINGS_OPT,
 ) -> None:
     """Verify translations against the glossary: every line comes back with en unchanged,
     en_original, terms and violations. Exit 1 when a violation remains."""
-    _enforce(pairs, glossary, out, fix=False)
+    _enforce(pairs, glossary, out, fix=False, renderings=renderings)
 
 
 @glossary_app.command("fix")
@@ -194,3 +226,68 @@ def export_cmd(
     g = load_glossary(glossary)
     export_glossary(g, out, shape)
     typer.echo(f"wrote {out} ({len(g)} entries)", err=True)
+
+
+@glossary_app.command("suggest")
+def suggest_cmd(
+    inputs: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="INPUT...",
+            help="Articles (files, folders) or pairs: a build's pairs.jsonl (or its folder), "
+            "JSON lines with ar and en from any system.",
+        ),
+    ],
+    model: str = typer.Option(
+        DEFAULT_MODEL_ID,
+        "--model",
+        "-m",
+        help="Model that translates the articles (Hub id, directory, or demo); "
+        "pairs are read as they are.",
+    ),
+    glossary: str | None = GLOSSARY_OPT,
+    min_count: int = typer.Option(2, "--min-count", min=1, help="Mentions a name needs."),
+    out: Path | None = OUT_OPT,
+    backend: str = typer.Option("auto", "--backend", help="auto | transformers | ctranslate2."),
+    cache_dir: Path | None = SUGGEST_CACHE_OPT,
+) -> None:
+    """Propose glossary entries (YAML) for the names the glossary does not cover: their
+    Arabic variants, every English rendering with its count, a type guess, en = the most
+    frequent rendering and forbidden = the other spellings of it."""
+    from kzparallel.glossary import load_glossary
+    from kzparallel.glossary.io import dump_yaml
+    from kzparallel.glossary.suggest import suggest
+    from kzparallel.glossary.suggest_input import suggest_records
+
+    g = load_glossary(glossary)
+    problems = Problems(echo=warn_skipped)
+    records, source = suggest_records(
+        inputs,
+        model=model,
+        glossary=glossary,
+        backend=backend,
+        cache_dir=str(cache_dir) if cache_dir else None,
+        on_error=problems.report,
+    )
+    if source.without_attention:
+        warn(
+            f"the model returned no cross-attention for {source.without_attention} "
+            "sentence(s): their names are linked by sound only"
+        )
+    found = suggest(records, g, min_count=min_count)
+    header = (
+        f"# kzparallel glossary suggest: {len(found.concepts)} candidate entries from "
+        f"{found.pairs} pairs; check each before merging it into a glossary\n"
+    )
+    with _output(out) as fh:
+        fh.write(header + dump_yaml(found.to_glossary()))
+    linked = ", ".join(f"{n} by {how}" for how, n in sorted(found.how.items())) or "none"
+    summary = (
+        f"{len(found.concepts)} candidate entries from {found.pairs} pairs "
+        f"(name mentions linked: {linked})"
+    )
+    if problems:
+        summary += f", {source.skipped} malformed lines skipped"
+    typer.echo(summary, err=True)
+    if problems:
+        raise typer.Exit(2)

@@ -7,7 +7,7 @@ first start), a page at a time:
 * ``GET /`` — documents (paginated, sortable by flagged share, glossary
   failures, review progress) and the quality estimate of the newest sample;
 * ``GET /doc/{doc_id}`` and ``GET /pairs`` — pair rows, filtered with
-  ``?show=unreviewed|flagged|glossary``, ``?doc=ID`` and a search ``?q=``;
+  ``?show=unreviewed|flagged|glossary|renderings``, ``?doc=ID`` and a search ``?q=``;
 * ``GET /sample``, ``POST /sample``, ``GET /sample/{id}`` — draw a random
   sample and review it (:mod:`kzparallel.review.sampling`);
 * ``POST /pair/{pair_id}/{action}`` — accept, reject, edit, merge, split, note.

@@ -5,12 +5,15 @@
 
 * ``pairs`` — one row per pair: position in the file (``pos``, 1, 2, ...),
   id, document, paragraph/sentence, whether it is flagged (QA flags or
-  glossary violations) or has glossary violations, its flags, its review
+  glossary violations), has glossary violations, or has a name in a form
+  other than its most frequent one (``renderings``, from the build's
+  ``consistency.json``: :func:`kzparallel.glossary.consistency.rendering_marker`),
+  its flags, its review
   status (kept current from ``review.sqlite``), and the byte offset and length
   of its line in ``pairs.jsonl``; indexes by id, by document, and partial
-  indexes for flagged, glossary failures and unreviewed pairs;
+  indexes for flagged, glossary failures, renderings and unreviewed pairs;
 * ``docs`` — per document: first and last position, pairs, flagged, glossary
-  failures, reviewed, with indexes for each way the documents list sorts;
+  failures, renderings, reviewed, with indexes for each way the documents list sorts;
   ``totals`` — the same for the whole build;
 * ``fts`` — FTS5 over the Arabic and the English (:mod:`kzparallel.review.search`),
   and ``vocab``, its words (a search word is expanded into the words it starts);
@@ -45,11 +48,12 @@ from pathlib import Path
 from typing import Any
 
 from kzparallel.errors import InputError
+from kzparallel.glossary.consistency import CONSISTENCY_FILE, rendering_marker
 from kzparallel.review.search import arabic_forms, fts_row
 from kzparallel.review.store import ReviewStore
 
 INDEX_DIR = "review-index"
-INDEX_VERSION = 2  # PRAGMA user_version of an index file (another: imported again)
+INDEX_VERSION = 3  # PRAGMA user_version of an index file (another: imported again)
 STAMP_BYTES = 64 * 1024
 BATCH = 2000
 
@@ -65,6 +69,7 @@ CREATE TABLE pairs (
     sent INTEGER NOT NULL,
     flagged INTEGER NOT NULL,
     glossary INTEGER NOT NULL,
+    renderings INTEGER NOT NULL,
     flags TEXT NOT NULL,
     status TEXT NOT NULL DEFAULT 'unreviewed',
     reviewed INTEGER NOT NULL DEFAULT 0,
@@ -79,6 +84,7 @@ CREATE TABLE docs (
     pairs INTEGER NOT NULL,
     flagged INTEGER NOT NULL,
     glossary INTEGER NOT NULL,
+    renderings INTEGER NOT NULL,
     reviewed INTEGER NOT NULL DEFAULT 0,
     flagged_share REAL NOT NULL,
     progress REAL NOT NULL DEFAULT 0
@@ -88,6 +94,7 @@ CREATE TABLE totals (
     pairs INTEGER NOT NULL,
     flagged INTEGER NOT NULL,
     glossary INTEGER NOT NULL,
+    renderings INTEGER NOT NULL,
     reviewed INTEGER NOT NULL,
     docs INTEGER NOT NULL
 );
@@ -101,6 +108,7 @@ CREATE INDEX pairs_id ON pairs (id);
 CREATE INDEX pairs_doc ON pairs (doc_pos, pos);
 CREATE INDEX pairs_flagged ON pairs (pos) WHERE flagged = 1;
 CREATE INDEX pairs_glossary ON pairs (pos) WHERE glossary = 1;
+CREATE INDEX pairs_renderings ON pairs (pos) WHERE renderings = 1;
 CREATE INDEX pairs_unreviewed ON pairs (pos) WHERE reviewed = 0;
 CREATE INDEX pairs_flags ON pairs (flags);
 CREATE UNIQUE INDEX docs_id ON docs (doc_id);
@@ -165,13 +173,15 @@ def _write_index(
     conn: sqlite3.Connection, fd: int, path: Path, progress: Progress | None
 ) -> tuple[int, int]:
     conn.executescript(_TABLES)
-    docs: dict[str, list[int]] = {}  # doc_id -> [pos, first, pairs, flagged, glossary, last]
+    marker = rendering_marker(path.parent / CONSISTENCY_FILE)
+    # doc_id -> [pos, first, pairs, flagged, glossary, last, renderings]
+    docs: dict[str, list[int]] = {}
     rows: list[tuple[Any, ...]] = []
     texts: list[tuple[int, str, str]] = []
     pos = 0
 
     def flush() -> None:
-        conn.executemany("INSERT INTO pairs VALUES (?,?,?,?,?,?,?,?,'unreviewed',0,?,?)", rows)
+        conn.executemany("INSERT INTO pairs VALUES (?,?,?,?,?,?,?,?,?,'unreviewed',0,?,?)", rows)
         conn.executemany("INSERT INTO fts (rowid, arx, en) VALUES (?, ?, ?)", texts)
         rows.clear()
         texts.clear()
@@ -183,12 +193,14 @@ def _write_index(
         doc_id = str(rec["doc_id"])
         doc = docs.get(doc_id)
         if doc is None:
-            doc = docs[doc_id] = [len(docs) + 1, pos, 0, 0, 0, pos]
+            doc = docs[doc_id] = [len(docs) + 1, pos, 0, 0, 0, pos, 0]
         flagged, glossary = int(bool(qa or violations)), int(bool(violations))
+        renderings = int(marker is not None and marker.marks(rec))
         doc[2] += 1
         doc[3] += flagged
         doc[4] += glossary
         doc[5] = pos
+        doc[6] += renderings
         flags = " ".join(sorted({str(f) for f in qa} | ({"glossary"} if violations else set())))
         rows.append(
             (
@@ -199,6 +211,7 @@ def _write_index(
                 int(rec.get("sent") or 0),
                 flagged,
                 glossary,
+                renderings,
                 flags,
                 offset,
                 length,
@@ -209,13 +222,13 @@ def _write_index(
             flush()
     flush()
     conn.executemany(
-        "INSERT INTO docs (pos, doc_id, first, last, pairs, flagged, glossary, flagged_share) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        ((d[0], i, d[1], d[5], d[2], d[3], d[4], d[3] / d[2]) for i, d in docs.items()),
+        "INSERT INTO docs (pos, doc_id, first, last, pairs, flagged, glossary, renderings, "
+        "flagged_share) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        ((d[0], i, d[1], d[5], d[2], d[3], d[4], d[6], d[3] / d[2]) for i, d in docs.items()),
     )
     conn.execute(
         "INSERT INTO totals SELECT 1, coalesce(sum(pairs), 0), coalesce(sum(flagged), 0), "
-        "coalesce(sum(glossary), 0), 0, count(*) FROM docs"
+        "coalesce(sum(glossary), 0), coalesce(sum(renderings), 0), 0, count(*) FROM docs"
     )
     conn.execute("COMMIT")
     # the words of the full-text index, to expand a search word into those it starts

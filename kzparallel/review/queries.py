@@ -6,7 +6,8 @@ is smaller, ``last`` the final page. The key of a pair is its position in
 ``pairs.jsonl``; of a document, its sort value and then its position. Every
 page costs the same however deep it is in the list.
 
-Filters (``show``: all, unreviewed, flagged, glossary), the document and a
+Filters (``show``: all, unreviewed, flagged, glossary, renderings: a name in a
+form other than its most frequent one), the document and a
 search (:func:`kzparallel.review.search.fts_query`) combine. Without a search
 the counts come from the per-document counters; with one they are counted up
 to :data:`COUNT_CAP` (then shown as "more than").
@@ -18,7 +19,7 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
-FILTERS = ("all", "unreviewed", "flagged", "glossary")
+FILTERS = ("all", "unreviewed", "flagged", "glossary", "renderings")
 PAGE_SIZES = (20, 50, 100)  # 100 rows of a build with alignments: ~0.7 MB
 DEFAULT_PAGE = 50
 COUNT_CAP = 10_000
@@ -33,6 +34,7 @@ _SHOW = {
     "unreviewed": "p.reviewed = 0",
     "flagged": "p.flagged = 1",
     "glossary": "p.glossary = 1",
+    "renderings": "p.renderings = 1",
 }
 _ROW = "p.pos, p.id, p.doc_pos, p.para, p.status, p.offset, p.length"
 
@@ -78,6 +80,7 @@ class Counts:
     flagged: int
     glossary: int
     reviewed: int
+    renderings: int = 0
 
     def of(self, show: str) -> int:
         return {
@@ -85,6 +88,7 @@ class Counts:
             "unreviewed": self.pairs - self.reviewed,
             "flagged": self.flagged,
             "glossary": self.glossary,
+            "renderings": self.renderings,
         }[show]
 
 
@@ -108,10 +112,11 @@ class DocRow:
 
 def counts(conn: sqlite3.Connection, doc_pos: int | None = None) -> Counts:
     """The counters of one document, or of the whole build (``totals``)."""
+    cols = "pairs, flagged, glossary, reviewed, renderings"
     if doc_pos:
-        sql, params = "SELECT pairs, flagged, glossary, reviewed FROM docs WHERE pos = ?", [doc_pos]
+        sql, params = f"SELECT {cols} FROM docs WHERE pos = ?", [doc_pos]
     else:
-        sql, params = "SELECT pairs, flagged, glossary, reviewed FROM totals", []
+        sql, params = f"SELECT {cols} FROM totals", []
     row = conn.execute(sql, params).fetchone()
     return Counts(*map(int, row)) if row else Counts(0, 0, 0, 0)
 

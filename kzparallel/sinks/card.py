@@ -48,6 +48,7 @@ class CardInfo:
     documents: int = 0
     qa_counts: dict[str, int] = field(default_factory=dict)
     corpus: Any = None  # kzparallel.corpus.CorpusSummary: splits, duplicates, filters, versions
+    bitext: dict[str, Any] | None = None  # build --english counts (kzparallel.sinks.bitext)
 
 
 MAX_LISTED_SOURCES = 50  # documents listed by name in the card
@@ -168,6 +169,9 @@ def render_card(summary: DatasetSummary, info: CardInfo, estimate: Any | None = 
 
         split_rule = splits_markdown(info.corpus)
         corpus = "\n" + corpus_markdown(info.corpus)
+    from kzparallel.sinks.bitext import bitext_markdown
+
+    corpus += bitext_markdown(info.bitext)
     qa = (
         "\n".join(f"- `{k}`: {v} pairs" for k, v in sorted(info.qa_counts.items()))
         or "- no pair was flagged"
@@ -218,6 +222,8 @@ article(s) with [kzparallel](https://pypi.org/project/kzparallel/).
 - `signature`: the provenance signature
 - `cluster`: the document's near-duplicate cluster; `duplicate_of`: the id of the
   kept copy when the Arabic sentence is a repeat (else empty)
+- `origin`: `mt` (the English is machine translation) or `aligned` (the
+  publisher's own English version, aligned sentence by sentence)
 
 ## Quality flags
 

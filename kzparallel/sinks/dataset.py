@@ -56,6 +56,7 @@ def features() -> Any:
             "signature": string,
             "cluster": string,
             "duplicate_of": string,
+            "origin": string,  # "aligned" (human English) or "mt"
         }
     )
 
@@ -80,6 +81,7 @@ def dataset_row(pair: Pair) -> dict[str, Any]:
         "signature": pair.signature,
         "cluster": pair.cluster,
         "duplicate_of": pair.duplicate_of,
+        "origin": pair.origin or "mt",
     }
 
 

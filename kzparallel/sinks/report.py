@@ -244,7 +244,7 @@ mention came out as one and the same English form.</p>
 {% for p in stats.glossary_failures %}<tr><td><code>{{ p.id }}</code></td><td class="ar" dir="rtl" lang="ar">{{ p.ar }}</td><td>{{ p.en }}</td>
 <td>{{ p.violations|join("; ") }}</td></tr>{% endfor %}</table>{% endif %}
 {% else %}<p>No glossary term was found in the Arabic{% if ctx.glossary is none %} (built without a glossary){% endif %}.</p>{% endif %}
-<h2>QA flags</h2>
+{{ consistency_section }}<h2>QA flags</h2>
 {% if stats.flag_counts %}<table><tr><th>flag</th><th>pairs</th></tr>
 {% for f in flags %}<tr><td class="flag">{{ f }}</td><td class="num">{{ stats.flag_counts[f] }}</td></tr>{% endfor %}</table>
 {% if figs.flags %}<img alt="QA flags" src="{{ figs.flags }}">{% endif %}
@@ -256,6 +256,7 @@ mention came out as one and the same English form.</p>
 <p>Band {{ "%.2f"|format(band.low) }} – {{ "%.2f"|format(band.high) }} ({{ band.source }}{% if band.source == "default" %}: too few pairs for a corpus band{% else %}: median ± 3.5·MAD of the log ratio{% endif %}).</p>
 {% if figs.length %}<img alt="length ratio histogram" src="{{ figs.length }}">{% endif %}
 {{ corpus_section }}
+{{ bitext_section }}
 <h2>Where the time went</h2>
 {% set total = result.timings.get("total", 0) %}
 <table><tr><th>stage</th><th>what it counts</th><th>seconds</th><th>share</th></tr>
@@ -293,12 +294,17 @@ def render_report(
     ctx: Any,
     corpus: Any = None,
     estimate: Any | None = None,
+    consistency: dict[str, Any] | None = None,
 ) -> str:
     """The page; ``corpus`` (a :class:`kzparallel.corpus.CorpusPass`) adds the
-    section on versions, duplicates, splits and filters."""
+    section on versions, duplicates, splits and filters, ``consistency``
+    (:func:`kzparallel.glossary.consistency.consistency`) the names rendered
+    more than one way."""
     import jinja2
     from markupsafe import Markup
 
+    from kzparallel.sinks.bitext import bitext_html
+    from kzparallel.sinks.consistency_report import consistency_html
     from kzparallel.sinks.corpus_report import corpus_html
 
     env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
@@ -317,7 +323,9 @@ def render_report(
         stages=BUILD_STAGES,
         quality=quality_section(estimate),
         corpus_section=Markup(corpus_html(corpus, result.corpus)) if corpus is not None else "",
+        bitext_section=Markup(bitext_html(getattr(result, "bitext", None))),
         demo_notice=_demo_notice(ctx),
+        consistency_section=Markup(consistency_html(consistency)),
     )
 
 
@@ -338,5 +346,8 @@ def write_report(
     ctx: Any,
     corpus: Any = None,
     estimate: Any | None = None,
+    consistency: dict[str, Any] | None = None,
 ) -> None:
-    atomic_write_text(path, render_report(stats, result, band, lengths, ctx, corpus, estimate))
+    atomic_write_text(
+        path, render_report(stats, result, band, lengths, ctx, corpus, estimate, consistency)
+    )

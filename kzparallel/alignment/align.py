@@ -1,0 +1,101 @@
+"""Sentence alignment of two lists of sentences: :func:`align_sentences`.
+
+A link of ``a`` Arabic and ``b`` English sentences (both ≥ 1) earns
+``(a + b) / 2 × (similarity − threshold) − penalty[a-b]``; a 1-0 or 0-1 link earns
+nothing. The best total over the document (:mod:`kzparallel.alignment.dp`) is the
+alignment: a pair of sentences is linked only when their similarity is above the
+threshold, and two sentences are joined in one link only when the joined text
+matches clearly better than either sentence alone (the penalty).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from kzparallel.alignment.dp import align_banded
+from kzparallel.alignment.similarity import Scorer
+from kzparallel.records import Link
+
+# threshold per method: the similarity below which two sentences are not linked
+THRESHOLDS = {"full": 0.35, "mt": 0.3, "length": 0.2, "anchors": 0.4}
+PENALTIES = {
+    (1, 1): 0.0,
+    (2, 1): 0.08,
+    (1, 2): 0.08,
+    (2, 2): 0.2,
+    (3, 1): 0.16,
+    (1, 3): 0.16,
+}
+
+
+@dataclass
+class AlignParams:
+    """The aligner's settings (defaults measured on the gold sets, see the README)."""
+
+    method: str = "full"  # full | mt | length | anchors (kzparallel.alignment.similarity)
+    threshold: float | None = None  # None: THRESHOLDS[method]
+    penalties: dict[tuple[int, int], float] = field(default_factory=lambda: dict(PENALTIES))
+    narrow: int = 4  # second-pass band around the first path
+
+    def cutoff(self) -> float:
+        return THRESHOLDS[self.method] if self.threshold is None else self.threshold
+
+
+def align_sentences(
+    arabic: Sequence[str],
+    english: Sequence[str],
+    mt: Sequence[str] | None = None,
+    glossary: Any = None,
+    params: AlignParams | None = None,
+    dates: Sequence[str | None] | None = None,
+) -> list[Link]:
+    """Align ``arabic`` (with its machine translation ``mt``) to ``english``.
+
+    ``dates`` (one per Arabic sentence, or None) choose the glossary's dated forms.
+    """
+    params = params or AlignParams()
+    scorer = Scorer(arabic, english, mt, glossary, params.method, dates)
+    tau = params.cutoff()
+    penalties = params.penalties
+
+    def gain(i: int, a: int, j: int, b: int) -> float:
+        if a == 0 or b == 0:
+            return 0.0
+        return (a + b) / 2 * (scorer.similarity(i, a, j, b) - tau) - penalties[(a, b)]
+
+    raw = align_banded(len(arabic), len(english), gain, narrow=params.narrow)
+    links = []
+    for i, a, j, b in raw:
+        if a and b:
+            score = scorer.similarity(i, a, j, b)
+        elif a:
+            score = 1.0 - _best_partner(scorer, i, len(english), "ar")
+        else:
+            score = 1.0 - _best_partner(scorer, j, len(arabic), "en")
+        links.append(
+            Link(
+                ar=" ".join(arabic[i : i + a]),
+                en=" ".join(english[j : j + b]),
+                ar_sents=list(range(i, i + a)),
+                en_sents=list(range(j, j + b)),
+                kind=f"{a}-{b}",
+                score=round(min(1.0, max(0.0, score)), 4),
+            )
+        )
+    return links
+
+
+def _best_partner(scorer: Scorer, index: int, others: int, side: str, reach: int = 3) -> float:
+    """The best 1-1 similarity of one unlinked sentence with the sentences of the
+    other document near its position (``reach`` each side of the scaled position)."""
+    if not others:
+        return 0.0
+    n, m = (scorer.n, scorer.m) if side == "ar" else (scorer.m, scorer.n)
+    centre = round(index * m / n) if n else 0
+    best = 0.0
+    for k in range(max(0, centre - reach), min(others, centre + reach + 1)):
+        i, j = (index, k) if side == "ar" else (k, index)
+        best = max(best, scorer.similarity(i, 1, j, 1))
+    return best

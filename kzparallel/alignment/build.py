@@ -1,0 +1,206 @@
+"""``kzparallel build ... --english EN_INPUT...``: human English versions in the build.
+
+After the engine has staged the machine-translated pairs (any engine: this runs on
+the driver, over the staging folder), :func:`align_staged`
+
+1. reads, cleans and segments the English inputs (:mod:`kzparallel.alignment.english`;
+   a bad file is reported, one line, and the others are still used);
+2. pairs the Arabic documents with the English ones
+   (:func:`kzparallel.alignment.pairing.pair_documents`: by name, then by the
+   machine translation of the Arabic opening — the staged pairs' ``en``);
+3. aligns each pair's sentences (:func:`kzparallel.alignment.align.align_sentences`
+   with the staged machine translations and the build's glossary) and replaces the
+   document's staged pairs with **one pair per link**:
+
+   * a link with Arabic and English (1-1, 2-1, 1-2, 2-2, 3-1, 1-3): ``origin``
+     ``"aligned"``, ``ar`` the link's Arabic sentences joined by a space, ``en`` its
+     English sentences joined by a space (the human English, never changed),
+     ``en_mt`` the machine translations of the Arabic sentences joined; ``para``,
+     ``sent``, ``start`` and ``is_title`` are the first Arabic sentence's, ``end``
+     the last one's when the link stays in one paragraph (else the first's);
+     ``score`` the mean model score of the sentences; the glossary is *checked* on
+     the human English (``terms``, ``violations``, the ``glossary`` QA flag), not
+     repaired;
+   * a 1-0 link (an Arabic sentence without English): its machine-translated pair,
+     ``origin`` ``"mt"``, link ``"1-0"``;
+   * a 0-1 link (English without Arabic): no pair; counted.
+
+   The documents of the build without an English version keep their pairs, with
+   ``origin`` ``"mt"``.
+
+The counts (document pairs, unpaired documents, pairs per origin, links per kind)
+go to ``Staged.bitext``: the manifest, the dataset card and the report show them.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from kzparallel.errors import InputError
+from kzparallel.records import Document, Link, Pair, Segment, pair_id
+from kzparallel.staging import PartWriter, Staged, StagedDoc, staged_pairs
+
+ALIGNED_PART = "part-aligned.jsonl"
+LINK_KINDS = ("1-1", "2-1", "1-2", "2-2", "3-1", "1-3", "1-0", "0-1")
+
+
+def read_english_inputs(
+    inputs: Iterable[str | Path], on_error: Callable[[InputError], None]
+) -> list[tuple[Document, list[Segment]]]:
+    """The cleaned and segmented English articles of ``inputs`` (files, directories);
+    a file that cannot be used goes to ``on_error`` and the others are read. Two
+    articles with the same ``doc_id``: the one whose source sorts first is used."""
+    from kzparallel.alignment.english import prepared_english
+    from kzparallel.stages import expand_inputs
+
+    found: dict[str, tuple[Document, list[Segment]]] = {}
+    for path in expand_inputs(inputs):
+        try:
+            articles = prepared_english(path)
+        except InputError as err:
+            on_error(err)
+            continue
+        for doc, segs in articles:
+            other = found.get(doc.doc_id)
+            if other is not None:
+                first, second = sorted([other, (doc, segs)], key=lambda x: x[0].source)
+                found[doc.doc_id] = first
+                on_error(
+                    InputError(second[0].source, f"doc_id '{doc.doc_id}' is also the id of "
+                               f"{first[0].source} (kept)")
+                )  # fmt: skip
+                continue
+            found[doc.doc_id] = (doc, segs)
+    return list(found.values())
+
+
+def link_pairs(pairs: list[Pair], links: list[Link], glossary: Any = None) -> list[Pair]:
+    """One pair per link (module doc) from a document's machine-translated pairs."""
+    out: list[Pair] = []
+    for link in links:
+        if not link.ar_sents:
+            continue  # 0-1: English without Arabic (counted, not a pair)
+        linked = [pairs[i] for i in link.ar_sents]
+        if not link.en_sents:
+            out += [replace(p, origin="mt", link=link.kind, link_score=link.score) for p in linked]
+            continue
+        out.append(aligned_pair(linked, link, glossary))
+    return out
+
+
+def aligned_pair(linked: list[Pair], link: Link, glossary: Any = None) -> Pair:
+    """The pair of a link with Arabic and English sentences (module doc)."""
+    from kzparallel.qa import content_flags
+
+    first, last = linked[0], linked[-1]
+    ar = " ".join(p.ar for p in linked)
+    terms: list[dict[str, Any]] = []
+    violations: list[str] = []
+    if glossary is not None:
+        from kzparallel.glossary.enforce import enforce_pair
+
+        checked = enforce_pair(ar, link.en, glossary, repair=False, date=first.date)
+        terms, violations = list(checked.terms), list(checked.violations)
+    scores = [p.score for p in linked if p.score is not None]
+    pair = replace(
+        first,
+        id=pair_id(first.doc_id, first.para, first.sent, ar),
+        ar=ar,
+        en=link.en,
+        en_mt=" ".join(p.en_mt for p in linked),
+        end=last.end if last.para == first.para else first.end,
+        score=sum(scores) / len(scores) if scores else None,
+        terms=terms,
+        violations=violations,
+        qa=[],
+        alignment=None,
+        src_tokens=None,
+        tgt_tokens=None,
+        origin="aligned",
+        link=link.kind,
+        link_score=link.score,
+    )
+    pair.qa = content_flags(pair)
+    return pair
+
+
+def _candidate(doc_id: str, sentences: list[str], date: str | None) -> Any:
+    from kzparallel.alignment.pairing import Candidate, opening
+
+    return Candidate(doc_id, doc_id, opening(sentences), date)
+
+
+def align_staged(
+    staged: Staged,
+    english_inputs: Iterable[str | Path],
+    staging: Path,
+    glossary: Any,
+    on_error: Callable[[InputError], None],
+    on_warning: Callable[[str], None] | None,
+) -> None:
+    """Pair, align and re-stage (module doc); ``staged.bitext`` gets the counts."""
+    from kzparallel.alignment.align import align_sentences
+    from kzparallel.alignment.pairing import pair_documents
+
+    english = read_english_inputs(english_inputs, on_error)
+    arabic: dict[str, StagedDoc] = {}
+    for doc in sorted(staged.docs, key=lambda d: (d.doc_id, d.source, d.part, d.offset)):
+        if doc.pairs and doc.doc_id not in arabic:  # a repeated doc_id: staging reports it
+            arabic[doc.doc_id] = doc
+    openings = {}
+    for doc_id, doc in arabic.items():
+        first = []
+        for pair in staged_pairs([doc]):
+            first.append(pair)
+            if len(first) == 4:
+                break
+        openings[doc_id] = _candidate(doc_id, [p.en for p in first], first[0].date)
+    by_id = {doc.doc_id: (doc, segs) for doc, segs in english}
+    pairing = pair_documents(
+        list(openings.values()),
+        [_candidate(d.doc_id, [s.text for s in segs], d.date) for d, segs in english],
+    )
+    partner = {p.arabic: p for p in pairing.pairs}
+    origins: Counter[str] = Counter()
+    kinds: Counter[str] = Counter()
+    with PartWriter(staging / ALIGNED_PART) as writer:
+        for doc in staged.docs:
+            if not doc.pairs:
+                continue
+            pairs = list(staged_pairs([doc]))
+            found = partner.get(doc.doc_id) if arabic.get(doc.doc_id) is doc else None
+            if found is None:
+                new = [replace(p, origin="mt") for p in pairs]
+            else:
+                en_segs = by_id[found.english][1]
+                links = align_sentences(
+                    [p.ar for p in pairs],
+                    [s.text for s in en_segs],
+                    mt=[p.en for p in pairs],
+                    glossary=glossary,
+                    dates=[p.date for p in pairs],
+                )
+                kinds.update(link.kind for link in links)
+                new = link_pairs(pairs, links, glossary)
+            origins.update(p.origin for p in new)
+            writer.start(doc)
+            for pair in new:
+                writer.add(pair)
+            writer.end()
+    for doc_id in pairing.unmatched_english:
+        if on_warning is not None:
+            source = by_id[doc_id][0].source
+            on_warning(f"{source}: no Arabic document of the build pairs with it (not used)")
+    staged.bitext = {
+        "english_documents": len(english),
+        "document_pairs": len(pairing.pairs),
+        "paired_by": dict(sorted(Counter(p.how for p in pairing.pairs).items())),
+        "unpaired_arabic": len(pairing.unmatched_arabic),
+        "unpaired_english": [by_id[d][0].source for d in pairing.unmatched_english],
+        "origins": {k: origins[k] for k in ("aligned", "mt")},
+        "links": {k: kinds[k] for k in LINK_KINDS if kinds[k]},
+    }
