@@ -315,7 +315,9 @@ def test_aligned_only_marks_the_others_and_leaves_them_out(english_build: Any, c
     )  # fmt: skip
     assert code == 0
     pairs = _pairs(only)
-    assert [(p["doc_id"], p["origin"], p.get("left_out")) for p in pairs if p["origin"] == "mt"] == [
+    assert [
+        (p["doc_id"], p["origin"], p.get("left_out")) for p in pairs if p["origin"] == "mt"
+    ] == [
         ("other", "mt", "document-without-english"),
     ] * 3 + [("story.ar", "mt", "no-english")]
     assert [p.get("left_out") for p in pairs if p["origin"] == "aligned"] == [None] * 9
