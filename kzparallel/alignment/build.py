@@ -29,7 +29,8 @@ the driver, over the staging folder), :func:`align_staged`
    ``origin`` ``"mt"``.
 
    Every pair records its link's sentence indices (``ar_sents``, ``en_sents``: 0-based
-   in each document) so the review can re-link (:mod:`kzparallel.review.relink`).
+   in each document), and ``DIR/links.jsonl`` what a new link structure needs (the
+   sentences, the links), so the review can re-link (:mod:`kzparallel.review.relink`).
 
    With ``aligned_only`` (``--aligned-only``) the pairs of 1-0 links and of the
    documents without English stay in pairs.jsonl with ``left_out`` set
@@ -163,6 +164,7 @@ def align_staged(
     """Pair, align and re-stage (module doc); ``staged.bitext`` gets the counts."""
     from kzparallel.alignment.align import align_sentences
     from kzparallel.alignment.pairing import pair_documents
+    from kzparallel.review.relink import LINKS_FILE, AlignedDoc, write_links
 
     english = read_english_inputs(english_inputs, on_error)
     arabic: dict[str, StagedDoc] = {}
@@ -186,6 +188,7 @@ def align_staged(
     origins: Counter[str] = Counter()
     kinds: Counter[str] = Counter()
     left_out: Counter[str] = Counter()
+    aligned: list[AlignedDoc] = []
     with PartWriter(staging / ALIGNED_PART) as writer:
         for doc in staged.docs:
             if not doc.pairs:
@@ -206,12 +209,23 @@ def align_staged(
                 )
                 kinds.update(link.kind for link in links)
                 new = link_pairs(pairs, links, glossary, aligned_only)
+                aligned.append(
+                    AlignedDoc(
+                        doc_id=doc.doc_id,
+                        ar=pairs,
+                        en=[s.text for s in en_segs],
+                        links=[(list(k.ar_sents), list(k.en_sents)) for k in links],
+                        aligned_only=aligned_only,
+                        ids=[p.id for p in new],
+                    )
+                )
             origins.update(p.origin for p in new)
             left_out.update(p.left_out for p in new if p.left_out)
             writer.start(doc)
             for pair in new:
                 writer.add(pair)
             writer.end()
+    write_links(staging.parent / LINKS_FILE, aligned)
     for doc_id in pairing.unmatched_english:
         if on_warning is not None:
             source = by_id[doc_id][0].source
