@@ -48,6 +48,8 @@ def test_operations(op: str, k: int, expected: list[Any]) -> None:
         ("ar-prev", 2, "link 2 has no Arabic sentence"),
         ("en-prev", 4, "link 4 has no English sentence"),
         ("split", 0, "splitting link 0 (1-1) there leaves an empty link"),
+        ("split", 4, "link 4 (1-0) cannot be split there"),
+        ("unalign", 2, "link 2 (0-1) is not aligned"),
         ("merge", 9, "there is no link 9 (the document has 5)"),
         ("swap", 0, "unknown re-link operation 'swap' (choose merge, split, ar-prev, ar-next, "
                     "en-prev, en-next, unalign)"),
@@ -57,6 +59,22 @@ def test_refused_operations(op: str, k: int, message: str) -> None:
     with pytest.raises(ValueError) as err:
         relink(LINKS, op, k)
     assert str(err.value) == message
+
+
+def test_the_buttons_shown_are_the_operations_that_work() -> None:
+    """``allowed`` (the buttons of a link) is exactly the operations ``relink`` does."""
+    from kzparallel.review.relink import OPERATIONS, allowed
+
+    for k in range(len(LINKS)):
+        works = []
+        for op in OPERATIONS:
+            try:
+                relink(LINKS, op, k)
+                works.append(op)
+            except ValueError:
+                pass
+        assert allowed(LINKS, k) == works, k
+    assert allowed(LINKS, 2) == ["merge", "en-prev", "en-next"]
 
 
 def test_split_at_other_points() -> None:

@@ -166,6 +166,8 @@ def relink(links: Links, op: str, k: int, ar_at: int = 1, en_at: int = 1) -> Lin
             raise ValueError(f"splitting link {k} ({kind((a, e))}) there leaves an empty link")
         new[k : k + 1] = [first, second]
     elif op == "unalign":
+        if not (a and e):
+            raise ValueError(f"link {k} ({kind((a, e))}) is not aligned")
         new[k] = (a, [])
         new.insert(k + 1, ([], e))
     else:
@@ -182,6 +184,22 @@ def relink(links: Links, op: str, k: int, ar_at: int = 1, en_at: int = 1) -> Lin
                 raise ValueError("the last link has no next link")
             new[k + 1][side].insert(0, sents.pop())
     return _normal(new)
+
+
+def allowed(links: Links, k: int) -> list[str]:
+    """The operations :func:`relink` does on link ``k`` (default split points)."""
+    a, e = links[k]
+    last = k + 1 >= len(links)
+    can = {
+        "merge": not last,
+        "split": bool(a and e and (len(a) > 1 or len(e) > 1)),
+        "ar-prev": bool(a) and k > 0,
+        "ar-next": bool(a) and not last,
+        "en-prev": bool(e) and k > 0,
+        "en-next": bool(e) and not last,
+        "unalign": bool(a and e),
+    }
+    return [op for op in OPERATIONS if can[op]]
 
 
 def relink_change(

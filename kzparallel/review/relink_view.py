@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kzparallel.review.relink import (
-    OPERATIONS,
     AlignedDoc,
+    allowed,
     current_links,
     kind,
     read_links,
@@ -34,6 +34,7 @@ class LinkRow:
     kind: str
     ar: list[tuple[int, str]]  # (sentence index, text)
     en: list[tuple[int, str]]
+    operations: list[tuple[str, str]]  # (operation, button label) it allows
 
 
 @dataclass
@@ -43,7 +44,6 @@ class LinksView:
     rows: list[LinkRow]
     relinked: bool  # the reviewer has changed the aligner's links
     last: str | None  # who changed them last, and when
-    operations: list[tuple[str, str]]
 
 
 def aligned_doc(out_dir: Path, doc_id: str) -> AlignedDoc | None:
@@ -56,14 +56,16 @@ def links_view(out_dir: Path, store: ReviewStore, doc_id: str) -> LinksView | No
     if doc is None:
         return None
     st = store.states([state_id(doc_id)]).get(state_id(doc_id))
+    links = current_links(doc, st)
     rows = [
         LinkRow(
             k,
             kind((a, e)),
             [(i, doc.ar[i].ar) for i in a],
             [(j, doc.en[j]) for j in e],
+            [(op, LABELS[op]) for op in allowed(links, k)],
         )
-        for k, (a, e) in enumerate(current_links(doc, st))
+        for k, (a, e) in enumerate(links)
     ]
     last = f"{st.last.who} at {st.last.at}" if st and st.last else None
     return LinksView(
@@ -72,7 +74,6 @@ def links_view(out_dir: Path, store: ReviewStore, doc_id: str) -> LinksView | No
         rows,
         bool(st and st.links is not None),
         last,
-        [(op, LABELS[op]) for op in OPERATIONS],
     )
 
 
