@@ -82,6 +82,7 @@ def build(
     on_error: Callable[[InputError], None] | None = None,
     on_warning: Callable[[str], None] | None = None,
     english: Iterable[str | Path] | None = None,
+    aligned_only: bool = False,
 ) -> BuildResult:
     """Build everything from ``inputs`` (files, directories, ``-``) into ``out_dir``.
 
@@ -115,7 +116,10 @@ def build(
             from kzparallel.alignment.build import align_staged
 
             with timer.active(), timer.stage("align"):
-                align_staged(staged, english, out / STAGING_DIR, ctx.glossary, report, on_warning)
+                align_staged(
+                    staged, english, out / STAGING_DIR, ctx.glossary, report, on_warning,
+                    aligned_only=aligned_only,
+                )  # fmt: skip
         return write_outputs(
             staged,
             out,

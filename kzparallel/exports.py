@@ -209,6 +209,7 @@ def export(
     if keep_duplicates is None:
         keep_duplicates = build_keeps_duplicates(out_dir)
     pairs: Iterable[Pair] = build_pairs(out_dir, apply_review=apply_review)
+    pairs = (p for p in pairs if not p.left_out)  # build --aligned-only
     if not keep_duplicates:
         pairs = (p for p in pairs if not p.duplicate_of)
     signature = build_signature(out_dir)

@@ -159,6 +159,14 @@ class Pair:
     origin: str | None = None
     link: str | None = None
     link_score: float | None = None
+    # the sentence indices of the link in each document (``Link.ar_sents``/``en_sents``),
+    # so the review can re-link; left out of pairs.jsonl when None
+    ar_sents: list[int] | None = None
+    en_sents: list[int] | None = None
+    # why the pair is kept in pairs.jsonl but left out of the dataset and the exports
+    # (``build --english --aligned-only``: "no-english" for an Arabic sentence without
+    # English, "document-without-english"); left out of pairs.jsonl when None
+    left_out: str | None = None
 
     @classmethod
     def from_segment(cls, seg: Segment, en: str = "", **kw: Any) -> Pair:

@@ -109,7 +109,11 @@ def write_shard(job: ShardJob) -> ShardResult:
             split = job.splits.get(doc_id)  # a document in no split has no dataset rows
             for pair in doc_pairs:
                 result.stats.add(pair)
-                if split is not None and (job.keep_duplicates or not pair.duplicate_of):
+                if (
+                    split is not None
+                    and (job.keep_duplicates or not pair.duplicate_of)
+                    and not pair.left_out
+                ):
                     data.write(split, dataset_row(pair))
             if job.articles:
                 txt, md = article_texts(doc_pairs)

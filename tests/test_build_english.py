@@ -296,3 +296,54 @@ def test_ray_engine_gives_the_same_bytes(
         runs[engine] = ((out / "pairs.jsonl").read_bytes(), manifest["counts"]["bitext"])
     assert runs["ray"] == runs["local"]
     assert runs["local"][1]["origins"]["aligned"] > 0
+
+
+def test_aligned_only_marks_the_others_and_leaves_them_out(english_build: Any, cli: Run) -> None:
+    """--aligned-only: the 1-0 pair of ``story`` and the pairs of ``other`` (no English)
+    stay in pairs.jsonl with ``left_out`` (nothing lost), the dataset and the exports
+    have the 9 aligned pairs only, and the counts say what was left out."""
+    import pyarrow.parquet as pq
+
+    out, _, _, _ = english_build
+    only = out.parent / "aligned-only"
+    manifest = json.loads((out / "manifest.json").read_text())
+    code, _, _ = cli(
+        "build", str(out.parent / "ar"), "--english", str(out.parent / "en" / "story.en.txt"),
+        "--aligned-only", "--out", str(only),
+        "--model", manifest["model"]["path"], "--backend", "transformers",
+        "--cache-dir", str(out.parent / "cache"),
+    )  # fmt: skip
+    assert code == 0
+    pairs = _pairs(only)
+    assert [
+        (p["doc_id"], p["origin"], p.get("left_out")) for p in pairs if p["origin"] == "mt"
+    ] == [
+        ("other", "mt", "document-without-english"),
+    ] * 3 + [("story.ar", "mt", "no-english")]
+    assert [p.get("left_out") for p in pairs if p["origin"] == "aligned"] == [None] * 9
+    counts = json.loads((only / "manifest.json").read_text())["counts"]["bitext"]
+    assert counts["left_out"] == {"no-english": 1, "document-without-english": 3}
+    line = (
+        "left out of the dataset and the exports (--aligned-only; kept in pairs.jsonl with "
+        "left_out): 1 Arabic sentence(s) without English (1-0), 3 sentence(s) of documents "
+        "without English"
+    )
+    assert f"- {line}\n" in (only / "dataset" / "README.md").read_text()
+    assert f"<li>{line}</li>" in (only / "report.html").read_text()
+    origins = []
+    for path in sorted((only / "dataset").rglob("*.parquet")):
+        origins += pq.read_table(path).column("origin").to_pylist()
+    assert origins == ["aligned"] * 9
+    code, stdout, _ = cli("export", str(only), "--format", "jsonl", "--out", str(only / "x.jsonl"))
+    assert (code, stdout) == (0, f"9 pairs -> {only / 'x.jsonl'}\n")
+
+
+def test_pairs_record_their_link_sentences(english_build: Any) -> None:
+    """Every pair of an aligned document records its link's sentence indices (the
+    gold's, as ``kzparallel align`` prints them); pairs of documents without English
+    and builds without --english have none."""
+    out, _, _, _ = english_build
+    pairs = _pairs(out)
+    story = [(p["ar_sents"], p["en_sents"]) for p in pairs if p["doc_id"] == "story.ar"]
+    assert story == [(a, e) for a, e in EXPECTED["1-0"]]
+    assert not any("ar_sents" in p or "en_sents" in p for p in pairs if p["doc_id"] == "other")

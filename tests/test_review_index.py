@@ -541,8 +541,37 @@ def test_review_database_of_a_newer_format_is_refused(tmp_path: Path) -> None:
         ReviewStore(tmp_path).record([Change("p", 0, "accept")], who="a")
     assert err.value.message == (
         f"{tmp_path / 'review.sqlite'}: review database schema version 7 is newer than "
-        "this kzparallel understands (1): upgrade kzparallel"
+        "this kzparallel understands (2): upgrade kzparallel"
     )
+
+
+def test_review_database_of_version_1_accepts_relink(tmp_path: Path) -> None:
+    """A version-1 database (its CHECK knows no ``relink``) is migrated: the log is
+    kept, and a relink decision can be recorded."""
+    from kzparallel.review.store import _SCHEMA_V1
+
+    conn = sqlite3.connect(tmp_path / "review.sqlite")
+    for statement in _SCHEMA_V1:
+        conn.execute(statement.replace(", 'relink'", ""))
+    conn.execute(
+        "INSERT INTO decisions (pair_id, version, who, at, action) "
+        "VALUES ('p', 1, 'ann', '2026-01-01T00:00:00Z', 'accept')"
+    )
+    conn.execute("PRAGMA user_version = 1")
+    conn.commit()
+    with pytest.raises(sqlite3.IntegrityError):  # the old CHECK
+        conn.execute(
+            "INSERT INTO decisions (pair_id, version, who, at, action) "
+            "VALUES ('links:d', 1, 'ann', '2026-01-01T00:00:00Z', 'relink')"
+        )
+    conn.close()
+    ReviewStore(tmp_path).record([Change("links:d", 0, "relink", data={"links": []})], who="b")
+    assert [(d.seq, d.pair_id, d.version, d.who, d.action) for d in read_decisions(tmp_path)] == [
+        (1, "p", 1, "ann", "accept"),
+        (2, "links:d", 1, "b", "relink"),
+    ]
+    conn = sqlite3.connect(tmp_path / "review.sqlite")
+    assert conn.execute("PRAGMA user_version").fetchone() == (2,)
 
 
 def test_index_columns_and_rows(build_dir: Path) -> None:

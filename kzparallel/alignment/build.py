@@ -28,6 +28,15 @@ the driver, over the staging folder), :func:`align_staged`
    The documents of the build without an English version keep their pairs, with
    ``origin`` ``"mt"``.
 
+   Every pair records its link's sentence indices (``ar_sents``, ``en_sents``: 0-based
+   in each document), and ``DIR/links.jsonl`` what a new link structure needs (the
+   sentences, the links), so the review can re-link (:mod:`kzparallel.review.relink`).
+
+   With ``aligned_only`` (``--aligned-only``) the pairs of 1-0 links and of the
+   documents without English stay in pairs.jsonl with ``left_out`` set
+   (``"no-english"``, ``"document-without-english"``): the dataset and the exports
+   leave them out, the counts say how many.
+
 The counts (document pairs, unpaired documents, pairs per origin, links per kind)
 go to ``Staged.bitext``: the manifest, the dataset card and the report show them.
 """
@@ -78,7 +87,9 @@ def read_english_inputs(
     return list(found.values())
 
 
-def link_pairs(pairs: list[Pair], links: list[Link], glossary: Any = None) -> list[Pair]:
+def link_pairs(
+    pairs: list[Pair], links: list[Link], glossary: Any = None, aligned_only: bool = False
+) -> list[Pair]:
     """One pair per link (module doc) from a document's machine-translated pairs."""
     out: list[Pair] = []
     for link in links:
@@ -86,7 +97,12 @@ def link_pairs(pairs: list[Pair], links: list[Link], glossary: Any = None) -> li
             continue  # 0-1: English without Arabic (counted, not a pair)
         linked = [pairs[i] for i in link.ar_sents]
         if not link.en_sents:
-            out += [replace(p, origin="mt", link=link.kind, link_score=link.score) for p in linked]
+            out += [
+                replace(p, origin="mt", link=link.kind, link_score=link.score,
+                        ar_sents=[i], en_sents=[],
+                        left_out="no-english" if aligned_only else None)
+                for i, p in zip(link.ar_sents, linked, strict=True)
+            ]  # fmt: skip
             continue
         out.append(aligned_pair(linked, link, glossary))
     return out
@@ -123,6 +139,8 @@ def aligned_pair(linked: list[Pair], link: Link, glossary: Any = None) -> Pair:
         origin="aligned",
         link=link.kind,
         link_score=link.score,
+        ar_sents=list(link.ar_sents),
+        en_sents=list(link.en_sents),
     )
     pair.qa = content_flags(pair)
     return pair
@@ -141,10 +159,12 @@ def align_staged(
     glossary: Any,
     on_error: Callable[[InputError], None],
     on_warning: Callable[[str], None] | None,
+    aligned_only: bool = False,
 ) -> None:
     """Pair, align and re-stage (module doc); ``staged.bitext`` gets the counts."""
     from kzparallel.alignment.align import align_sentences
     from kzparallel.alignment.pairing import pair_documents
+    from kzparallel.review.relink import LINKS_FILE, AlignedDoc, write_links
 
     english = read_english_inputs(english_inputs, on_error)
     arabic: dict[str, StagedDoc] = {}
@@ -167,6 +187,8 @@ def align_staged(
     partner = {p.arabic: p for p in pairing.pairs}
     origins: Counter[str] = Counter()
     kinds: Counter[str] = Counter()
+    left_out: Counter[str] = Counter()
+    aligned: list[AlignedDoc] = []
     with PartWriter(staging / ALIGNED_PART) as writer:
         for doc in staged.docs:
             if not doc.pairs:
@@ -174,7 +196,8 @@ def align_staged(
             pairs = list(staged_pairs([doc]))
             found = partner.get(doc.doc_id) if arabic.get(doc.doc_id) is doc else None
             if found is None:
-                new = [replace(p, origin="mt") for p in pairs]
+                left = "document-without-english" if aligned_only else None
+                new = [replace(p, origin="mt", left_out=left) for p in pairs]
             else:
                 en_segs = by_id[found.english][1]
                 links = align_sentences(
@@ -185,12 +208,24 @@ def align_staged(
                     dates=[p.date for p in pairs],
                 )
                 kinds.update(link.kind for link in links)
-                new = link_pairs(pairs, links, glossary)
+                new = link_pairs(pairs, links, glossary, aligned_only)
+                aligned.append(
+                    AlignedDoc(
+                        doc_id=doc.doc_id,
+                        ar=pairs,
+                        en=[s.text for s in en_segs],
+                        links=[(list(k.ar_sents), list(k.en_sents)) for k in links],
+                        aligned_only=aligned_only,
+                        ids=[p.id for p in new],
+                    )
+                )
             origins.update(p.origin for p in new)
+            left_out.update(p.left_out for p in new if p.left_out)
             writer.start(doc)
             for pair in new:
                 writer.add(pair)
             writer.end()
+    write_links(staging.parent / LINKS_FILE, aligned)
     for doc_id in pairing.unmatched_english:
         if on_warning is not None:
             source = by_id[doc_id][0].source
@@ -204,3 +239,7 @@ def align_staged(
         "origins": {k: origins[k] for k in ("aligned", "mt")},
         "links": {k: kinds[k] for k in LINK_KINDS if kinds[k]},
     }
+    if aligned_only:
+        staged.bitext["left_out"] = {
+            k: left_out[k] for k in ("no-english", "document-without-english")
+        }

@@ -133,6 +133,14 @@ def build(
             help="English versions of the articles: a file or directory (repeat for more).",
         ),
     ] = None,
+    aligned_only: Annotated[
+        bool,
+        typer.Option(
+            "--aligned-only",
+            help="With --english: only the pairs with human English go to the dataset and "
+            "exports (the others stay in pairs.jsonl, marked left_out).",
+        ),
+    ] = False,
     fresh: Annotated[
         bool,
         typer.Option(
@@ -146,6 +154,9 @@ def build(
     from kzparallel.glossary.layers import parse_layers
     from kzparallel.scores import parse_min_score
     from kzparallel.sinks.dataset import parse_ratios
+
+    if aligned_only and not english:
+        warn("--aligned-only is ignored without --english")
 
     settings = BuildSettings(
         model=model,
@@ -182,7 +193,13 @@ def build(
         },
     )
     result = run_build(
-        inputs, out, settings, on_error=warn_skipped, on_warning=warn, english=english
+        inputs,
+        out,
+        settings,
+        on_error=warn_skipped,
+        on_warning=warn,
+        english=english,
+        aligned_only=aligned_only,
     )
     if result.split_note:
         warn(result.split_note)

@@ -10,7 +10,9 @@ first start), a page at a time:
   ``?show=unreviewed|flagged|glossary|renderings``, ``?doc=ID`` and a search ``?q=``;
 * ``GET /sample``, ``POST /sample``, ``GET /sample/{id}`` — draw a random
   sample and review it (:mod:`kzparallel.review.sampling`);
-* ``POST /pair/{pair_id}/{action}`` — accept, reject, edit, merge, split, note.
+* ``POST /pair/{pair_id}/{action}`` — accept, reject, edit, merge, split, note;
+* ``POST /relink/{doc_id}`` — re-link an aligned document's sentences
+  (:mod:`kzparallel.review.relink_view`; its links are shown on ``/doc/{doc_id}``).
 
 Every list takes ``n`` (page size), ``after``/``before`` (keyset keys) and
 ``last``. Safety: every text is escaped by Jinja2 autoescape; see
@@ -60,6 +62,7 @@ from kzparallel.review.queries import (
     pairs_at,
     pairs_by_ids,
 )
+from kzparallel.review.relink_view import links_view, record_relink
 from kzparallel.review.rows import Row
 from kzparallel.review.sampling import (
     MAX_SAMPLE,
@@ -283,9 +286,13 @@ def create_app(
             "n": None if size == DEFAULT_PAGE else size,
         }
         back = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        relinks = (
+            links_view(out, store, doc.doc_id) if doc and request.url.path != "/pairs" else None
+        )
         return page(
             request,
             "document.html",
+            relinks=relinks,
             notice=notice,
             doc=doc,
             show=show,
@@ -404,6 +411,17 @@ def create_app(
         index.sync()
         return RedirectResponse(f"{back}#p-{pair.id}", status_code=303)
 
+    def relink(request: Request, field: dict[str, str]) -> Response:
+        fresh()
+        back = safe_back(field.get("back", "/"))
+        try:
+            record_relink(out, store, request.path_params["doc_id"], field, cfg.who)
+        except StaleDecision as exc:
+            return message(request, 409, "Not saved: the links have changed", exc.message, back)
+        except ValueError as exc:
+            return message(request, 400, "Not saved", str(exc), back)
+        return RedirectResponse(f"{back}#links", status_code=303)
+
     async def post(request: Request) -> Response:
         form = await request.form()
         field = {k: str(v) for k, v in form.items()}
@@ -412,7 +430,13 @@ def create_app(
                 "refused: missing or invalid CSRF token (reload the page and try again)",
                 status_code=403,
             )
-        handler = act if "pair_id" in request.path_params else new_sample
+        handler = (
+            act
+            if "pair_id" in request.path_params
+            else relink
+            if "doc_id" in request.path_params
+            else new_sample
+        )
         return await run_in_threadpool(handler, request, field)
 
     async def not_found(request: Request, exc: Exception) -> Response:
@@ -440,6 +464,7 @@ def create_app(
         Route("/sample", post, methods=["POST"]),
         Route("/sample/{sample_id:str}", sample_view),
         Route("/pair/{pair_id:str}/{action:str}", post, methods=["POST"]),
+        Route("/relink/{doc_id:str}", post, methods=["POST"]),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
     middleware = [Middleware(Guard, config=cfg)]

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from kzparallel.records import Pair, pair_id
+from kzparallel.review.relink import PREFIX as RELINK_PREFIX
 from kzparallel.review.state import PairState, fold
 from kzparallel.review.store import Change, read_decisions
 
@@ -153,7 +154,8 @@ def apply_review(out_dir: Path, pairs: Iterable[Pair]) -> Iterator[Pair]:
     Rejected pairs are dropped; edited English replaces ``en`` (``en_mt``
     keeps the model's output); merged pairs come out as one pair and split
     pairs as two (new ids, see :func:`merge_pairs`/:func:`split_pair`);
-    ``review_status`` is set to ``accepted``, ``edited`` or ``rejected``
+    an aligned document's re-linking (:mod:`kzparallel.review.relink`) is applied
+    first; ``review_status`` is set to ``accepted``, ``edited`` or ``rejected``
     (rejected pairs are not yielded), others stay ``unreviewed``. Without
     ``DIR/review.sqlite`` the pairs pass through unchanged.
     """
@@ -161,6 +163,10 @@ def apply_review(out_dir: Path, pairs: Iterable[Pair]) -> Iterator[Pair]:
     if not states:
         yield from pairs
         return
+    if any(k.startswith(RELINK_PREFIX) for k in states):
+        from kzparallel.review.relink import relinked
+
+        pairs = relinked(Path(out_dir), pairs, states)
     held: Pair | None = None  # a pair waiting for its merge partner
     for pair in pairs:
         if held is not None:

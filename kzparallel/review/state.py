@@ -10,7 +10,9 @@ oldest first, into one :class:`PairState` per build pair:
   same paragraph) onto A; B gets a ``merge`` with ``data["into"] = A``;
 * ``split`` with ``data["at"]`` (a character offset in the Arabic) and
   ``data["parts"]`` (``[{"en": ..., "en_mt": ...}, ...]``) makes two pairs;
-* ``note`` adds a note and changes nothing else.
+* ``note`` adds a note and changes nothing else;
+* ``relink`` (about ``links:<doc_id>``, an aligned document's link structure:
+  :mod:`kzparallel.review.relink`) sets the document's links to ``data["links"]``.
 
 The store keeps each pair's current state (``pair_state``, as
 :func:`state_json`) in the transaction that logs its decision, so the web app
@@ -67,13 +69,20 @@ class PairState:
     parts: list[dict[str, str]] = field(default_factory=list)  # split: en, en_mt
     notes: list[Decision] = field(default_factory=list)
     last: Decision | None = None
+    # relink (a document's ``links:<doc_id>`` state): [[ar_sents, en_sents], ...]
+    links: list[list[list[int]]] | None = None
 
     @property
     def status(self) -> str:
         """``review_status`` of the pair (or pairs) this state produces."""
         if self.rejected:
             return "rejected"
-        if self.en is not None or self.merge_next or self.split_at is not None:
+        if (
+            self.en is not None
+            or self.merge_next
+            or self.split_at is not None
+            or self.links is not None
+        ):
             return "edited"
         return "accepted" if self.accepted else "unreviewed"
 
@@ -117,6 +126,8 @@ def apply_decision(st: PairState, d: Decision) -> None:
         ]
     elif d.action == "note":
         st.notes.append(d)
+    elif d.action == "relink":
+        st.links = [[list(a), list(e)] for a, e in d.data.get("links", [])]
 
 
 def fold(decisions: Iterable[Decision]) -> dict[str, PairState]:
@@ -169,6 +180,7 @@ def state_json(st: PairState) -> str:
             "parts": st.parts,
             "notes": [_decision_dict(n) for n in st.notes],
             "last": _decision_dict(st.last) if st.last else None,
+            "links": st.links,
         },
         ensure_ascii=False,
         sort_keys=True,
@@ -189,4 +201,5 @@ def state_from_json(pair_id: str, text: str) -> PairState:
         parts=list(raw["parts"]),
         notes=[_decision(pair_id, n) for n in raw["notes"]],
         last=_decision(pair_id, raw["last"]) if raw["last"] else None,
+        links=raw.get("links"),
     )

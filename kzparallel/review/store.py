@@ -7,10 +7,15 @@ Every decision is one row of ``decisions``, never updated or deleted::
     version  INTEGER  the pair's version this decision makes (1, 2, ...)
     who      TEXT     reviewer
     at       TEXT     UTC time, ISO 8601
-    action   TEXT     accept | reject | edit | merge | split | note
+    action   TEXT     accept | reject | edit | merge | split | note | relink
     before   TEXT     English before the decision (edit, merge, split)
     after    TEXT     English after it (edit, merge), or the note text
     data     TEXT     JSON details (merge partner, split point and parts)
+
+A ``relink`` decision is about the link structure of an aligned document
+(``build --english``); its ``pair_id`` is ``links:<doc_id>``
+(:mod:`kzparallel.review.relink`), so it is versioned and refused when stale like
+the others.
 
 ``pair_state`` holds each pair's current state (version, shown status,
 reviewed, the folded :class:`~kzparallel.review.state.PairState` as JSON, the
@@ -26,9 +31,10 @@ is written. ``UNIQUE(pair_id, version)`` makes the check hold across
 processes too.
 
 Schema versions (``PRAGMA user_version``): 0 is the first format (the
-``decisions`` table alone); 1 adds ``pair_state`` and the sample tables. A
-database of version 0 is migrated when it is first opened for writing: its
-decisions are kept as they are and folded once into ``pair_state``.
+``decisions`` table alone); 1 adds ``pair_state`` and the sample tables; 2 allows
+the action ``relink`` (the table is copied into one with the new ``CHECK``). A
+database of an older version is migrated when it is first opened for writing: its
+decisions are kept as they are (version 0: folded once into ``pair_state``).
 """
 
 from __future__ import annotations
@@ -54,8 +60,8 @@ from kzparallel.review.state import (
 __all__ = ["Change", "Decision", "ReviewStore", "StaleDecision", "read_decisions"]
 
 REVIEW_DB = "review.sqlite"
-ACTIONS = ("accept", "reject", "edit", "merge", "split", "note")
-SCHEMA_VERSION = 1
+ACTIONS = ("accept", "reject", "edit", "merge", "split", "note", "relink")
+SCHEMA_VERSION = 2
 
 _DECISIONS = f"""
 CREATE TABLE IF NOT EXISTS decisions (
@@ -165,7 +171,13 @@ def _migrate(conn: sqlite3.Connection, path: Path) -> None:
                 apply_decision(st, d)
             if current is not None:
                 _write_state(conn, current, st)
-            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        if version < 2:  # the CHECK of the actions gains "relink": copy the log over
+            conn.execute("ALTER TABLE decisions RENAME TO decisions_v1")
+            conn.execute(_DECISIONS)
+            conn.execute(f"INSERT INTO decisions ({_COLUMNS}) SELECT {_COLUMNS} FROM decisions_v1")
+            conn.execute("DROP TABLE decisions_v1")
+            conn.execute("CREATE INDEX IF NOT EXISTS decisions_pair ON decisions (pair_id)")
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
     except BaseException:
         conn.execute("ROLLBACK")
         raise

@@ -22,6 +22,13 @@ def bitext_lines(counts: dict[str, Any]) -> list[str]:
         f"Arabic documents without an English version: {counts['unpaired_arabic']}",
         f"English documents paired with nothing (not used): {len(counts['unpaired_english'])}",
     ]
+    left = counts.get("left_out")
+    if left is not None:  # --aligned-only
+        lines.append(
+            f"left out of the dataset and the exports (--aligned-only; kept in pairs.jsonl "
+            f"with left_out): {left['no-english']} Arabic sentence(s) without English (1-0), "
+            f"{left['document-without-english']} sentence(s) of documents without English"
+        )
     return lines
 
 

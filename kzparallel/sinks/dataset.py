@@ -247,7 +247,11 @@ def write_dataset_files(
 
             def rows(docs: set[str] = docs) -> Iterator[dict[str, Any]]:
                 for pair in pairs():
-                    if pair.doc_id in docs and (plan.keep_duplicates or not pair.duplicate_of):
+                    if (
+                        pair.doc_id in docs
+                        and (plan.keep_duplicates or not pair.duplicate_of)
+                        and not pair.left_out
+                    ):
                         yield dataset_row(pair)
 
             target = Path(out_dir) / split_file(split)
