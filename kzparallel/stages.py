@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from kzparallel.errors import InputError
+from kzparallel.glossary.layers import LAYERS, layers_label, parse_layers
 from kzparallel.provenance import Signature, file_hash
 from kzparallel.qa import content_flags
 from kzparallel.records import Document, Pair, Segment
@@ -43,6 +44,8 @@ class BuildSettings:
     batch_tokens: int = 4096
     glossary: str | None = None  # path; None = the shipped glossary
     use_glossary: bool = True
+    # which glossary layers run (kzparallel.glossary.layers.LAYERS); verification always
+    glossary_layers: tuple[str, ...] = LAYERS
     split_by_doc: tuple[float, float, float] = (0.8, 0.1, 0.1)
     seed: int = 0
     cache_dir: str | None = None  # None = default_cache_dir()
@@ -60,13 +63,20 @@ class BuildSettings:
     fresh: bool = False  # ignore the previous build in the out dir (new corpus, version 1)
 
     def decoding(self) -> DecodingConfig:
+        """The decoder's settings; with the glossary's rerank layer on, an n-best
+        list as long as the beam (the rerank's candidates)."""
+        rerank = self.use_glossary and "rerank" in self.glossary_layers
         return DecodingConfig(
-            beam=self.beam, max_new_tokens=self.max_new_tokens, return_alignment=self.alignment
+            beam=self.beam,
+            max_new_tokens=self.max_new_tokens,
+            return_alignment=self.alignment,
+            nbest=self.beam if rerank else 1,
         )
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
         d["split_by_doc"] = list(self.split_by_doc)
+        d["glossary_layers"] = list(self.glossary_layers)
         return d
 
 
@@ -84,6 +94,7 @@ class BuildContext:
     glossary: Any = None  # kzparallel.glossary.Glossary or None
     glossary_hash: str = "none"
     alignment: bool = False
+    layers: tuple[str, ...] = LAYERS  # the glossary layers that run
 
     @property
     def signature_text(self) -> str:
@@ -92,7 +103,7 @@ class BuildContext:
     def hints(self, segment: Segment) -> TermHints | None:
         """Glossary hints for the decoder (None without a glossary); the
         segment's date chooses the forms of dated entries."""
-        if self.glossary is None:
+        if self.glossary is None or "hints" not in self.layers:
             return None
         with stage("enforce"):  # glossary work, timed with enforcement
             return self.glossary.hints(segment.text, date=segment.date) or None
@@ -136,16 +147,26 @@ def prepare(settings: BuildSettings) -> tuple[BuildContext, Any]:
     )
     glossary, ghash = load_build_glossary(settings)
     config = settings.decoding()
+    layers = parse_layers(settings.glossary_layers)
     sig = Signature(
         model=spec.model_ref.model_id,
         revision=spec.model_ref.revision,
         backend=spec.label,
         decoding=config.output_settings(),
-        glossary=ghash,
+        glossary=ghash
+        if glossary is None or layers == LAYERS
+        else f"{ghash}/{layers_label(layers)}",
         version=__version__,
     )
     ctx = BuildContext(
-        spec.model_ref, spec.label, config, sig, glossary, ghash, alignment=settings.alignment
+        spec.model_ref,
+        spec.label,
+        config,
+        sig,
+        glossary,
+        ghash,
+        alignment=settings.alignment,
+        layers=layers,
     )
     return ctx, spec
 
@@ -224,7 +245,13 @@ def make_pair(segment: Segment, translation: Translation, cached: bool, ctx: Bui
 
         with stage("enforce"):
             enforced = enforce_pair(
-                segment.text, en_mt, ctx.glossary, translation, date=segment.date
+                segment.text,
+                en_mt,
+                ctx.glossary,
+                translation,
+                repair="repair" in ctx.layers,
+                rerank="rerank" in ctx.layers,
+                date=segment.date,
             )
         en, terms, violations = enforced.en, list(enforced.terms), list(enforced.violations)
     pair = Pair.from_segment(

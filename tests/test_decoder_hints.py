@@ -232,15 +232,27 @@ def ct2_calls(
         for name, glossary in (("plain", False), ("glossary", True)):
             _build(tiny_model, seeds_dir, base / name, "ctranslate2", glossary)
             out[name], calls[:] = list(calls), []
+    pairs = [json.loads(line) for line in (base / "glossary" / "pairs.jsonl").open()]
+    out["with_terms"] = [{"n": len({p["ar"] for p in pairs if p["terms"]})}]
     return out
 
 
 def test_a_glossary_build_makes_as_many_translate_batch_calls_as_one_without(
     ct2_calls: dict[str, list[dict[str, Any]]],
 ) -> None:
-    plain, glossary = ct2_calls["plain"], ct2_calls["glossary"]
+    plain, calls = ct2_calls["plain"], ct2_calls["glossary"]
+    glossary = [c for c in calls if c["suppress"] is not None]
     # the same batches (translators run side by side: the call order may differ)
     assert sorted(c["n"] for c in glossary) == sorted(c["n"] for c in plain)
+    # besides them, the rerank's plain fallback: at most one call per batch,
+    # re-decoding sentences whose hinted hypotheses miss a preferred form (the
+    # random model misses every one: each of the 96 sentences with a term, and
+    # each piece of a long one that was split)
+    fallback = [c for c in calls if c["suppress"] is None]
+    assert len(fallback) <= len(glossary)
+    with_terms = ct2_calls["with_terms"][0]["n"]
+    assert with_terms == 96
+    assert with_terms <= sum(c["n"] for c in fallback) <= sum(c["n"] for c in glossary)
     # whole batches: the seeds' 107 sentences in one call per length bucket (14 here);
     # when the hints split batches by sentence, the glossary build made 57
     assert len(plain) < 20

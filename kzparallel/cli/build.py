@@ -39,6 +39,13 @@ def build(
     no_glossary: Annotated[
         bool, typer.Option("--no-glossary", help="Build without a glossary.")
     ] = False,
+    glossary_layers: Annotated[
+        str,
+        typer.Option(
+            "--glossary-layers",
+            help="Glossary layers that run: hints,rerank,repair (all), or none (verification only).",
+        ),
+    ] = "all",
     beam: Annotated[int, typer.Option("--beam", min=1, help="Beam size.")] = 4,
     max_new_tokens: Annotated[
         int | None,
@@ -144,6 +151,7 @@ def build(
     """Articles in, English articles + parallel corpus (pairs, dataset, report) out."""
     from kzparallel.build import BuildSettings
     from kzparallel.build import build as run_build
+    from kzparallel.glossary.layers import parse_layers
     from kzparallel.scores import parse_min_score
     from kzparallel.sinks.dataset import parse_ratios
 
@@ -160,6 +168,7 @@ def build(
         batch_tokens=batch_tokens,
         glossary=glossary,
         use_glossary=not no_glossary,
+        glossary_layers=parse_layers(glossary_layers),
         split_by_doc=parse_ratios(split_by_doc),
         seed=seed,
         cache_dir=cache_dir,
@@ -244,19 +253,66 @@ def publish(
 
 @app.command("eval")
 def evaluate(
-    hyp: Annotated[Path, typer.Option("--hyp", help="Hypotheses: text lines or JSON lines.")],
+    hyp: Annotated[
+        Path | None, typer.Option("--hyp", help="Hypotheses: text lines or JSON lines.")
+    ] = None,
     ref: Annotated[
-        Path, typer.Option("--ref", help="References: file or directory of JSON lines.")
-    ],
+        Path | None,
+        typer.Option(
+            "--ref",
+            help="References: file or directory of JSON lines (--layers: with 'ar' and 'en').",
+        ),
+    ] = None,
     glossary: Annotated[
         str | None, typer.Option("--glossary", help="Also score glossary terms.")
     ] = None,
     use_glossary: Annotated[
         bool, typer.Option("--terms", help="Score terms with the shipped glossary.")
     ] = False,
+    layers: Annotated[
+        bool,
+        typer.Option(
+            "--layers",
+            help="Measure each glossary layer: translate --ref (default with --model demo: "
+            "its held-out sentences) without the glossary, with hints, + rerank, + repair.",
+        ),
+    ] = False,
+    model: Annotated[
+        str, typer.Option("--model", "-m", help="--layers: the model (demo: the trained demo).")
+    ] = "demo",
+    backend: Annotated[
+        str, typer.Option("--backend", help="--layers: ctranslate2, transformers or both.")
+    ] = "both",
+    limit: Annotated[
+        int | None, typer.Option("--limit", min=1, help="--layers: the first N sentences.")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """BLEU, chrF and TER (sacrebleu, with signatures) and the glossary term success rate."""
+    """BLEU, chrF and TER (sacrebleu, with signatures) and the glossary term success
+    rate; with --layers, what each glossary layer does (term success, wrong
+    spellings, chrF, BLEU, collateral edits) on both backends."""
+    from kzparallel.errors import KzError
+
+    if layers:
+        if hyp is not None:
+            raise KzError("--layers translates the sentences itself: give --layers or --hyp")
+        from kzparallel.glossary.layers_eval import BACKENDS, layers_eval
+
+        report = layers_eval(
+            model,
+            ref,
+            glossary,
+            backends=BACKENDS if backend == "both" else (backend,),
+            limit=limit,
+        )
+        if as_json:
+            typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+        else:
+            for line in report.lines():
+                typer.echo(line)
+        return
+    if hyp is None or ref is None:
+        raise KzError("eval needs --hyp and --ref (or --layers)")
     from kzparallel.evaluation import evaluate as run_eval
 
     gl = None

@@ -64,6 +64,11 @@ FIXED_LENGTH_OPT = typer.Option(
 )
 GLOSSARY_OPT = typer.Option(None, "--glossary", help="Glossary file (default: shipped).")
 NO_GLOSSARY_OPT = typer.Option(False, "--no-glossary", help="Translate without a glossary.")
+LAYERS_OPT = typer.Option(
+    "all",
+    "--glossary-layers",
+    help="Glossary layers that run: hints,rerank,repair (all), or none (verification only).",
+)
 
 
 class OutputFormat(str, Enum):
@@ -146,6 +151,7 @@ def translate_cmd(
     quantization: str | None = QUANT_OPT,
     glossary: str | None = GLOSSARY_OPT,
     no_glossary: bool = NO_GLOSSARY_OPT,
+    glossary_layers: str = LAYERS_OPT,
     fmt: OutputFormat = FORMAT_OPT,
     cache_dir: Path | None = CACHE_DIR_OPT,
     no_cache: bool = NO_CACHE_OPT,
@@ -154,6 +160,7 @@ def translate_cmd(
     a file or directory of articles is cleaned, segmented and printed as English
     paragraphs (one per line, a blank line between articles). The glossary is
     enforced as in `build` (decoder hints, n-best rerank, repair)."""
+    from kzparallel.glossary.layers import parse_layers
     from kzparallel.sinks.pairs import pair_line
     from kzparallel.stages import BuildSettings, prepare, translate_pairs
     from kzparallel.translation.cache import TranslationCache, default_cache_dir
@@ -170,6 +177,7 @@ def translate_cmd(
         batch_tokens=batch_tokens,
         glossary=glossary,
         use_glossary=not no_glossary,
+        glossary_layers=parse_layers(glossary_layers),
         cache_dir=str(cache_dir) if cache_dir else None,
         use_cache=not no_cache,
     )

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from kzparallel.glossary.attention import aligned_span
 from kzparallel.glossary.demonyms import is_demonym_of
 from kzparallel.glossary.model import Glossary, Mention
 from kzparallel.glossary.variants import distance, is_variant, units
@@ -46,11 +47,13 @@ _INFLECTIONS = ("s", "es", "d", "ed", "ing", "er", "ers", "ly")
 
 @dataclass
 class Enforced:
-    """The English after enforcement, the per-mention records and violations."""
+    """The English after enforcement, the per-mention records and violations;
+    ``hypothesis``: the n-best index the rerank took (0: the decoder's best)."""
 
     en: str
     terms: list[dict[str, Any]] = field(default_factory=list)
     violations: list[str] = field(default_factory=list)
+    hypothesis: int = 0
 
 
 @lru_cache(maxsize=4096)
@@ -116,67 +119,6 @@ def _apply(text: str, edits: Sequence[_Edit]) -> str:
     return "".join(out)
 
 
-# -- cross-attention --------------------------------------------------------------
-
-
-def _piece_spans(pieces: Sequence[str], text: str) -> list[tuple[int, int] | None]:
-    """Character span of each sentencepiece piece in ``text`` (None if not found)."""
-    spans: list[tuple[int, int] | None] = []
-    cursor = 0
-    for piece in pieces:
-        p = piece.replace("▁", "")
-        if not p or (p.startswith("<") and p.endswith(">")):
-            spans.append(None)
-            continue
-        at = text.find(p, cursor)
-        if at < 0 or at - cursor > 8:
-            spans.append(None)
-            continue
-        spans.append((at, at + len(p)))
-        cursor = at + len(p)
-    return spans
-
-
-def _word_span(text: str, s: int, e: int) -> tuple[int, int]:
-    while s > 0 and (text[s - 1].isalnum() or text[s - 1] == "-"):
-        s -= 1
-    while e < len(text) and (text[e].isalnum() or text[e] == "-"):
-        e += 1
-    return s, e
-
-
-def aligned_span(
-    translation: Translation, ar: str, en: str, m: Mention
-) -> tuple[int, int, float] | None:
-    """The English span the best hypothesis' cross-attention aligns with
-    mention ``m``, and the mean attention mass its tokens put on the mention."""
-    att = translation.attention
-    tgt = translation.hypotheses[0].tokens if translation.hypotheses else []
-    if not att or not tgt or not translation.src_tokens:
-        return None
-    src_spans = _piece_spans(translation.src_tokens, ar)
-    src_idx = {
-        i for i, sp in enumerate(src_spans) if sp is not None and sp[0] < m.end and m.start < sp[1]
-    }
-    if not src_idx:
-        return None
-    tgt_spans = _piece_spans(tgt, en)
-    hits: list[tuple[int, int]] = []
-    mass: list[float] = []
-    for t in range(min(len(att), len(tgt_spans))):
-        row = att[t]
-        if not row or tgt_spans[t] is None:
-            continue
-        best = max(range(len(row)), key=row.__getitem__)
-        if best in src_idx:
-            hits.append(tgt_spans[t])  # type: ignore[arg-type]
-            mass.append(sum(row[i] for i in src_idx if i < len(row)))
-    if not hits:
-        return None
-    s, e = _word_span(en, min(h[0] for h in hits), max(h[1] for h in hits))
-    return s, e, sum(mass) / len(mass)
-
-
 # -- enforcement --------------------------------------------------------------------
 
 
@@ -226,17 +168,37 @@ def _satisfied(text: str, mentions: Sequence[Mention]) -> list[tuple[str, int, i
     return [find_form(text, accepted(m)) for m in mentions]
 
 
-def _rerank(en: str, ctx: _Context, translation: Translation | None) -> tuple[str, int | None]:
-    """Layer a: the hypothesis satisfying most terms (ties: the decoder's order)."""
+def _rerank(
+    ar: str, en: str, ctx: _Context, translation: Translation | None, repair: bool
+) -> tuple[str, int | None]:
+    """Layer a: the hypothesis satisfying most terms (ties: the decoder's order).
+
+    With ``repair`` on, a hypothesis counts the terms it satisfies once
+    repaired (a forbidden variant is as good as the form it is replaced by;
+    ties: the terms satisfied before repair), so a plain hypothesis with a
+    repairable wrong spelling beats a hinted one the decoder broke beyond
+    repair (see :mod:`kzparallel.translation.hints`)."""
     if translation is None or len(translation.hypotheses) < 2 or translation.text != en:
         return en, None
     forb = [v for v, _, _ in ctx.forbidden()]
+    n = len(ctx.mentions)
 
-    def score(text: str) -> tuple[int, int]:
+    def score(text: str) -> tuple[int, ...]:
         ok = sum(s is not None for s in _satisfied(text, ctx.mentions))
         bad = sum(1 for v in forb if _form_re(v).search(text))
-        return ok, -bad
+        if not repair:
+            return ok, -bad
+        fixed = ok
+        if ok < n:
+            fixed = sum(
+                s is not None for s in _satisfied(_repaired(ar, text, ctx)[0], ctx.mentions)
+            )
+        return fixed, ok, -bad
 
+    if not any(s is None for s in _satisfied(en, ctx.mentions)) and not any(
+        _form_re(v).search(en) for v in forb
+    ):
+        return en, None  # nothing to gain
     scores = [score(h.text) for h in translation.hypotheses]
     best = max(range(len(scores)), key=lambda i: (scores[i], -i))
     if best == 0 or scores[best] <= scores[0]:
@@ -334,6 +296,36 @@ def _short_forms(ctx: _Context, m: Mention) -> set[str]:
     return {x for f in entry.forms if f.role == "surname" for x in (f.en, *f.also)}
 
 
+def _given_start(
+    text: str, s: int, m: Mention, ctx: _Context, protected: Sequence[tuple[int, int, str]]
+) -> int:
+    """Where a broken rendering of the given name before the surname at ``s``
+    starts (*Lise Tr* Truss, *Kassym-Zhart* Tokayev for Liz Truss,
+    Kassym-Jomart Tokayev), so that expanding the surname replaces it instead of
+    leaving it in front: the farthest of up to (given-name words + 1)
+    capitalised words right before ``s`` that begins with the given name's
+    first two letters, with no glossary form among them; else ``s``."""
+    given = m.en.split()[:-1]
+    if not given or len(given[0]) < 2:
+        return s
+    chain: list[re.Match[str]] = []
+    pos = s
+    for tok in reversed(list(_NAME_TOKEN.finditer(text, 0, s))):
+        word = tok.group()
+        if len(chain) > len(given) or text[tok.end() : pos] != " " or not word[0].isupper():
+            break
+        if ctx.is_known(word) or _overlaps(
+            tok.start(), tok.end(), [(a, b) for a, b, _ in protected]
+        ):
+            break
+        chain.append(tok)
+        pos = tok.start()
+    for tok in reversed(chain):
+        if tok.group()[:2].lower() == given[0][:2].lower():
+            return tok.start()
+    return s
+
+
 def _repair_mention(
     text: str,
     m: Mention,
@@ -358,6 +350,7 @@ def _repair_mention(
             continue
         on_alignment = aligned is not None and s < aligned[1] and aligned[0] < e
         if core in short:  # "Tokayev" where the Arabic has the full name
+            s = _given_start(text, s, m, ctx, protected)
             scored.append((0.8 + (0.2 if on_alignment else 0.0), s, e, "expanded surname"))
             continue
         if ctx.is_known(core) or _inflected(core, accepted(m)) or _derived(core, m):
@@ -390,6 +383,33 @@ def _repair_mention(
     return edits
 
 
+def _repaired(
+    ar: str, text: str, ctx: _Context, translation: Translation | None = None
+) -> tuple[str, list[_Edit]]:
+    """Layer b on ``text``: forbidden variants, then look-alikes of the terms
+    still missing (with ``translation``'s cross-attention, when given, which
+    must be that of ``text``)."""
+    edits = _forbidden_edits(text, ctx)
+    final = _apply(text, edits)
+    groups: dict[tuple[str, str], list[Mention]] = {}
+    for m, ok in zip(ctx.mentions, _satisfied(final, ctx.mentions), strict=True):
+        if ok is None:
+            groups.setdefault((m.term, m.en), []).append(m)
+    more: list[_Edit] = []
+    for group in groups.values():
+        m = group[0]
+        aligned = None
+        if translation is not None:
+            hit = aligned_span(translation, ar, text, m)
+            if hit is not None:
+                aligned = (_shift(hit[0], edits), _shift(hit[1], edits), hit[2])
+        more += _repair_mention(final, m, len(group), ctx, more, aligned)
+    if more:
+        final = _apply(final, more)
+        edits += more
+    return final, edits
+
+
 def _record(
     m: Mention, ok: tuple[str, int, int] | None, layer: str | None, reason: str
 ) -> dict[str, Any]:
@@ -413,13 +433,16 @@ def enforce_pair(
     translation: Translation | None = None,
     *,
     repair: bool = True,
+    rerank: bool | None = None,
     date: str | None = None,
 ) -> Enforced:
     """Rerank, repair and verify one pair (see the module docstring).
 
     ``repair=False`` only verifies (and does not rerank): ``en`` is returned
-    unchanged with the verdicts (``glossary check``). ``date`` (ISO, the
-    article's) chooses the forms of dated entries (:meth:`Glossary.on`).
+    unchanged with the verdicts (``glossary check``). ``rerank`` (default: as
+    ``repair``) turns the n-best rerank on or off on its own, so the layers can
+    run one at a time (:data:`kzparallel.glossary.layers.LAYERS`). ``date``
+    (ISO, the article's) chooses the forms of dated entries (:meth:`Glossary.on`).
     """
     glossary = glossary.on(date)
     mentions = glossary.find(ar)
@@ -428,31 +451,14 @@ def enforce_pair(
     ctx = _Context(glossary, mentions, _known_forms(glossary))
     before = _satisfied(en, mentions)
     text, chosen = (en, None)
-    if repair:
-        text, chosen = _rerank(en, ctx, translation)
+    if repair if rerank is None else rerank:
+        text, chosen = _rerank(ar, en, ctx, translation, repair)
     after_rerank = _satisfied(text, mentions) if chosen is not None else before
     edits: list[_Edit] = []
     final = text
     if repair:
-        edits = _forbidden_edits(text, ctx)
-        final = _apply(text, edits)
         use_attention = translation is not None and chosen is None and translation.text == en
-        groups: dict[tuple[str, str], list[Mention]] = {}
-        for m, ok in zip(mentions, _satisfied(final, mentions), strict=True):
-            if ok is None:
-                groups.setdefault((m.term, m.en), []).append(m)
-        more: list[_Edit] = []
-        for group in groups.values():
-            m = group[0]
-            aligned = None
-            if use_attention:
-                hit = aligned_span(translation, ar, text, m)  # type: ignore[arg-type]
-                if hit is not None:
-                    aligned = (_shift(hit[0], edits), _shift(hit[1], edits), hit[2])
-            more += _repair_mention(final, m, len(group), ctx, more, aligned)
-        if more:
-            final = _apply(final, more)
-            edits += more
+        final, edits = _repaired(ar, text, ctx, translation if use_attention else None)
     result = _satisfied(final, mentions) if edits else after_rerank
     terms: list[dict[str, Any]] = []
     violations: list[str] = []
@@ -469,7 +475,10 @@ def enforce_pair(
         else:
             done = [e for e in edits if e.term == m.term] or edits
             how = "; ".join(f"replaced '{e.old}' ({e.why})" for e in done)
+            if chosen is not None:
+                n = len(translation.hypotheses) if translation else 0
+                how = f"hypothesis {chosen + 1} of {n}; {how}"
             terms.append(_record(m, ok2, "repair", how))
     for variant in _forbidden_left(final, ctx):
         violations.append(f"{variant[1]}: forbidden variant '{variant[0]}' in the English")
-    return Enforced(final, terms, violations)
+    return Enforced(final, terms, violations, chosen or 0)

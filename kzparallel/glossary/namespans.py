@@ -33,7 +33,8 @@ from functools import lru_cache
 from typing import Any
 
 from kzparallel.glossary.arabic import normalize, normalize_text
-from kzparallel.glossary.enforce import _piece_spans, accepted
+from kzparallel.glossary.attention import _piece_spans
+from kzparallel.glossary.enforce import accepted
 from kzparallel.glossary.matching import PREFIXES
 from kzparallel.glossary.sound import (
     arabic_skeleton,

@@ -13,19 +13,32 @@ that form impossible to write, and the decoder wanders off into broken
 words. :func:`suppressible` therefore drops every forbidden sequence found as
 a contiguous run inside the tokens of a kept form (a prefix is one such run);
 the glossary's repair layer still replaces those variants after decoding.
+
+**The plain decode as a fallback.** Suppression says what the decoder must not
+write, not what it should write instead: where the model has learnt a wrong
+spelling and gives the right one little weight, the beam that loses the wrong
+spelling takes whatever comes next (CTranslate2, which has no soft bias for
+``prefer``, wrote *West Bank* for a suppressed *Peking*, *Beltx* for *Belta*,
+*Tokokayev* for the suppressed *Kassym-Zhomart Tokayev*), and that English is
+beyond repair. :func:`translate_with_fallback` therefore decodes a sentence a
+second time without hints when an n-best list is asked for and none of its
+hinted hypotheses has every preferred form; the plain hypotheses are appended
+after the hinted ones (``hypotheses[0]`` stays the hinted best), so the n-best
+rerank can take a plain hypothesis whose wrong spelling the repair layer fixes.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from typing import Generic, TypeVar
 
-from kzparallel.translation.base import TermHints
+from kzparallel.translation.base import DecodingConfig, TermHints, Translation, Translator
 
 T = TypeVar("T", bound=Hashable)
 
 # names the rule below in cache keys: a change of rule changes what the decoder gets
-SUPPRESSION_RULE = "not-inside-kept-forms"
+SUPPRESSION_RULE = "not-inside-kept-forms;plain-fallback"
 _MEMO_LIMIT = 256  # distinct hint sets remembered per backend (bounded memory)
 
 
@@ -109,3 +122,45 @@ class Suppressions(Generic[T]):
                 self._lists.clear()
             found = self._lists[key] = suppressible(forbidden, [self.tokens(k) for k in keep])
         return found
+
+
+def has_form(text: str, form: str) -> bool:
+    """Whether ``form`` (or its capitals) is in ``text`` as whole words."""
+    return any(re.search(r"(?<!\w)" + re.escape(f) + r"(?!\w)", text) for f in {form, form.upper()})
+
+
+def misses_preferred(hint: TermHints | None, translation: Translation) -> bool:
+    """Whether no hypothesis of ``translation`` has every preferred form of ``hint``."""
+    if hint is None or not hint.prefer:
+        return False
+    return not any(all(has_form(h.text, p) for p in hint.prefer) for h in translation.hypotheses)
+
+
+def translate_with_fallback(
+    translator: Translator,
+    texts: list[str],
+    config: DecodingConfig,
+    hints: list[TermHints | None] | None,
+    pad_to: int | None = None,
+) -> list[Translation]:
+    """``translator.translate``, and with an n-best list (``config.nbest > 1``)
+    the plain decode's hypotheses appended to those of every sentence whose
+    hinted hypotheses miss a preferred form (see the module docstring). The
+    second decode pads to the same ``pad_to``, so a sentence's result still does
+    not depend on its batch."""
+    out = translator.translate(texts, config, hints, pad_to=pad_to)
+    if config.nbest <= 1 or hints is None:
+        return out
+    todo = [i for i, (h, t) in enumerate(zip(hints, out, strict=True)) if misses_preferred(h, t)]
+    if not todo:
+        return out
+    plain = translator.translate([texts[i] for i in todo], config, None, pad_to=pad_to)
+    for i, p in zip(todo, plain, strict=True):
+        seen = {h.text for h in out[i].hypotheses}
+        extra = [h for h in p.hypotheses if h.text not in seen]
+        out[i] = Translation(
+            hypotheses=[*out[i].hypotheses, *extra],
+            src_tokens=out[i].src_tokens,
+            attention=out[i].attention,
+        )
+    return out

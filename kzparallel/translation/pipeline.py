@@ -37,6 +37,7 @@ from kzparallel.translation.batching import (
     windows,
 )
 from kzparallel.translation.cache import TranslationCache, cache_key
+from kzparallel.translation.hints import translate_with_fallback
 from kzparallel.translation.model import ModelRef
 
 Result = tuple[Segment, Translation, bool]
@@ -221,7 +222,8 @@ def _translate_window(
 
         def run(batch: Batch[tuple[int, int, str, int]]) -> list[Translation]:
             batch_hints = [pending[u[0]].hint for u in batch.items]
-            out = tr.translate(
+            out = translate_with_fallback(
+                tr,
                 [u[2] for u in batch.items],
                 config,
                 batch_hints if any(h is not None for h in batch_hints) else None,
