@@ -27,7 +27,9 @@ See :data:`kzparallel.cleaning_rules.RULES` for the rule ids.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 from kzparallel import cleaning_rules as R
 from kzparallel.dating import with_date
@@ -88,7 +90,7 @@ def clean_document(doc: Document) -> Document:
         decisions += suffix_decisions
         _drop_repeated_headline(lines, title, title_line)
     body = [ln for ln in lines if ln is not title_line]
-    _drop_after_labels(body)
+    drop_after_labels(body)
     _drop_copies(body)
 
     for ln in lines:
@@ -183,22 +185,28 @@ def _drop_repeated_headline(lines: list[_Line], title: str, title_line: _Line | 
             ln.drop("repeated-headline", "same as the headline")
 
 
-def _drop_after_labels(body: list[_Line]) -> None:
-    """Comment/related labels, and the headline list that follows them."""
+def drop_after_labels(body: Sequence[Any], rules: Any = R) -> None:
+    """Comment/related labels, and the headline list that follows them.
+
+    ``body``: lines with ``kept``, ``text`` and ``drop(rule, reason)``;
+    ``rules``: the language's rule module (``is_comments_label``,
+    ``is_related_link``, ``is_related_label``, ``is_prose``) — Arabic by
+    default, :mod:`kzparallel.alignment.english_rules` for English.
+    """
     in_list: str | None = None
     for ln in body:
         if not ln.kept:
             continue
-        if R.is_comments_label(ln.text):
+        if rules.is_comments_label(ln.text):
             ln.drop("comments", "comment-section label")
             in_list = "comments label"
-        elif R.is_related_link(ln.text):
+        elif rules.is_related_link(ln.text):
             ln.drop("related-label", "link to another article")
             in_list = None
-        elif R.is_related_label(ln.text):
+        elif rules.is_related_label(ln.text):
             ln.drop("related-label", "related-articles label")
             in_list = "related label"
-        elif in_list and not R.is_prose(ln.text):
+        elif in_list and not rules.is_prose(ln.text):
             ln.drop("related-headlines", f"other headline after the {in_list}")
         else:
             in_list = None

@@ -10,25 +10,21 @@ is missing.
 
 from __future__ import annotations
 
-import os
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from renderings_corpus import MINORITY, planted_pairs
+from test_review_browser import CHROMIUM, REQUIRED, _serve
 
 from kzparallel.glossary.consistency import write_consistency
 from kzparallel.sinks.pairs import write_pairs
 
-CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(
-        not CHROMIUM.exists() and not os.environ.get("KZPARALLEL_REQUIRE_BROWSER"),
+        not CHROMIUM.exists() and not REQUIRED,
         reason="/usr/bin/chromium is missing (apt-get install chromium chromium-driver)",
     ),
 ]
@@ -44,25 +40,8 @@ def build_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def server(build_dir: Path) -> Iterator[str]:
-    import uvicorn
-
-    from kzparallel.review.app import create_app
-
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    app = create_app(build_dir, who="browser", allowed_hosts=["127.0.0.1", "localhost"])
-    srv = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
-    thread = threading.Thread(target=srv.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not srv.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(timeout=10)
-    sock.close()
+    with _serve(build_dir) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

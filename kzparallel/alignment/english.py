@@ -24,6 +24,7 @@ from typing import Any
 
 from kzparallel import cleaning_rules as R
 from kzparallel.alignment import english_rules as E
+from kzparallel.cleaning import drop_after_labels
 from kzparallel.dating import metadata_date
 from kzparallel.errors import InputError
 from kzparallel.normalization import normalize_text
@@ -199,7 +200,7 @@ def clean_english(doc: Document) -> Document:
             if same and (ln.kept or ln.rule == "duplicate"):
                 ln.drop("repeated-headline", "same as the headline")
     body = [ln for ln in lines if ln is not title_line]
-    _drop_after_labels(body)
+    drop_after_labels(body, E)
     _drop_copies(body)
     decisions += [
         Decision(ln.number, ln.rule, ln.raw.strip(), ln.detail) for ln in lines if ln.rule
@@ -243,26 +244,6 @@ def _find_title(lines: list[_Line]) -> _Line | None:
         if len(E.words(ln.text)) >= MIN_TITLE_WORDS:
             return ln
     return candidates[-1]
-
-
-def _drop_after_labels(body: list[_Line]) -> None:
-    in_list: str | None = None
-    for ln in body:
-        if not ln.kept:
-            continue
-        if E.is_comments_label(ln.text):
-            ln.drop("comments", "comment-section label")
-            in_list = "comments label"
-        elif E.is_related_link(ln.text):
-            ln.drop("related-label", "link to another article")
-            in_list = None
-        elif E.is_related_label(ln.text):
-            ln.drop("related-label", "related-articles label")
-            in_list = "related label"
-        elif in_list and not E.is_prose(ln.text):
-            ln.drop("related-headlines", f"other headline after the {in_list}")
-        else:
-            in_list = None
 
 
 def _drop_copies(body: list[_Line]) -> None:
