@@ -73,8 +73,8 @@ def clean_document(doc: Document) -> Document:
     meta = dict(doc.meta)
 
     _drop_by_line_rules(lines, meta)
-    _keep_bullets_inside_the_body(lines)
-    _drop_repeats(lines)
+    keep_bullets_inside_the_body(lines)
+    drop_repeats(lines)
 
     title_line: _Line | None = None
     title = normalize_text(doc.title) if doc.title else None
@@ -119,10 +119,12 @@ def _drop_by_line_rules(lines: list[_Line], meta: dict[str, object]) -> None:
             meta.setdefault("byline", R.byline(ln.text))
 
 
-def _keep_bullets_inside_the_body(lines: list[_Line]) -> None:
+def keep_bullets_inside_the_body(lines: Sequence[Any], rules: Any = R) -> None:
     """A bulleted list between two prose paragraphs is part of the article; bullet
-    lists before the first or after the last prose paragraph are site menus."""
-    prose = [i for i, ln in enumerate(lines) if ln.kept and R.is_prose(ln.text)]
+    lists before the first or after the last prose paragraph are site menus.
+    ``rules``: the language's rule module (its ``is_prose``), as in
+    :func:`drop_after_labels`."""
+    prose = [i for i, ln in enumerate(lines) if ln.kept and rules.is_prose(ln.text)]
     if len(prose) < 2:
         return
     for ln in lines[prose[0] : prose[-1]]:
@@ -130,7 +132,7 @@ def _keep_bullets_inside_the_body(lines: list[_Line]) -> None:
             ln.rule, ln.detail = None, ""
 
 
-def _drop_repeats(lines: list[_Line]) -> None:
+def drop_repeats(lines: Sequence[Any]) -> None:
     """A line whose text (bullets and symbols ignored) appeared on an earlier line."""
     seen: dict[str, int] = {}
     for ln in lines:

@@ -24,7 +24,7 @@ from typing import Any
 
 from kzparallel import cleaning_rules as R
 from kzparallel.alignment import english_rules as E
-from kzparallel.cleaning import drop_after_labels
+from kzparallel.cleaning import drop_after_labels, drop_repeats, keep_bullets_inside_the_body
 from kzparallel.dating import metadata_date
 from kzparallel.errors import InputError
 from kzparallel.normalization import normalize_text
@@ -172,8 +172,8 @@ def clean_english(doc: Document) -> Document:
             meta.setdefault("source_credit", E.source_credit(ln.text))
         elif found[0] == "byline":
             meta.setdefault("byline", E.byline(ln.text))
-    _keep_bullets_inside_the_body(lines)
-    _drop_repeats(lines)
+    keep_bullets_inside_the_body(lines, E)
+    drop_repeats(lines)
     title_line: _Line | None = None
     title = normalize_text(doc.title) if doc.title else None
     decisions: list[Decision] = []
@@ -213,26 +213,6 @@ def clean_english(doc: Document) -> Document:
         decisions=decisions,
         meta=meta,
     )
-
-
-def _keep_bullets_inside_the_body(lines: list[_Line]) -> None:
-    prose = [i for i, ln in enumerate(lines) if ln.kept and E.is_prose(ln.text)]
-    if len(prose) < 2:
-        return
-    for ln in lines[prose[0] : prose[-1]]:
-        if (ln.rule, ln.detail) == ("navigation", R.BULLET_ITEM):
-            ln.rule, ln.detail = None, ""
-
-
-def _drop_repeats(lines: list[_Line]) -> None:
-    seen: dict[str, int] = {}
-    for ln in lines:
-        k = R.key(ln.text)
-        if not k:
-            continue
-        if k in seen and ln.kept:
-            ln.drop("duplicate", f"same as line {seen[k]}")
-        seen.setdefault(k, ln.number)
 
 
 def _find_title(lines: list[_Line]) -> _Line | None:
