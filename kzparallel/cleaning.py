@@ -41,7 +41,9 @@ MIN_TITLE_WORDS = 4
 
 
 @dataclass
-class _Line:
+class SourceLine:
+    """One line of an article while it is cleaned (also the English cleaner's)."""
+
     number: int  # 1-based line in the decoded source
     raw: str
     text: str  # normalised
@@ -64,7 +66,7 @@ def clean_document(doc: Document) -> Document:
     title and no paragraphs.
     """
     lines = [
-        _Line(i, raw, normalize_text(raw))
+        SourceLine(i, raw, normalize_text(raw))
         for i, raw in enumerate(doc.text.split("\n"), start=1)
         if raw.strip()
     ]
@@ -76,7 +78,7 @@ def clean_document(doc: Document) -> Document:
     keep_bullets_inside_the_body(lines)
     drop_repeats(lines)
 
-    title_line: _Line | None = None
+    title_line: SourceLine | None = None
     title = normalize_text(doc.title) if doc.title else None
     if title is not None and not has_arabic(title):
         title = None  # e.g. an HTML <title> that is only the site name
@@ -107,7 +109,7 @@ def clean_document(doc: Document) -> Document:
     return with_date(cleaned)  # dated by its dateline when the metadata had no date
 
 
-def _drop_by_line_rules(lines: list[_Line], meta: dict[str, object]) -> None:
+def _drop_by_line_rules(lines: list[SourceLine], meta: dict[str, object]) -> None:
     for ln in lines:
         found = R.line_rule(ln.text)
         if found is None:
@@ -144,7 +146,7 @@ def drop_repeats(lines: Sequence[Any]) -> None:
         seen.setdefault(k, ln.number)
 
 
-def _find_title(lines: list[_Line]) -> _Line | None:
+def _find_title(lines: list[SourceLine]) -> SourceLine | None:
     start = next((i for i, ln in enumerate(lines) if ln.kept and R.is_prose(ln.text)), len(lines))
     candidates = [ln for ln in lines[:start] if ln.kept]
     if not candidates:
@@ -159,7 +161,7 @@ def _find_title(lines: list[_Line]) -> _Line | None:
     return candidates[-1]
 
 
-def _drop_before(lines: list[_Line], title_line: _Line) -> None:
+def _drop_before(lines: list[SourceLine], title_line: SourceLine) -> None:
     for ln in lines:
         if ln is title_line:
             return
@@ -167,7 +169,7 @@ def _drop_before(lines: list[_Line], title_line: _Line) -> None:
             ln.drop("navigation", "before the headline")
 
 
-def _clean_title(title: str, title_line: _Line | None) -> tuple[str, list[Decision]]:
+def _clean_title(title: str, title_line: SourceLine | None) -> tuple[str, list[Decision]]:
     number = title_line.number if title_line else 0
     decisions = []
     head, suffix = R.split_title_suffix(title)
@@ -178,7 +180,9 @@ def _clean_title(title: str, title_line: _Line | None) -> tuple[str, list[Decisi
     return head, decisions
 
 
-def _drop_repeated_headline(lines: list[_Line], title: str, title_line: _Line | None) -> None:
+def _drop_repeated_headline(
+    lines: list[SourceLine], title: str, title_line: SourceLine | None
+) -> None:
     k = R.headline_key(title)
     for ln in lines:
         if ln is title_line:
@@ -214,7 +218,7 @@ def drop_after_labels(body: Sequence[Any], rules: Any = R) -> None:
             in_list = None
 
 
-def _drop_copies(body: list[_Line]) -> None:
+def _drop_copies(body: list[SourceLine]) -> None:
     """Repeated paragraphs and copies cut off with an ellipsis, of earlier or later text."""
     kept = [ln for ln in body if ln.kept]
     for ln in kept:
@@ -231,7 +235,7 @@ def _drop_copies(body: list[_Line]) -> None:
                 break
 
 
-def _run_starts_with(lines: list[_Line], i: int, prefix: str) -> bool:
+def _run_starts_with(lines: list[SourceLine], i: int, prefix: str) -> bool:
     """Do ``lines[i:]`` joined with spaces start with ``prefix`` and go on beyond it?"""
     k = min(len(prefix), len(lines[i].text))
     if lines[i].text[:k] != prefix[:k]:

@@ -43,6 +43,7 @@ from dataclasses import dataclass
 
 from kzparallel.langid import pair_language_flag
 from kzparallel.records import Pair
+from kzparallel.scores import binned_quantile
 
 FLAG_ORDER = (
     "empty",
@@ -242,14 +243,7 @@ class LengthStats:
             self.add(ar, en)
 
     def _quantile(self, counts: dict[int, int] | Counter[int], q: float) -> float:
-        total = sum(counts.values())
-        target = q * (total - 1)
-        seen = 0
-        for b in sorted(counts):
-            seen += counts[b]
-            if seen > target:
-                return b * self.BIN
-        return max(counts) * self.BIN
+        return binned_quantile(counts, q, self.BIN)
 
     def median_log_ratio(self) -> float:
         return self._quantile(self.bins, 0.5)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from kzparallel.errors import KzError
@@ -70,6 +71,19 @@ def parse_min_score(text: str | float | None) -> str | float:
     return value
 
 
+def binned_quantile(counts: Mapping[int, int], q: float, width: float) -> float:
+    """The ``q`` quantile of values counted in bins of ``width`` (bin ``b`` holds
+    values near ``b * width``): the bin where the cumulative count passes
+    ``q * (n - 1)``."""
+    target = q * (sum(counts.values()) - 1)
+    seen = 0
+    for b in sorted(counts):
+        seen += counts[b]
+        if seen > target:
+            return b * width
+    return max(counts) * width
+
+
 class ScoreStats:
     """Streaming histogram of pair scores (0.01-wide bins)."""
 
@@ -86,13 +100,7 @@ class ScoreStats:
         self.count += 1
 
     def _quantile(self, counts: Counter[int], q: float) -> float:
-        target = q * (sum(counts.values()) - 1)
-        seen = 0
-        for b in sorted(counts):
-            seen += counts[b]
-            if seen > target:
-                return b * self.BIN
-        return max(counts) * self.BIN
+        return binned_quantile(counts, q, self.BIN)
 
     def median(self) -> float:
         return self._quantile(self.bins, 0.5)

@@ -17,14 +17,19 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from kzparallel import cleaning_rules as R
 from kzparallel.alignment import english_rules as E
-from kzparallel.cleaning import drop_after_labels, drop_repeats, keep_bullets_inside_the_body
+from kzparallel.cleaning import (
+    SourceLine,
+    drop_after_labels,
+    drop_repeats,
+    keep_bullets_inside_the_body,
+)
 from kzparallel.dating import metadata_date
 from kzparallel.errors import InputError
 from kzparallel.normalization import normalize_text
@@ -32,22 +37,6 @@ from kzparallel.records import Decision, Document, Segment
 
 MIN_TITLE_WORDS = 3
 ARABIC_SHARE = 0.5  # more Arabic than this share of the letters: not an English file
-
-
-@dataclass
-class _Line:
-    number: int
-    raw: str
-    text: str
-    rule: str | None = None
-    detail: str = ""
-
-    @property
-    def kept(self) -> bool:
-        return self.rule is None
-
-    def drop(self, rule: str, detail: str = "") -> None:
-        self.rule, self.detail = rule, detail
 
 
 # -- reading ---------------------------------------------------------------------------
@@ -157,7 +146,7 @@ def _html_document(path: Path, html: str, encoding: str) -> Document:
 def clean_english(doc: Document) -> Document:
     """A copy of ``doc`` with ``title``, ``paragraphs`` and ``decisions`` (English rules)."""
     lines = [
-        _Line(i, raw, normalize_text(raw))
+        SourceLine(i, raw, normalize_text(raw))
         for i, raw in enumerate(doc.text.split("\n"), start=1)
         if raw.strip()
     ]
@@ -174,7 +163,7 @@ def clean_english(doc: Document) -> Document:
             meta.setdefault("byline", E.byline(ln.text))
     keep_bullets_inside_the_body(lines, E)
     drop_repeats(lines)
-    title_line: _Line | None = None
+    title_line: SourceLine | None = None
     title = normalize_text(doc.title) if doc.title else None
     decisions: list[Decision] = []
     if title is None:
@@ -215,7 +204,7 @@ def clean_english(doc: Document) -> Document:
     )
 
 
-def _find_title(lines: list[_Line]) -> _Line | None:
+def _find_title(lines: list[SourceLine]) -> SourceLine | None:
     start = next((i for i, ln in enumerate(lines) if ln.kept and E.is_prose(ln.text)), len(lines))
     candidates = [ln for ln in lines[:start] if ln.kept]
     if not candidates:
@@ -226,7 +215,7 @@ def _find_title(lines: list[_Line]) -> _Line | None:
     return candidates[-1]
 
 
-def _drop_copies(body: list[_Line]) -> None:
+def _drop_copies(body: list[SourceLine]) -> None:
     kept = [ln for ln in body if ln.kept]
     for ln in kept:
         m = R.ELLIPSIS.search(ln.text)
