@@ -54,7 +54,8 @@ def translate_segments_for_alignment(
     """The build's translation of the Arabic sentences (cache, batches, glossary)."""
     from kzparallel.stages import translate_pairs
 
-    return list(translate_pairs(segments, ctx, spec, cache, batch_tokens))
+    # a progress bar on a terminal only (long articles, a first model load)
+    return list(translate_pairs(segments, ctx, spec, cache, batch_tokens, progress=True))
 
 
 def align_documents(

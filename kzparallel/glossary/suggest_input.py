@@ -127,7 +127,17 @@ def translate_articles(
             yield from document_segments(doc)
 
     try:
-        records = [pair_record(p) for p in translate_pairs(segments(), ctx, spec, cache, 4096)]
+        records = [
+            pair_record(p)
+            for p in translate_pairs(
+                segments(),
+                ctx,
+                spec,
+                cache,
+                4096,
+                progress=True,  # a bar on a terminal only
+            )
+        ]
     finally:
         cache.close()
     source.articles += len(docs)
