@@ -37,10 +37,14 @@ class BuildRun:
     label: str = ""  # backend label from the manifest, e.g. ctranslate2-int8
     error: str = ""
     pairs_file: bytes = b""  # pairs.jsonl, when asked to keep it
+    layers: str | None = None  # --glossary-layers, when not the default
 
     @property
     def name(self) -> str:
-        return f"{self.label or self.backend}, {'glossary' if self.glossary else 'no glossary'}"
+        what = "glossary" if self.glossary else "no glossary"
+        if self.glossary and self.layers is not None:
+            what += f" --glossary-layers {self.layers}"
+        return f"{self.label or self.backend}, {what}"
 
 
 def run_build(
@@ -54,11 +58,13 @@ def run_build(
     batch_tokens: int = 4096,
     pythonpath: str | None = None,
     keep_pairs: bool = False,
+    layers: str | None = None,
 ) -> BuildRun:
     """Run one ``kzparallel build`` process (``--no-cache``) into a temporary
     directory. ``pythonpath`` runs another checkout of kzparallel (to compare
-    versions in one run); ``keep_pairs`` keeps the ``pairs.jsonl`` bytes."""
-    run = BuildRun(backend, glossary)
+    versions in one run); ``keep_pairs`` keeps the ``pairs.jsonl`` bytes;
+    ``layers`` is given as ``--glossary-layers`` (default: the build's own)."""
+    run = BuildRun(backend, glossary, layers=layers)
     env = dict(os.environ)
     if pythonpath is not None:
         env["PYTHONPATH"] = pythonpath
@@ -87,6 +93,8 @@ def run_build(
             cmd += ["--max-new-tokens", str(max_new_tokens)]
         if not glossary:
             cmd.append("--no-glossary")
+        elif layers is not None:
+            cmd += ["--glossary-layers", layers]
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         t0 = time.perf_counter()
         proc = subprocess.run(  # cwd: `python -m` puts it first on sys.path

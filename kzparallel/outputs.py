@@ -353,7 +353,11 @@ def _write_outputs(
             },
             "backend": ctx.backend_label,
             "decoding": ctx.config.output_settings(),
-            "glossary": {"path": settings.glossary, "hash": ctx.glossary_hash},
+            "glossary": {
+                "path": settings.glossary,
+                "hash": ctx.glossary_hash,
+                "layers": list(ctx.layers) if ctx.glossary is not None else [],
+            },
             "settings": settings.to_dict(),
             "versions": library_versions(),
             "length_band": band.to_dict(),

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from kzparallel.errors import InputError
-from kzparallel.glossary.layers import LAYERS, layers_label, parse_layers
+from kzparallel.glossary.layers import DEFAULT_LAYERS, LAYERS, layers_label, parse_layers
 from kzparallel.provenance import Signature, file_hash
 from kzparallel.qa import content_flags
 from kzparallel.records import Document, Pair, Segment
@@ -45,7 +45,7 @@ class BuildSettings:
     glossary: str | None = None  # path; None = the shipped glossary
     use_glossary: bool = True
     # which glossary layers run (kzparallel.glossary.layers.LAYERS); verification always
-    glossary_layers: tuple[str, ...] = LAYERS
+    glossary_layers: tuple[str, ...] = DEFAULT_LAYERS
     split_by_doc: tuple[float, float, float] = (0.8, 0.1, 0.1)
     seed: int = 0
     cache_dir: str | None = None  # None = default_cache_dir()

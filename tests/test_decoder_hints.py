@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from kzparallel.build import BuildSettings, build
+from kzparallel.glossary.layers import LAYERS
 from kzparallel.translation import DecodingConfig, TermHints, Translator, load_translator
 from kzparallel.translation.hints import Suppressions, occurs_in, suppressible
 
@@ -196,22 +197,34 @@ def test_a_form_stays_writable_when_a_forbidden_variant_is_its_beginning(
 # -- builds: batches are not split by hints; output without hints is unchanged -------------
 
 
-def _build(model: Path, seeds: Path, out: Path, backend: str, glossary: bool) -> Path:
+def _build(
+    model: Path,
+    seeds: Path,
+    out: Path,
+    backend: str,
+    glossary: bool,
+    layers: tuple[str, ...] | None = None,
+) -> Path:
     settings = BuildSettings(
         model=str(model),
         backend=backend,
         use_cache=False,
         use_glossary=glossary,
+        **({} if layers is None else {"glossary_layers": layers}),
     )
     build([seeds], out, settings)
     return out
+
+
+# (name, with the glossary, its layers): a build without it, the default build, every layer
+BUILDS = (("plain", False, None), ("default", True, None), ("all", True, LAYERS))
 
 
 @pytest.fixture(scope="module")
 def ct2_calls(
     tiny_model: Path, seeds_dir: Path, module_cache: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> dict[str, list[dict[str, Any]]]:
-    """Every ``translate_batch`` call of a build without and with the glossary."""
+    """Every ``translate_batch`` call of the builds of :data:`BUILDS`."""
     import ctranslate2
 
     real = ctranslate2.Translator
@@ -229,10 +242,10 @@ def ct2_calls(
     out: dict[str, list[dict[str, Any]]] = {}
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(ctranslate2, "Translator", Counting)
-        for name, glossary in (("plain", False), ("glossary", True)):
-            _build(tiny_model, seeds_dir, base / name, "ctranslate2", glossary)
+        for name, glossary, layers in BUILDS:
+            _build(tiny_model, seeds_dir, base / name, "ctranslate2", glossary, layers)
             out[name], calls[:] = list(calls), []
-    pairs = [json.loads(line) for line in (base / "glossary" / "pairs.jsonl").open()]
+    pairs = [json.loads(line) for line in (base / "all" / "pairs.jsonl").open()]
     out["with_terms"] = [{"n": len({p["ar"] for p in pairs if p["terms"]})}]
     return out
 
@@ -240,26 +253,69 @@ def ct2_calls(
 def test_a_glossary_build_makes_as_many_translate_batch_calls_as_one_without(
     ct2_calls: dict[str, list[dict[str, Any]]],
 ) -> None:
-    plain, calls = ct2_calls["plain"], ct2_calls["glossary"]
-    glossary = [c for c in calls if c["suppress"] is not None]
+    """The default glossary build (rerank and repair, no decoder hints: see
+    kzparallel.glossary.layers.DEFAULT_LAYERS) makes exactly the calls of a
+    build without the glossary, an n-best list the only difference."""
+    plain, default = ct2_calls["plain"], ct2_calls["default"]
     # the same batches (translators run side by side: the call order may differ)
-    assert sorted(c["n"] for c in glossary) == sorted(c["n"] for c in plain)
-    # besides them, the rerank's plain fallback: at most one call per batch,
-    # re-decoding sentences whose hinted hypotheses miss a preferred form (the
-    # random model misses every one: each of the 96 sentences with a term, and
-    # each piece of a long one that was split)
+    assert sorted(c["n"] for c in default) == sorted(c["n"] for c in plain)
+    assert all(c["suppress"] is None for c in plain + default)
+    # whole batches: the seeds' 107 sentences in one call per length bucket (14 here);
+    # when the hints split batches by sentence, a glossary build made 57
+    assert len(plain) < 20
+
+
+def test_with_every_layer_the_hints_do_not_split_batches(
+    ct2_calls: dict[str, list[dict[str, Any]]],
+) -> None:
+    """With ``--glossary-layers all`` the hinted calls are the plain build's
+    batches, with one suppression list for the whole build; besides them, the
+    rerank's plain fallback makes at most one call per batch."""
+    plain, calls = ct2_calls["plain"], ct2_calls["all"]
+    hinted = [c for c in calls if c["suppress"] is not None]
+    assert sorted(c["n"] for c in hinted) == sorted(c["n"] for c in plain)
+    # the random model misses every preferred form: each of the 96 sentences
+    # with a term (and each piece of a long one that was split) is decoded again
     fallback = [c for c in calls if c["suppress"] is None]
-    assert len(fallback) <= len(glossary)
+    assert len(fallback) <= len(hinted)
     with_terms = ct2_calls["with_terms"][0]["n"]
     assert with_terms == 96
-    assert with_terms <= sum(c["n"] for c in fallback) <= sum(c["n"] for c in glossary)
-    # whole batches: the seeds' 107 sentences in one call per length bucket (14 here);
-    # when the hints split batches by sentence, the glossary build made 57
-    assert len(plain) < 20
-    assert all(c["suppress"] is None for c in plain)
+    assert with_terms <= sum(c["n"] for c in fallback) <= sum(c["n"] for c in hinted)
     # one suppression list for the whole build: no sentence depends on its batch
-    lists = {json.dumps(c["suppress"]) for c in glossary}
-    assert len(lists) == 1 and glossary[0]["suppress"]
+    lists = {json.dumps(c["suppress"]) for c in hinted}
+    assert len(lists) == 1 and hinted[0]["suppress"]
+
+
+@pytest.mark.parametrize("name", ["default", "all"])
+def test_a_transformers_glossary_build_makes_as_many_generate_calls_as_one_without(
+    tiny_model: Path, seeds_dir: Path, module_cache: Path, tmp_path: Path, name: str
+) -> None:
+    """transformers with the glossary makes the ``generate`` calls of a build
+    without it, each of the same batch size: by default (no decoder hints), and
+    with every layer, where each sentence has its own rows in one logits
+    processor and the soft bias makes the rerank's second decode unneeded."""
+    from transformers import MarianMTModel
+
+    from kzparallel.translation.row_bias import RowSequenceBias
+
+    real = MarianMTModel.generate
+    calls: list[tuple[int, bool]] = []
+
+    def counting(self: Any, *args: Any, **kwargs: Any) -> Any:
+        hinted = any(isinstance(p, RowSequenceBias) for p in kwargs.get("logits_processor", []))
+        calls.append((int(kwargs["input_ids"].shape[0]), hinted))
+        return real(self, *args, **kwargs)
+
+    got: dict[str, list[tuple[int, bool]]] = {}
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(MarianMTModel, "generate", counting)
+        for build_name, glossary, layers in (BUILDS[0], dict((b[0], b) for b in BUILDS)[name]):
+            _build(tiny_model, seeds_dir, tmp_path / build_name, "transformers", glossary, layers)
+            got[build_name], calls[:] = list(calls), []
+    assert sorted(n for n, _ in got[name]) == sorted(n for n, _ in got["plain"])
+    assert not any(h for _, h in got["plain"])
+    # with hints, every call has them (every sentence has the glossary's forbid list)
+    assert {h for _, h in got[name]} == {name == "all"}
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

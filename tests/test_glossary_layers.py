@@ -12,7 +12,7 @@ import pytest
 from kzparallel.errors import KzError
 from kzparallel.glossary import Glossary, load_glossary
 from kzparallel.glossary.enforce import accepted, enforce_pair, find_form
-from kzparallel.glossary.layers import LAYERS, layers_label, parse_layers
+from kzparallel.glossary.layers import DEFAULT_LAYERS, LAYERS, layers_label, parse_layers
 from kzparallel.glossary.layers_eval import (
     LayersReport,
     collateral_chars,
@@ -20,6 +20,7 @@ from kzparallel.glossary.layers_eval import (
     measure_layers,
     wrong_spelling,
 )
+from kzparallel.records import Segment
 from kzparallel.stages import BuildSettings
 from kzparallel.testing import TrainedModel
 from kzparallel.translation.base import DecodingConfig, Hypothesis, TermHints, Translation
@@ -42,6 +43,7 @@ def g() -> Glossary:
     ("value", "layers"),
     [
         ("all", LAYERS),
+        ("default", ("rerank", "repair")),
         ("none", ()),
         ("hints", ("hints",)),
         ("repair, hints", ("hints", "repair")),
@@ -57,7 +59,7 @@ def test_parse_layers_names_the_unknown_layer() -> None:
     with pytest.raises(KzError) as err:
         parse_layers("hints,spellcheck")
     assert str(err.value) == (
-        "unknown glossary layer 'spellcheck' (choose from hints, rerank, repair, all, none)"
+        "unknown glossary layer 'spellcheck' (choose from hints, rerank, repair, default, all, none)"
     )
 
 
@@ -72,11 +74,42 @@ def test_build_settings_per_layer(layers: tuple[str, ...], nbest: int, label: st
     assert layers_label(layers) == label
 
 
+@pytest.mark.parametrize("backend", ["transformers", "ctranslate2"])
+@pytest.mark.parametrize(
+    ("chosen", "layers", "nbest", "glossary_part"),
+    [
+        # the default: rerank and repair, no decoder hints (kzparallel.glossary.layers)
+        (None, ("rerank", "repair"), 4, "/rerank+repair"),
+        (LAYERS, LAYERS, 4, ""),
+        (("repair",), ("repair",), 1, "/repair"),
+    ],
+)
+def test_a_build_runs_the_chosen_layers(
+    tiny_model: Path,
+    backend: str,
+    chosen: tuple[str, ...] | None,
+    layers: tuple[str, ...],
+    nbest: int,
+    glossary_part: str,
+) -> None:
+    from kzparallel.stages import prepare
+
+    kw = {} if chosen is None else {"glossary_layers": chosen}
+    ctx, spec = prepare(BuildSettings(model=str(tiny_model), backend=backend, **kw))
+    assert not spec.loaded
+    assert ctx.layers == layers
+    assert ctx.config.nbest == nbest
+    assert ctx.signature.glossary == load_glossary().hash[:12] + glossary_part
+    hints = ctx.hints(Segment("d", 0, 0, "وحذر توكايف", 0, 11))
+    assert (hints is not None) is ("hints" in layers)
+
+
 def test_cli_rejects_an_unknown_layer(cli: Run) -> None:
     code, out, err = cli("translate", "كازاخستان", "--model", "x", "--glossary-layers", "spell")
     assert (code, out) == (1, "")
     assert err == (
-        "error: unknown glossary layer 'spell' (choose from hints, rerank, repair, all, none)\n"
+        "error: unknown glossary layer 'spell' "
+        "(choose from hints, rerank, repair, default, all, none)\n"
     )
 
 
@@ -165,8 +198,9 @@ class _Scripted:
 
     backend_label = "scripted"
 
-    def __init__(self, hinted: list[str], plain: list[str]) -> None:
+    def __init__(self, hinted: list[str], plain: list[str], soft_bias: bool = False) -> None:
         self.hinted, self.plain = hinted, plain
+        self.soft_bias = soft_bias
         self.calls: list[tuple[list[str], bool, int | None]] = []
 
     def translate(
@@ -183,20 +217,22 @@ class _Scripted:
 
 
 @pytest.mark.parametrize(
-    ("nbest", "hinted", "calls", "hypotheses"),
+    ("nbest", "hinted", "soft_bias", "calls", "hypotheses"),
     [
         # the hinted best misses Beijing: the plain decode is appended
-        (4, "to West Bank.", 2, ["to West Bank.", "to Peking."]),
+        (4, "to West Bank.", False, 2, ["to West Bank.", "to Peking."]),
         # it has it: no second decode
-        (4, "to Beijing.", 1, ["to Beijing."]),
+        (4, "to Beijing.", False, 1, ["to Beijing."]),
         # no n-best list asked for (no rerank to choose): no second decode
-        (1, "to West Bank.", 1, ["to West Bank."]),
+        (1, "to West Bank.", False, 1, ["to West Bank."]),
+        # a decoder with a soft bias towards Beijing: no second decode
+        (4, "to West Bank.", True, 1, ["to West Bank."]),
     ],
 )
 def test_translate_with_fallback(
-    nbest: int, hinted: str, calls: int, hypotheses: list[str]
+    nbest: int, hinted: str, soft_bias: bool, calls: int, hypotheses: list[str]
 ) -> None:
-    tr = _Scripted([hinted], ["to Peking."])
+    tr = _Scripted([hinted], ["to Peking."], soft_bias)
     hint = TermHints(prefer=["Beijing"], forbid=["Peking"])
     out = translate_with_fallback(tr, ["بيجين"], DecodingConfig(nbest=nbest), [hint], pad_to=8)  # type: ignore[arg-type]
     assert [h.text for h in out[0].hypotheses] == hypotheses
@@ -266,14 +302,37 @@ def test_rerank_does_not_lower_term_success(report: LayersReport, backend: str) 
     assert rerank.reranked is not None and rerank.reranked > 0  # it did take other hypotheses
 
 
-@pytest.mark.parametrize("backend", BACKENDS)
-def test_everything_on_meets_the_targets(report: LayersReport, backend: str) -> None:
-    raw, full = report.row(backend, "raw"), report.row(backend, "+ repair")
+@pytest.mark.parametrize(
+    ("backend", "row"),
+    [(b, r) for b in BACKENDS for r in ("+ repair", "rerank + repair, no hints")],
+)
+def test_everything_on_and_rerank_with_repair_meet_the_targets(
+    report: LayersReport, backend: str, row: str
+) -> None:
+    """Every layer leaves no wrong spelling; the default (no hints) at most one
+    in a hundred mentions: a stutter of the model that writes the name right
+    and then again wrong (*Lebanon accused Lebenon*, transformers) is not
+    repaired, as the right form is there."""
+    raw, full = report.row(backend, "raw"), report.row(backend, row)
     assert full.success >= 0.99
-    assert full.wrong == 0
+    assert full.wrong == 0 if row == "+ repair" else full.wrong <= full.mentions / 100
     assert full.chrf >= raw.chrf
     assert full.bleu >= raw.bleu
     assert full.collateral == 0
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_the_default_layers_are_the_best_measured_row(report: LayersReport, backend: str) -> None:
+    """The reason for the default (kzparallel.glossary.layers.DEFAULT_LAYERS):
+    the rerank and repair of the plain decode reach as many names as every
+    layer, and better English (CTranslate2's suppression-only hints make the
+    decoder write other words; transformers' soft bias repeats terms)."""
+    default = report.row(backend, "rerank + repair, no hints")
+    assert [r.name for r in report.rows if r.backend == backend and r.default] == [default.name]
+    assert default.layers == DEFAULT_LAYERS
+    full = report.row(backend, "+ repair")
+    assert default.found >= full.found
+    assert default.chrf >= full.chrf and default.bleu >= full.bleu
 
 
 def test_backends_agree_with_everything_on(
@@ -304,6 +363,9 @@ def test_backends_agree_with_everything_on(
         ("hints", "/hints", {"decoder", None}),
         ("hints,repair", "/hints+repair", {"decoder", "repair", None}),
         ("all", "", {"decoder", "rerank", "repair", None}),
+        # the default: no decoder hints (the decoder is not steered, and a name it
+        # writes right is recorded as "decoder" all the same)
+        ("default", "/rerank+repair", {"decoder", "rerank", "repair", None}),
     ],
 )
 def test_translate_runs_only_the_chosen_layers(
@@ -327,7 +389,7 @@ def test_translate_runs_only_the_chosen_layers(
     assert glossary_part == load_glossary().hash + suffix
     assert len(record["terms"]) == 3
     assert {t["layer"] for t in record["terms"]} <= allowed
-    if "repair" not in layers and layers != "all":
+    if "repair" not in layers and layers not in ("all", "default"):
         assert record["en"] == record["en_mt"]
 
 
@@ -345,5 +407,11 @@ def test_eval_layers_prints_the_measurement(
     lines = out.splitlines()
     assert lines == expected.lines()
     assert lines[0].startswith("| backend | layers | term success | wrong spellings | chrF | BLEU")
-    assert [line.split(" | ")[1] for line in lines[2:6]] == ["raw", "hints", "+ rerank", "+ repair"]
+    assert [line.split(" | ")[1] for line in lines[2:7]] == [
+        "raw",
+        "hints",
+        "+ rerank",
+        "+ repair",
+        "**rerank + repair, no hints** (default)",
+    ]
     assert lines[-1].startswith("20 sentences; nrefs:1|case:mixed|eff:yes|nc:6")

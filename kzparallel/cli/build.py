@@ -43,9 +43,9 @@ def build(
         str,
         typer.Option(
             "--glossary-layers",
-            help="Glossary layers that run: hints,rerank,repair (all), or none (verification only).",
+            help="Glossary layers that run: default (rerank,repair), all (hints,rerank,repair), a list of them, or none (verification only).",
         ),
-    ] = "all",
+    ] = "default",
     beam: Annotated[int, typer.Option("--beam", min=1, help="Beam size.")] = 4,
     max_new_tokens: Annotated[
         int | None,

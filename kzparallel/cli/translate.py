@@ -65,9 +65,9 @@ FIXED_LENGTH_OPT = typer.Option(
 GLOSSARY_OPT = typer.Option(None, "--glossary", help="Glossary file (default: shipped).")
 NO_GLOSSARY_OPT = typer.Option(False, "--no-glossary", help="Translate without a glossary.")
 LAYERS_OPT = typer.Option(
-    "all",
+    "default",
     "--glossary-layers",
-    help="Glossary layers that run: hints,rerank,repair (all), or none (verification only).",
+    help="Glossary layers that run: default (rerank,repair), all (hints,rerank,repair), a list of them, or none (verification only).",
 )
 
 

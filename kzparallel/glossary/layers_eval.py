@@ -2,12 +2,16 @@
 
 :func:`measure_layers` decodes every Arabic sentence twice per backend — without
 hints and with the glossary's hints, each time with an n-best list as long as
-the beam — and gives the English of four rows (:data:`ROWS`):
+the beam — and gives the English of five rows (:data:`ROWS`):
 
 * ``raw`` — no glossary (the best hypothesis of the plain decode);
 * ``hints`` — decoder hints only (the best hypothesis of the hinted decode);
 * ``+ rerank`` — and the n-best rerank (:func:`enforce_pair`, ``repair=False``);
-* ``+ repair`` — every layer (what a build does).
+* ``+ repair`` — every layer;
+* ``rerank + repair, no hints`` — the rerank and repair of the plain decode.
+
+The row of the layers a build runs by default
+(:data:`kzparallel.glossary.layers.DEFAULT_LAYERS`) is marked ``default``.
 
 For each row: **term success** (glossary mentions in the Arabic whose required
 form or an accepted alternative is in the English, as the build verifies),
@@ -39,17 +43,18 @@ from typing import Any
 
 from kzparallel.errors import KzError
 from kzparallel.glossary.enforce import _form_re, accepted, enforce_pair, find_form
-from kzparallel.glossary.layers import LAYERS, layers_label
+from kzparallel.glossary.layers import DEFAULT_LAYERS, LAYERS, layers_label
 from kzparallel.glossary.model import Glossary, Mention
 from kzparallel.translation.base import DecodingConfig, Translation, Translator
 from kzparallel.translation.hints import translate_with_fallback
 
-# (row name, layers on); the first row is decoded without the glossary
+# (row name, layers on); the rows without "hints" are made from the plain decode
 ROWS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("raw", ()),
     ("hints", ("hints",)),
     ("+ rerank", ("hints", "rerank")),
     ("+ repair", LAYERS),
+    ("rerank + repair, no hints", DEFAULT_LAYERS),
 )
 BACKENDS = ("ctranslate2", "transformers")
 BATCH = 32  # sentences per translate call
@@ -79,6 +84,7 @@ class Row:
     reranked: int | None = None  # sentences given another hypothesis; None: rerank off
     rerank_chars: int = 0  # characters outside term spans in which those differ
     english: list[str] = field(default_factory=list, repr=False)
+    default: bool = False  # these are the layers a build runs by default
 
     @property
     def success(self) -> float:
@@ -103,6 +109,7 @@ class Row:
             "collateral_chars": self.collateral,
             "reranked": self.reranked,
             "rerank_chars": self.rerank_chars,
+            "default": self.default,
         }
 
 
@@ -130,8 +137,9 @@ class LayersReport:
         for r in self.rows:
             coll = "-" if r.collateral is None else str(r.collateral)
             rer = "-" if r.reranked is None else f"{r.reranked} ({r.rerank_chars} chars)"
+            name = f"**{r.name}** (default)" if r.default else r.name
             out.append(
-                f"| {r.backend} | {r.name} | {100 * r.success:.1f} % ({r.found}/{r.mentions}) "
+                f"| {r.backend} | {name} | {100 * r.success:.1f} % ({r.found}/{r.mentions}) "
                 f"| {100 * r.wrong_rate:.1f} % ({r.wrong}) | {r.chrf:.1f} | {r.bleu:.1f} "
                 f"| {coll} | {rer} |"
             )
@@ -304,7 +312,7 @@ def _row(
         collateral,
         reranked,
         rerank_chars,
-        english,
+        english=english,
     )
 
 
@@ -349,10 +357,12 @@ def measure_backend(
     plain = _decode(translator, arabic, config, None)
     hinted = _decode(translator, arabic, config, glossary)
     label = backend or translator.backend_label
-    return [
-        _row(label, name, layers, cases, hinted if "hints" in layers else plain, glossary, habits)
-        for name, layers in rows
-    ]
+    out = []
+    for name, layers in rows:
+        decoded = hinted if "hints" in layers else plain
+        out.append(_row(label, name, layers, cases, decoded, glossary, habits))
+        out[-1].default = layers == DEFAULT_LAYERS
+    return out
 
 
 def measure_layers(

@@ -134,6 +134,9 @@ class Translator(ABC):
 
     model_id: str
     revision: str
+    # whether the decoder takes TermHints.prefer as a soft bias (not only
+    # TermHints.forbid as a suppression): see kzparallel.translation.hints
+    soft_bias: ClassVar[bool] = False
     # batches that may run at once, each from its own thread, on its own
     # single-threaded translator (THREADS_PER_TRANSLATOR); the pipeline sends
     # this many concurrently. Results do not depend on it.

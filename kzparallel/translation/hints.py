@@ -21,10 +21,16 @@ spelling takes whatever comes next (CTranslate2, which has no soft bias for
 ``prefer``, wrote *West Bank* for a suppressed *Peking*, *Beltx* for *Belta*,
 *Tokokayev* for the suppressed *Kassym-Zhomart Tokayev*), and that English is
 beyond repair. :func:`translate_with_fallback` therefore decodes a sentence a
-second time without hints when an n-best list is asked for and none of its
-hinted hypotheses has every preferred form; the plain hypotheses are appended
-after the hinted ones (``hypotheses[0]`` stays the hinted best), so the n-best
-rerank can take a plain hypothesis whose wrong spelling the repair layer fixes.
+second time without hints when the translator has no soft bias
+(``Translator.soft_bias``), an n-best list is asked for and none of its hinted
+hypotheses has every preferred form; the plain hypotheses are appended after
+the hinted ones (``hypotheses[0]`` stays the hinted best), so the n-best rerank
+can take a plain hypothesis whose wrong spelling the repair layer fixes. A
+translator with a soft bias steers its beams towards the preferred form as it
+suppresses the wrong one; there the second decode changed no sentence of the
+demo model's held-out set and is not made. A build gives no decoder hints by
+default (:data:`kzparallel.glossary.layers.DEFAULT_LAYERS`): for CTranslate2 the
+second decode cost up to twice the translation time for no better term success.
 """
 
 from __future__ import annotations
@@ -38,7 +44,7 @@ from kzparallel.translation.base import DecodingConfig, TermHints, Translation, 
 T = TypeVar("T", bound=Hashable)
 
 # names the rule below in cache keys: a change of rule changes what the decoder gets
-SUPPRESSION_RULE = "not-inside-kept-forms;plain-fallback"
+SUPPRESSION_RULE = "not-inside-kept-forms;plain-fallback-without-soft-bias"
 _MEMO_LIMIT = 256  # distinct hint sets remembered per backend (bounded memory)
 
 
@@ -143,13 +149,14 @@ def translate_with_fallback(
     hints: list[TermHints | None] | None,
     pad_to: int | None = None,
 ) -> list[Translation]:
-    """``translator.translate``, and with an n-best list (``config.nbest > 1``)
-    the plain decode's hypotheses appended to those of every sentence whose
-    hinted hypotheses miss a preferred form (see the module docstring). The
+    """``translator.translate``, and for a translator without a soft bias with
+    an n-best list (``config.nbest > 1``) the plain decode's hypotheses appended
+    to those of every sentence whose hinted hypotheses miss a preferred form
+    (see the module docstring). The
     second decode pads to the same ``pad_to``, so a sentence's result still does
     not depend on its batch."""
     out = translator.translate(texts, config, hints, pad_to=pad_to)
-    if config.nbest <= 1 or hints is None:
+    if config.nbest <= 1 or hints is None or translator.soft_bias:
         return out
     todo = [i for i, (h, t) in enumerate(zip(hints, out, strict=True)) if misses_preferred(h, t)]
     if not todo:

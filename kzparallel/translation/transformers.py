@@ -144,6 +144,7 @@ class _Call(LogitsProcessor):
 
 class TransformersTranslator(Translator):
     name: ClassVar[str] = "transformers"
+    soft_bias: ClassVar[bool] = True  # sequence_bias on each sentence's preferred forms
 
     def __init__(
         self,

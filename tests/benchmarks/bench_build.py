@@ -17,7 +17,9 @@ interleaved rounds (the fastest round is kept):
   no cache), the model loaded before the clock starts;
 * ``build, no glossary``: ``kzparallel build seeds/ --no-glossary --no-cache``;
 * ``build, glossary``: ``kzparallel build seeds/ --no-cache`` (the default: the
-  shipped glossary);
+  shipped glossary, its default layers: rerank and repair);
+* ``build, glossary --glossary-layers all``: and the decoder hints on (what a
+  user who turns them on pays);
 
 for ``ctranslate2`` and ``transformers``, beam 4, ``--max-new-tokens 40``. The
 seconds per stage are the builds' own (``manifest.json`` ``timings_s``).
@@ -86,6 +88,7 @@ def _build_row(run: BuildRun, kind: str = "build") -> dict[str, Any]:
         "backend": run.backend,
         "kind": kind,
         "glossary": run.glossary,
+        "layers": run.layers,
         "seconds": run.seconds,
         "cpu_seconds": run.cpu_seconds,
         # another version's timings_s may name other stages: not shown
@@ -123,7 +126,9 @@ def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
         model = str(model_dir)
         beam, max_new = args.beam, args.max_new_tokens
 
-        def build_job(backend: str, glossary: bool, compare: Path | None = None) -> Any:
+        def build_job(
+            backend: str, glossary: bool, compare: Path | None = None, layers: str | None = None
+        ) -> Any:
             return lambda: _build_row(
                 run_build(
                     model,
@@ -134,6 +139,7 @@ def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
                     max_new_tokens=max_new,
                     pythonpath=None if compare is None else str(compare),
                     keep_pairs=True,
+                    layers=layers,
                 ),
                 "build" if compare is None else "compared",
             )
@@ -141,7 +147,7 @@ def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
         jobs: list[Any] = []
         for b in backends:
             jobs.append(lambda b=b: _translate_row(model, b, max_new, beam))
-            jobs += [build_job(b, False), build_job(b, True)]
+            jobs += [build_job(b, False), build_job(b, True), build_job(b, True, layers="all")]
         if args.compare is not None and "ctranslate2" in backends:
             jobs += [build_job("ctranslate2", False, args.compare)]
             jobs += [build_job("ctranslate2", True, args.compare)]
@@ -183,7 +189,8 @@ def format_report(rows: list[dict[str, Any]], host: str, args: Any) -> str:
             + " | ".join(cells)
             + " |"
         )
-    by = {(r["backend"], r["kind"], r.get("glossary")): r for r in rows}
+    by = {(r["backend"], r["kind"], r.get("glossary")): r for r in rows if not r.get("layers")}
+    every = {r["backend"]: r for r in rows if r["kind"] == "build" and r.get("layers") == "all"}
     lines.append("")
     for b in ("ctranslate2", "transformers"):
         plain, gl = by.get((b, "build", False)), by.get((b, "build", True))
@@ -192,6 +199,11 @@ def format_report(rows: list[dict[str, Any]], host: str, args: Any) -> str:
                 f"- {b}: the glossary build takes {gl['seconds'] / plain['seconds']:.2f}x the "
                 f"time of the build without it (target: at most 1.15x); CPU "
                 f"{gl['cpu_seconds'] / plain['cpu_seconds']:.2f}x."
+            )
+        if plain and b in every:
+            lines.append(
+                f"- {b}: with the decoder hints on (--glossary-layers all): "
+                f"{every[b]['seconds'] / plain['seconds']:.2f}x the build without the glossary."
             )
     ct, tf = by.get(("ctranslate2", "build", True)), by.get(("transformers", "build", True))
     if ct and tf:

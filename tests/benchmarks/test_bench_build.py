@@ -24,9 +24,11 @@ def test_build_benchmark() -> None:
         "ctranslate2-int8, translate",
         "ctranslate2-int8, no glossary",
         "ctranslate2-int8, glossary",
+        "ctranslate2-int8, glossary --glossary-layers all",
         "transformers-fp32, translate",
         "transformers-fp32, no glossary",
         "transformers-fp32, glossary",
+        "transformers-fp32, glossary --glossary-layers all",
     ]
     builds = [r for r in rows if r["kind"] == "build"]
     # every build translated every seed sentence and timed its stages
