@@ -159,7 +159,7 @@ def translate_cmd(
     """Translate Arabic to English: one output line per input line (text or stdin);
     a file or directory of articles is cleaned, segmented and printed as English
     paragraphs (one per line, a blank line between articles). The glossary is
-    enforced as in `build` (decoder hints, n-best rerank, repair)."""
+    enforced as in `build` (n-best rerank and repair; decoder hints with --glossary-layers all)."""
     from kzparallel.glossary.layers import parse_layers
     from kzparallel.sinks.pairs import pair_line
     from kzparallel.stages import BuildSettings, prepare, translate_pairs

@@ -34,3 +34,7 @@ def test_glossary_layers_benchmark() -> None:
             assert full.success >= 0.99 and full.wrong == 0
             assert full.chrf >= raw.chrf
             assert full.collateral == 0
+            default = report.row(backend, "rerank + repair, no hints")
+            assert default.default and default.success >= 0.99
+            assert default.wrong <= default.mentions / 100
+            assert default.found >= full.found and default.chrf >= full.chrf
