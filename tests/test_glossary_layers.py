@@ -11,7 +11,12 @@ import pytest
 
 from kzparallel.errors import KzError
 from kzparallel.glossary import Glossary, load_glossary
-from kzparallel.glossary.enforce import accepted, enforce_pair, find_form
+from kzparallel.glossary.enforce import (
+    accepted,
+    enforce_pair,
+    extra_writings,
+    find_form,
+)
 from kzparallel.glossary.layers import DEFAULT_LAYERS, LAYERS, layers_label, parse_layers
 from kzparallel.glossary.layers_eval import (
     LayersReport,
@@ -190,6 +195,85 @@ def test_expanded_surname_replaces_a_broken_given_name(
     assert enforce_pair(ar, en, g).en == fixed
 
 
+LEBANON = "واتهم تيلوبردي لبنان بالسعي إلى زعزعة استقرار آسيا الوسطى"
+
+
+@pytest.mark.parametrize(
+    ("ar", "en", "extra"),
+    [
+        (BEIJING, "The delegation reached Beijing Beijing.", 1),  # written twice, mentioned once
+        (BEIJING, "The delegation reached Beijing.", 0),
+        ("وصل الوفد إلى بيجين ثم غادر بيجين", "It reached Beijing and then left Beijing.", 0),
+        (LEBANON, "He accused Lebanon accused Lebenon of seeking to destabilise Central Asia.", 1),
+        (
+            LEBANON,
+            "He accused Lebenon of seeking to destabilise Central Asia.",
+            0,
+        ),  # a repair's job
+        # Kazakh inside another term's form is that term's, not a second Kazakhstan
+        (
+            "أرسلت كازاخستان قوات في إطار مهمة وزارة الصحة الكازاخستانية",
+            "Kazakhstan sent troops on a mission of the Kazakh Health Ministry.",
+            0,
+        ),
+        (
+            "وأردف برايس أن الولايات المتحدة مستعدة",
+            "Price said the United States was ready; Prices rose.",
+            0,
+        ),
+        # two forms of one term are not a stutter
+        ("الولايات المتحدة الأمريكية", "The United States of America", 0),
+        ("قاسم جومارت توكاييف", "Kassym-Jomart Tokayev, Tokayev", 0),
+        ("ألماتي", "Almaty, Almaty", 1),
+    ],
+)
+def test_extra_writings_counts_the_decoders_stutters(
+    g: Glossary, ar: str, en: str, extra: int
+) -> None:
+    assert extra_writings(en, g, g.find(ar)) == extra
+
+
+@pytest.mark.parametrize(
+    ("hypotheses", "repair", "taken", "en"),
+    [
+        # a stutter is passed over for a hypothesis that writes the name once
+        (
+            ["The delegation reached Beijing Beijing.", "The delegation reached Beijing."],
+            True,
+            1,
+            "The delegation reached Beijing.",
+        ),
+        # with repair, a look-alike alone beats the right form with a stutter of it
+        (
+            [
+                "He accused Lebenon of seeking to destabilise Central Asia.",
+                "He accused Lebanon accused Lebenon of seeking to destabilise Central Asia.",
+            ],
+            True,
+            0,
+            "He accused Lebanon of seeking to destabilise Central Asia.",
+        ),
+        # without repair the look-alike would stay: the stutter has the name
+        (
+            [
+                "He accused Lebenon of seeking to destabilise Central Asia.",
+                "He accused Lebanon accused Lebenon of seeking to destabilise Central Asia.",
+            ],
+            False,
+            1,
+            "He accused Lebanon accused Lebenon of seeking to destabilise Central Asia.",
+        ),
+    ],
+)
+def test_rerank_prefers_a_hypothesis_without_a_stutter(
+    g: Glossary, hypotheses: list[str], repair: bool, taken: int, en: str
+) -> None:
+    ar = BEIJING if "Beijing" in hypotheses[0] else LEBANON
+    tr = Translation([Hypothesis(h, -0.4 - i / 10) for i, h in enumerate(hypotheses)])
+    done = enforce_pair(ar, tr.text, g, tr, repair=repair, rerank=True)
+    assert (done.en, done.hypothesis or 0) == (en, taken)
+
+
 # -- the plain decode as the rerank's fallback ---------------------------------------
 
 
@@ -309,13 +393,9 @@ def test_rerank_does_not_lower_term_success(report: LayersReport, backend: str) 
 def test_everything_on_and_rerank_with_repair_meet_the_targets(
     report: LayersReport, backend: str, row: str
 ) -> None:
-    """Every layer leaves no wrong spelling; the default (no hints) at most one
-    in a hundred mentions: a stutter of the model that writes the name right
-    and then again wrong (*Lebanon accused Lebenon*, transformers) is not
-    repaired, as the right form is there."""
     raw, full = report.row(backend, "raw"), report.row(backend, row)
     assert full.success >= 0.99
-    assert full.wrong == 0 if row == "+ repair" else full.wrong <= full.mentions / 100
+    assert full.wrong == 0
     assert full.chrf >= raw.chrf
     assert full.bleu >= raw.bleu
     assert full.collateral == 0

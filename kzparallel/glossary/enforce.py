@@ -27,6 +27,7 @@ c. **verification** — every mention gets a record ``{term, surface, start,
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -168,6 +169,55 @@ def _satisfied(text: str, mentions: Sequence[Mention]) -> list[tuple[str, int, i
     return [find_form(text, accepted(m)) for m in mentions]
 
 
+def _extra_writings(text: str, ctx: _Context) -> int:
+    """How often ``text`` writes a mentioned term beyond its mentions: one
+    accepted form written more often than the Arabic mentions the term
+    (*assistance to Beijing Beijing*), and a look-alike beside a written form
+    (*Lebanon accused Lebenon*). The decoder's stutters: the right form is
+    there, so verification passes and the repair leaves them; the rerank
+    prefers a hypothesis without them. Two different forms of a term are not
+    a stutter (*United States of America*, *Kassym-Jomart Tokayev … Tokayev*),
+    and a form inside a longer one of another term (*Kazakh* in *Kazakh Health
+    Ministry*) is that term's."""
+    by_term: dict[str, list[Mention]] = {}
+    for m in ctx.mentions:
+        by_term.setdefault(m.term, []).append(m)
+    forms = {t: sorted({f for m in ms for f in accepted(m)}) for t, ms in by_term.items()}
+    found = sorted(
+        (
+            (x.start(), x.end(), t, f.lower())
+            for t, fs in forms.items()
+            for f in fs
+            for x in _form_re(f).finditer(text)
+        ),
+        key=lambda h: (h[0] - h[1], h[0]),
+    )
+    spans: list[tuple[int, int]] = []
+    written: dict[str, Counter[str]] = {}
+    for s, e, t, f in found:  # longest first; a shorter form inside a kept one is not counted
+        if not _overlaps(s, e, spans):
+            spans.append((s, e))
+            written.setdefault(t, Counter())[f] += 1
+    count = 0
+    for t, per_form in written.items():
+        count += max(0, max(per_form.values()) - len(by_term[t]))
+        m = by_term[t][0]
+        for s, e in _candidates(text, max(len(f.split()) for f in forms[t])):
+            core = text[s:e]
+            if _overlaps(s, e, spans) or ctx.is_known(core):
+                continue
+            if _inflected(core, forms[t]) or _derived(core, m):
+                continue
+            count += any(is_variant(core, f) for f in forms[t])
+    return count
+
+
+def extra_writings(text: str, glossary: Glossary, mentions: Sequence[Mention]) -> int:
+    """How often the English ``text`` writes the terms ``mentions`` (of the
+    Arabic, :meth:`Glossary.find`) beyond the mentions: see :func:`_extra_writings`."""
+    return _extra_writings(text, _Context(glossary, list(mentions), _known_forms(glossary)))
+
+
 def _rerank(
     ar: str, en: str, ctx: _Context, translation: Translation | None, repair: bool
 ) -> tuple[str, int | None]:
@@ -177,7 +227,10 @@ def _rerank(
     repaired (a forbidden variant is as good as the form it is replaced by;
     ties: the terms satisfied before repair), so a plain hypothesis with a
     repairable wrong spelling beats a hinted one the decoder broke beyond
-    repair (see :mod:`kzparallel.translation.hints`)."""
+    repair (see :mod:`kzparallel.translation.hints`). Of hypotheses that
+    satisfy as many terms, one that writes no term twice over
+    (:func:`_extra_writings`) comes first: with ``repair``, before the terms
+    satisfied without it (a stutter stays, a look-alike is repaired)."""
     if translation is None or len(translation.hypotheses) < 2 or translation.text != en:
         return en, None
     forb = [v for v, _, _ in ctx.forbidden()]
@@ -186,17 +239,20 @@ def _rerank(
     def score(text: str) -> tuple[int, ...]:
         ok = sum(s is not None for s in _satisfied(text, ctx.mentions))
         bad = sum(1 for v in forb if _form_re(v).search(text))
+        extra = -_extra_writings(text, ctx)
         if not repair:
-            return ok, -bad
+            return ok, -bad, extra
         fixed = ok
         if ok < n:
             fixed = sum(
                 s is not None for s in _satisfied(_repaired(ar, text, ctx)[0], ctx.mentions)
             )
-        return fixed, ok, -bad
+        return fixed, extra, ok, -bad
 
-    if not any(s is None for s in _satisfied(en, ctx.mentions)) and not any(
-        _form_re(v).search(en) for v in forb
+    if (
+        not any(s is None for s in _satisfied(en, ctx.mentions))
+        and not any(_form_re(v).search(en) for v in forb)
+        and not _extra_writings(en, ctx)
     ):
         return en, None  # nothing to gain
     scores = [score(h.text) for h in translation.hypotheses]
