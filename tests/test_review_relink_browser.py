@@ -84,3 +84,44 @@ def test_relink_one_sentence_reload_export(
     assert tu.findall("tuv")[1].findtext("seg") == " ".join(english[1:4])
     assert tu.findtext("prop[@type='x-review_status']") == "edited"
     assert english[3] not in [t.findall("tuv")[1].findtext("seg") for t in tus if t is not tu]
+
+
+def test_split_a_link_where_the_reviewer_chooses(
+    built: tuple[Path, list[str]], tmp_path: Path
+) -> None:
+    """The split button cuts where the two selectors say: here the 1-2 link
+    (Arabic 1; English 1 and 2) split after no Arabic sentence and after English
+    sentence 1 gives a 0-1 link and a 1-1 link (the default cut, after the first
+    sentence of each side, would give 1-1 and 0-1)."""
+    import shutil
+
+    from playwright.sync_api import expect, sync_playwright
+
+    out, english = built
+    fresh = tmp_path / "out"
+    shutil.copytree(out, fresh, ignore=shutil.ignore_patterns("review.sqlite*"))
+    second = next(p for i, p in enumerate(read_pairs(fresh / "pairs.jsonl")) if i == 1)
+    with _serve(fresh) as url, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=LAUNCH_ARGS)
+        tab = browser.new_page(viewport={"width": 1400, "height": 900})
+        tab.goto(f"{url}/doc/{DOC}")
+        link = tab.locator("#link-1")
+        expect(link.locator("td.kind")).to_have_text("1-2")
+        assert link.locator("select[name=ar_at] option").all_inner_texts() == [
+            "none",
+            "sentence 1",
+        ]
+        assert link.locator("select[name=en_at] option").all_inner_texts() == [
+            "none",
+            "sentence 1",
+            "sentence 2",
+        ]
+        link.locator("select[name=ar_at]").select_option(label="none")
+        link.locator("select[name=en_at]").select_option(label="sentence 1")
+        link.get_by_role("button", name="split").click()
+        expect(tab.locator("#link-1 td.kind")).to_have_text("0-1")
+        expect(tab.locator("#link-1 td.en .sent")).to_have_text([f"1 {english[1]}"])
+        expect(tab.locator("#link-2 td.kind")).to_have_text("1-1")
+        expect(tab.locator("#link-2 td.ar .sent")).to_have_text([f"1 {second.ar}"])
+        expect(tab.locator("#link-2 td.en .sent")).to_have_text([f"2 {english[2]}"])
+        browser.close()

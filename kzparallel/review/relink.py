@@ -210,7 +210,7 @@ def relink_change(
     k = _int(field.get("link"), -1)
     new = relink(current, op, k, _int(field.get("ar_at"), 1), _int(field.get("en_at"), 1))
     data = {"op": op, "link": k, "links": [[a, e] for a, e in new]}
-    for name in ("ar_at", "en_at"):
+    for name in ("ar_at", "en_at") if op == "split" else ():
         if field.get(name):
             data[name] = _int(field[name], 1)
     return Change(state_id(doc.doc_id), version, "relink", describe(current), describe(new), data)

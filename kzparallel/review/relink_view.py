@@ -3,7 +3,7 @@ page and ``POST /relink/{doc_id}`` (:mod:`kzparallel.review.relink`)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from kzparallel.review.relink import (
@@ -35,6 +35,9 @@ class LinkRow:
     ar: list[tuple[int, str]]  # (sentence index, text)
     en: list[tuple[int, str]]
     operations: list[tuple[str, str]]  # (operation, button label) it allows
+    # where "split" may cut: (value of ar_at / en_at, label); empty without split
+    split_ar: list[tuple[int, str]] = field(default_factory=list)
+    split_en: list[tuple[int, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -44,6 +47,12 @@ class LinksView:
     rows: list[LinkRow]
     relinked: bool  # the reviewer has changed the aligner's links
     last: str | None  # who changed them last, and when
+
+
+def split_points(sentences: list[int]) -> list[tuple[int, str]]:
+    """Where a split may cut one side of a link: after none of its sentences
+    (``0``), or after each one (the number of sentences the first link keeps)."""
+    return [(0, "none"), *((n, f"sentence {i}") for n, i in enumerate(sentences, start=1))]
 
 
 def aligned_doc(out_dir: Path, doc_id: str) -> AlignedDoc | None:
@@ -57,16 +66,20 @@ def links_view(out_dir: Path, store: ReviewStore, doc_id: str) -> LinksView | No
         return None
     st = store.states([state_id(doc_id)]).get(state_id(doc_id))
     links = current_links(doc, st)
-    rows = [
-        LinkRow(
-            k,
-            kind((a, e)),
-            [(i, doc.ar[i].ar) for i in a],
-            [(j, doc.en[j]) for j in e],
-            [(op, LABELS[op]) for op in allowed(links, k)],
+    rows = []
+    for k, (a, e) in enumerate(links):
+        ops = allowed(links, k)
+        rows.append(
+            LinkRow(
+                k,
+                kind((a, e)),
+                [(i, doc.ar[i].ar) for i in a],
+                [(j, doc.en[j]) for j in e],
+                [(op, LABELS[op]) for op in ops],
+                split_points(a) if "split" in ops else [],
+                split_points(e) if "split" in ops else [],
+            )
         )
-        for k, (a, e) in enumerate(links)
-    ]
     last = f"{st.last.who} at {st.last.at}" if st and st.last else None
     return LinksView(
         doc_id,
@@ -78,15 +91,15 @@ def links_view(out_dir: Path, store: ReviewStore, doc_id: str) -> LinksView | No
 
 
 def record_relink(
-    out_dir: Path, store: ReviewStore, doc_id: str, field: dict[str, str], who: str
+    out_dir: Path, store: ReviewStore, doc_id: str, form: dict[str, str], who: str
 ) -> None:
     """Record the form's re-linking; KzError (StaleDecision) or ValueError when refused."""
     doc = aligned_doc(out_dir, doc_id)
     if doc is None:
         raise ValueError(f"{doc_id!r} is not an aligned document of this build")
     try:
-        version = int(field.get("version", ""))
+        version = int(form.get("version", ""))
     except ValueError:
         raise ValueError("the form has no link-structure version") from None
     st = store.states([state_id(doc_id)]).get(state_id(doc_id))
-    store.record([relink_change(doc, st, version, field.get("op", ""), field)], who)
+    store.record([relink_change(doc, st, version, form.get("op", ""), form)], who)
