@@ -228,7 +228,7 @@ def test_card_lists_at_most_50_documents() -> None:
     summary = DatasetSummary(rows={"train": 240}, docs={"train": 60})
     text = render_card(summary, info)
     assert "made from 60 Arabic news\narticle(s)" in text
-    listed = [line for line in text.splitlines() if line.startswith("- `d")]
+    listed = [line for line in text.splitlines() if line.startswith("- `d0")]
     assert len(listed) == 50
     assert listed[0] == "- `d000`: d000.txt (3 paragraphs, 4 sentences)"
     assert "- ... and 10 more (all in `manifest.json`)" in text.splitlines()
@@ -250,6 +250,11 @@ def test_load_dataset_tokenize_and_train_one_step(
     row = ds["train"][0]
     first = next(iter(read_pairs(built["out"] / "pairs.jsonl")))
     assert row["translation"] == {"ar": first.ar, "en": first.en}
+    # the article's day of every row (two seeds have a dateline, three none)
+    dates = {p.id: p.date for p in read_pairs(built["out"] / "pairs.jsonl")}
+    got = {r["id"]: r["date"] for split in ds.values() for r in split}
+    assert got == {i: dates[i] for i in got}
+    assert set(got.values()) == {None, "2022-01-11", "2022-01-06"}
 
     # as in transformers' examples/pytorch/translation/run_translation.py
     tokenizer = MarianTokenizer.from_pretrained(tiny_model)

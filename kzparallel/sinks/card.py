@@ -224,6 +224,7 @@ article(s) with [kzparallel](https://pypi.org/project/kzparallel/).
   kept copy when the Arabic sentence is a repeat (else empty)
 - `origin`: `mt` (the English is machine translation) or `aligned` (the
   publisher's own English version, aligned sentence by sentence)
+- `date`: the article's day (ISO `YYYY-MM-DD`), empty when the article has none
 
 ## Quality flags
 

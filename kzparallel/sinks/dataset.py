@@ -57,6 +57,7 @@ def features() -> Any:
             "cluster": string,
             "duplicate_of": string,
             "origin": string,  # "aligned" (human English) or "mt"
+            "date": string,  # the article's ISO day, None when it has none
         }
     )
 
@@ -82,6 +83,7 @@ def dataset_row(pair: Pair) -> dict[str, Any]:
         "cluster": pair.cluster,
         "duplicate_of": pair.duplicate_of,
         "origin": pair.origin or "mt",
+        "date": pair.date,
     }
 
 
