@@ -383,32 +383,3 @@ def test_row_sequence_bias_is_transformers_sequence_bias_on_each_sentences_rows(
     # multi-token sequences matched in some rows
     assert int(torch.isinf(got).sum()) > 8
     assert not RowSequenceBias([])
-
-
-def test_row_sequence_bias_stops_pulling_a_term_a_row_has_written() -> None:
-    """With ``until`` (the whole term), the bias of a term's prefixes is no
-    longer added in a row whose tokens already hold the term; other rows, and
-    entries without ``until`` (a ban), are unchanged."""
-    import math
-
-    import torch
-
-    from kzparallel.translation.row_bias import RowSequenceBias
-
-    term = (5, 6)
-    input_ids = torch.tensor(
-        [
-            [0, 5, 6, 1],  # wrote the term
-            [0, 1, 2, 5],  # inside the term: its next piece is due
-            [0, 1, 2, 3],  # not yet
-            [5, 6, 2, 5],  # wrote it, and starts it again
-        ]
-    )
-    entries = [(range(4), term[:k], 2.0, term) for k in (1, 2)]
-    entries += [(range(4), (3,), -math.inf, None)]
-    got = RowSequenceBias(entries)(input_ids, torch.zeros(4, 8))
-    expected = torch.zeros(4, 8)
-    expected[:, 3] = -math.inf  # the ban holds everywhere
-    expected[1, 5] = expected[2, 5] = 2.0  # the term's first piece, where not written
-    expected[1, 6] = 2.0  # and its second after the first
-    torch.testing.assert_close(got, expected)

@@ -44,7 +44,7 @@ from kzparallel.translation.base import DecodingConfig, TermHints, Translation, 
 T = TypeVar("T", bound=Hashable)
 
 # names the rule below in cache keys: a change of rule changes what the decoder gets
-SUPPRESSION_RULE = "not-inside-kept-forms;plain-fallback-without-soft-bias;bias-until-written"
+SUPPRESSION_RULE = "not-inside-kept-forms;plain-fallback-without-soft-bias"
 _MEMO_LIMIT = 256  # distinct hint sets remembered per backend (bounded memory)
 
 

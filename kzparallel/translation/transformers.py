@@ -11,9 +11,7 @@ Glossary hints are applied per sentence by the rule of transformers'
 terms are boosted) and ``bad_words_ids`` (``NoBadWordsLogitsProcessor``:
 forbidden variants get -inf). Those processors take one setting per
 ``generate`` call, so the hints go through :class:`RowSequenceBias`, the same
-rule with a setting per row (each sentence's beams), and one change: a beam
-that has written a preferred term is no longer pulled towards it (the plain
-rule made the model write it again and again). Which variants are
+rule with a setting per row (each sentence's beams). Which variants are
 suppressed is decided by :mod:`kzparallel.translation.hints`, the same rule as
 the ctranslate2 backend's.
 """
@@ -338,19 +336,16 @@ class TransformersTranslator(Translator):
         suppression list (``bad_words_ids``: a bias of -inf) and its preferred
         terms (``sequence_bias``: +``prefer_bias`` on every prefix of a term's
         pieces, so the decoder is pulled into the term and through it), on that
-        sentence's beams; a beam that has written a term is no longer pulled
-        towards it (the ``sequence_bias`` rule alone made the model repeat it)."""
-        entries: list[Any] = []
+        sentence's beams."""
+        entries: list[tuple[range, tuple[int, ...], float]] = []
         for i, hint in enumerate(hints):
             rows = range(i * beam, (i + 1) * beam)
             for bad in self.suppressions(hint):
                 entries.append((rows, bad, -math.inf))
             for term in hint.prefer if hint else ():
                 ids = self.suppressions.tokens(term)
-                if ids and self._unk not in ids:  # until the row has written the term
-                    entries += [
-                        (rows, ids[:k], self.prefer_bias, ids) for k in range(1, len(ids) + 1)
-                    ]
+                if ids and self._unk not in ids:
+                    entries += [(rows, ids[:k], self.prefer_bias) for k in range(1, len(ids) + 1)]
         return RowSequenceBias(entries, self.device)
 
     def _rescore(
