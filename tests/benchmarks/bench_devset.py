@@ -174,15 +174,27 @@ def score_cleaning(art: Article, doc: Document, s: Scores) -> None:
 # ---------------------------------------------------------------- sentences
 
 
+def join_groups(art: Article) -> dict[int, list[int]]:
+    """First line -> all lines of each paragraph that ``joins`` makes of several lines
+    (chained joins such as [3, 4], [4, 5] are one paragraph)."""
+    head: dict[int, int] = {}
+    groups: dict[int, list[int]] = {}
+    for group in sorted(art.gold.get("joins", [])):
+        first = head.get(group[0], group[0])
+        members = groups.setdefault(first, [first])
+        for n in group:
+            if n not in members:
+                members.append(n)
+            head[n] = first
+    return groups
+
+
 def gold_paragraphs(art: Article) -> list[tuple[int, list[str]]]:
     """(first line n, sentences) per gold paragraph: a body line, or lines joined."""
-    joined_into: dict[int, int] = {}
-    for group in art.gold.get("joins", []):
-        for n in group[1:]:
-            joined_into[n] = group[0]
+    inside = {n for members in join_groups(art).values() for n in members[1:]}
     out = []
     for g in art.gold["lines"]:
-        if g["label"] != "keep" or g.get("role") == "title" or g["n"] in joined_into:
+        if g["label"] != "keep" or g.get("role") == "title" or g["n"] in inside:
             continue
         sentences = g.get("sentences") or [g.get("kept_text") or art.lines[g["n"] - 1]]
         out.append((g["n"], sentences))
@@ -252,35 +264,52 @@ def _key(en: str) -> str:
     return _SPACE.sub(" ", en.casefold().replace("-", " ")).strip()
 
 
-def occurrences(line: str, ar: str) -> list[tuple[int, int]]:
-    out, i = [], line.find(ar)
-    while i >= 0:
-        out.append((i, i + len(ar)))
-        i = line.find(ar, i + 1)
-    return out
+def mention_groups(art: Article) -> list[list[int]]:
+    """The kept lines the matcher reads as one text: a line, or the lines of a join."""
+    joins = join_groups(art)
+    inside = {n for group in joins.values() for n in group[1:]}
+    return [
+        joins.get(g["n"], [g["n"]])
+        for g in art.gold["lines"]
+        if g["label"] == "keep" and g["n"] not in inside
+    ]
+
+
+def gold_spans(
+    text: str, starts: dict[int, int], mentions: list[dict], owner: dict[str, str]
+) -> tuple[list[tuple[int, int, str | None, dict]], list[dict]]:
+    """Each gold mention's span in ``text``: longest names first, each at the first
+    occurrence from its line on that no longer name took (a surname inside the full
+    name is not the surname's occurrence). Returns the spans and the mentions not found."""
+    taken: list[tuple[int, int]] = []
+    spans, lost = [], []
+    for m in sorted(mentions, key=lambda m: -len(m["ar"])):
+        i = text.find(m["ar"], starts[m["n"]])
+        while i >= 0 and any(a < i + len(m["ar"]) and i < b for a, b in taken):
+            i = text.find(m["ar"], i + 1)
+        if i < 0:
+            lost.append(m)
+            continue
+        taken.append((i, i + len(m["ar"])))
+        spans.append((i, i + len(m["ar"]), owner.get(_key(m["en"])), m))
+    return spans, lost
 
 
 def score_mentions(art: Article, glossary: Glossary, owner: dict[str, str], s: Scores) -> None:
     by_line: dict[int, list[dict]] = {}
     for m in art.gold.get("mentions", []):
         by_line.setdefault(m["n"], []).append(m)
-    for g in art.gold["lines"]:
-        if g["label"] != "keep":
-            continue
-        n, line = g["n"], art.lines[g["n"] - 1]
-        gold = []  # (start, end, entry id or None)
-        seen: Counter[str] = Counter()
-        for m in by_line.get(n, []):
-            spans = occurrences(line, m["ar"])
-            k = seen[m["ar"]]
-            seen[m["ar"]] += 1
-            if k >= len(spans):
-                s.errors.append(f"{art.id}:{n}: gold mention not in the line: {m['ar']}")
-                continue
-            gold.append((*spans[k], owner.get(_key(m["en"])), m))
-        found = glossary.find(line)
-        used = set()
-        for mention in found:
+    for group in mention_groups(art):
+        starts, text = {}, ""
+        for n in group:
+            starts[n] = len(text) + (1 if text else 0)
+            text = f"{text} {art.lines[n - 1]}" if text else art.lines[n - 1]
+        n = group[0]
+        gold, lost = gold_spans(text, starts, [m for k in group for m in by_line.get(k, [])], owner)
+        for m in lost:
+            s.errors.append(f"{art.id}:{m['n']}: gold mention not in the line: {m['ar']}")
+        used: set[int] = set()
+        for mention in glossary.find(text, art.gold.get("date")):
             match = next(
                 (
                     i
@@ -301,7 +330,7 @@ def score_mentions(art: Article, glossary: Glossary, owner: dict[str, str], s: S
         for i, (_a, _b, term, m) in enumerate(gold):
             if term is not None and i not in used:
                 s.mentions.fn += 1
-                s.errors.append(f"{art.id}:{n}: missed mention {term}: {m['ar']}")
+                s.errors.append(f"{art.id}:{m['n']}: missed mention {term}: {m['ar']}")
 
 
 # ---------------------------------------------------------------- main
