@@ -15,8 +15,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "kzparallel"
 
-# Package modules imported inside a function body, per file, and why (each
-# entry goes when its imports move to the module's top).
+# Package modules still imported inside a function body, per file (the most
+# allowed; each entry goes when its imports move to the module's top).
 FUNCTION_IMPORTS: dict[str, int] = {
     "kzparallel/alignment/build.py": 8,
     "kzparallel/alignment/documents.py": 5,
@@ -117,4 +117,5 @@ def test_package_imports_at_module_top() -> None:
         for path in sorted(PACKAGE.rglob("*.py"))
         if (n := _function_imports(path))
     }
-    assert counts == FUNCTION_IMPORTS
+    grown = {k: n for k, n in counts.items() if n > FUNCTION_IMPORTS.get(k, 0)}
+    assert not grown, f"package imports inside functions (move them to the top): {grown}"

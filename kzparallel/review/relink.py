@@ -224,7 +224,7 @@ def current_links(doc: AlignedDoc, st: PairState | None) -> Links:
 
 def _glossary(out_dir: Path) -> Any:
     """The build's glossary (manifest.json), None for a build without one."""
-    from kzparallel.sinks.manifest import read_manifest
+    from kzparallel.manifest import read_manifest
 
     manifest = read_manifest(out_dir) or {}
     info = manifest.get("glossary") or {}
