@@ -32,8 +32,8 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from kzparallel import cleaning_rules as R
+from kzparallel.arabic import has_arabic
 from kzparallel.dating import with_date
-from kzparallel.ingest import has_arabic
 from kzparallel.normalization import normalize_text
 from kzparallel.records import Decision, Document
 

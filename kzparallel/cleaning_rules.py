@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from kzparallel.ingest import has_arabic
+from kzparallel.arabic import has_arabic
 
 # Rule ids (shown by ``clean --explain``) and what they mean — the README table.
 RULES: dict[str, str] = {

@@ -215,7 +215,7 @@ class CorpusPass:
     # -- pass 1 -------------------------------------------------------------------
 
     def scan(self, pairs: Iterable[Pair]) -> None:
-        from kzparallel.sinks.pairs import pair_line
+        from kzparallel.pairs_file import pair_line
 
         current: str | None = None
         sketch = self.near.sketcher()
@@ -307,7 +307,7 @@ class CorpusPass:
     def lines(self, pairs: Iterable[Pair]) -> Iterator[str]:
         """The ``pairs.jsonl`` lines of :meth:`finalise`; their digest (with the
         dataset's duplicate setting) tells whether this is a new version."""
-        from kzparallel.sinks.pairs import pair_line
+        from kzparallel.pairs_file import pair_line
 
         h = hashlib.sha256(f"keep-duplicates:{self.options.keep_duplicates}\n".encode())
         for pair in self.finalise(pairs):
@@ -378,7 +378,7 @@ def corpus_stream(previous: Any, staging: Any, new_docs: Iterable[str]) -> Itera
     """Every pair of the corpus in order: the previous build's documents that
     were not given again (:class:`kzparallel.incremental.PreviousBuild`), then
     the staged new pairs."""
-    from kzparallel.sinks.pairs import read_pairs
+    from kzparallel.pairs_file import read_pairs
 
     if previous is not None:
         yield from previous.pairs(set(new_docs))

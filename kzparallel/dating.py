@@ -28,7 +28,7 @@ import datetime as dt
 import re
 from dataclasses import replace
 
-from kzparallel.glossary.arabic import normalize_text
+from kzparallel.arabic import normalize_text
 from kzparallel.records import Document
 
 _MONTHS_WRITTEN: dict[int, tuple[str, ...]] = {

@@ -2,7 +2,7 @@
 
 **Sentences.** Two Arabic sentences are the same when their *dedup keys*
 are equal: the glossary's Arabic normalisation
-(:func:`kzparallel.glossary.arabic.normalize_text`: diacritics, tatweel and
+(:func:`kzparallel.arabic.normalize_text`: diacritics, tatweel and
 control characters dropped, alef/ya/ta-marbuta/hamza-seat forms unified,
 digits made ASCII, Latin lower-cased), then every punctuation mark and symbol
 (anything but letters and digits) removed and runs of whitespace made one
@@ -30,7 +30,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from kzparallel.glossary.arabic import normalize_text
+from kzparallel.arabic import normalize_text
 
 SHINGLE_WORDS = 5
 NUM_PERM = 128

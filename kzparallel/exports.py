@@ -30,8 +30,8 @@ from pathlib import Path
 
 from kzparallel.atomic import atomic_open
 from kzparallel.errors import KzError
+from kzparallel.pairs_file import PAIRS_FILE, read_pairs, write_pairs
 from kzparallel.records import Pair
-from kzparallel.sinks.pairs import PAIRS_FILE, read_pairs, write_pairs
 
 FORMATS = ("tmx", "moses", "csv", "jsonl")
 REVIEW_DB = "review.sqlite"
@@ -185,7 +185,7 @@ def write_csv(pairs: Iterable[Pair], path: str | Path) -> int:
 
 def build_keeps_duplicates(out_dir: str | Path) -> bool:
     """Whether the build was made with ``--keep-duplicates`` (its manifest says)."""
-    from kzparallel.sinks.manifest import read_manifest
+    from kzparallel.manifest import read_manifest
 
     manifest = read_manifest(Path(out_dir)) or {}
     return bool((manifest.get("settings") or {}).get("keep_duplicates", False))

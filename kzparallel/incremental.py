@@ -86,7 +86,7 @@ class PreviousBuild:
     def pairs(self, given: Container[str]) -> Iterator[Pair]:
         """The pairs of the documents carried over (none are read when every
         document is given again)."""
-        from kzparallel.sinks.pairs import read_pairs
+        from kzparallel.pairs_file import read_pairs
 
         keep = set(self.carried(given))
         if not keep:
@@ -97,7 +97,7 @@ class PreviousBuild:
 
 
 def _load(folder: Path) -> PreviousBuild | None:
-    from kzparallel.sinks.manifest import read_manifest
+    from kzparallel.manifest import read_manifest
 
     manifest = read_manifest(folder)
     if manifest is None:

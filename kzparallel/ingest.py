@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from kzparallel.arabic import has_arabic
 from kzparallel.dating import metadata_date
 from kzparallel.errors import InputError
 from kzparallel.records import Document
@@ -25,9 +26,6 @@ NO_SUPPORTED_FILES = "no supported files (.txt, .html, .jsonl)"
 STDIN = "<stdin>"
 REFERENCES_DIR = "references"  # reference translations next to the articles, not articles
 
-_ARABIC_LETTER = re.compile(
-    r"[\u0621-\u064A\u0671-\u06D3\u06FA-\u06FF\u0750-\u077F\uFB50-\uFDFF\uFE70-\uFEFC]"
-)
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),  # before UTF-16 LE: it starts with the same two bytes
     (codecs.BOM_UTF32_BE, "utf-32"),
@@ -65,10 +63,6 @@ class IngestStats:
         if self.skipped_records:
             parts.append(f"{self.skipped_records} of {self.records} JSONL records skipped")
         return "; ".join(parts)
-
-
-def has_arabic(text: str) -> bool:
-    return _ARABIC_LETTER.search(text) is not None
 
 
 def decode_bytes(data: bytes, source: str) -> tuple[str, str]:

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from kzparallel.errors import InputError, KzError
+from kzparallel.pairs_file import PAIRS_FILE
 from kzparallel.shards import (
     ShardJob,
     ShardResult,
@@ -36,7 +37,6 @@ from kzparallel.shards import (
     plan_shards,
     write_shard,
 )
-from kzparallel.sinks.pairs import PAIRS_FILE
 from kzparallel.stages import BuildContext, BuildSettings
 from kzparallel.staging import (
     STAGING_DIR,
@@ -92,7 +92,7 @@ class BuildResult:
 
 def check_out_dir(out_dir: str | Path, ctx: BuildContext, force: bool = False) -> Path:
     """Make sure ``out_dir`` can be written and was not built with another model."""
-    from kzparallel.sinks.manifest import read_manifest
+    from kzparallel.manifest import read_manifest
 
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
@@ -212,10 +212,10 @@ def _write_outputs(
     from kzparallel.corpus import corpus_options, history, scan_corpus
     from kzparallel.glossary.consistency import write_consistency
     from kzparallel.incremental import drop_previous, find_previous, keep_previous
+    from kzparallel.manifest import MANIFEST_FILE, library_versions, write_manifest
     from kzparallel.review.sampling import read_estimate
     from kzparallel.sinks.card import render_card
     from kzparallel.sinks.dataset import SplitPlan
-    from kzparallel.sinks.manifest import MANIFEST_FILE, library_versions, write_manifest
     from kzparallel.sinks.report import write_report
 
     skipped = skipped if skipped is not None else []

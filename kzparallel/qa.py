@@ -41,6 +41,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from kzparallel.arabic import ARABIC_DIGITS, has_arabic_script, normalise_number, numbers_in
 from kzparallel.langid import pair_language_flag
 from kzparallel.records import Pair
 from kzparallel.scores import binned_quantile
@@ -58,10 +59,6 @@ FLAG_ORDER = (
 )
 MIN_PAIRS_FOR_BAND = 50
 
-_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
-_ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
-# a number: digit groups joined by one separator character
-_NUMBER = re.compile(r"\d+(?:[.,:٫٬][0-9]+)*")
 _DATE = re.compile(r"\b(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})\b")
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 _MONTHS = [
@@ -111,33 +108,6 @@ _NUMBER_WORDS.update({"eighty": "80", "ninety": "90", "hundred": "100", "thousan
 _NUMBER_WORDS.update({"first": "1", "second": "2", "third": "3", "dozen": "12"})
 
 
-def normalise_number(token: str) -> str:
-    """Canonical form of one number token (digits already ASCII).
-
-    ``1,000`` → ``1000``; ``9.00`` → ``9``; ``9:00`` → ``9``; ``2.50`` → ``2.5``.
-    """
-    t = token.replace("٬", ",").replace("٫", ".")
-    # thousands separators: groups of exactly three digits after ',' (or '.' when
-    # there are several of them, as in 1.000.000)
-    if re.fullmatch(r"\d{1,3}(?:,\d{3})+", t):
-        t = t.replace(",", "")
-    elif re.fullmatch(r"\d{1,3}(?:\.\d{3}){2,}", t):
-        t = t.replace(".", "")
-    t = t.replace(",", ".").replace(":", ".")
-    if "." in t:
-        whole, _, frac = t.partition(".")
-        frac = frac.rstrip("0")
-        t = f"{whole}.{frac}" if frac else whole
-        if "." in t[len(whole) + 1 :]:  # several groups (e.g. 1.2.3): keep as is
-            return t
-    return t.lstrip("0") or "0"
-
-
-def numbers_in(text: str) -> list[str]:
-    """Normalised numbers in ``text`` (any digit script)."""
-    return [normalise_number(m.group()) for m in _NUMBER.finditer(text.translate(_DIGITS))]
-
-
 def _english_numbers(en: str) -> set[str]:
     found = set(numbers_in(en))
     for m in _WORD.finditer(en.lower()):
@@ -148,7 +118,7 @@ def _english_numbers(en: str) -> set[str]:
 
 def missing_numbers(ar: str, en: str) -> list[str]:
     """Numbers of the Arabic not found in the English (normalised, source order)."""
-    src = ar.translate(_DIGITS)
+    src = ar.translate(ARABIC_DIGITS)
     have = _english_numbers(en)
     en_lower = en.lower()
     missing: list[str] = []
@@ -177,10 +147,6 @@ def has_repetition(en: str) -> bool:
                 return True
     grams = Counter(tuple(words[i : i + 4]) for i in range(n_words - 3))
     return any(c >= 3 for c in grams.values())
-
-
-def has_arabic(text: str) -> bool:
-    return _ARABIC.search(text) is not None
 
 
 @dataclass(frozen=True)
@@ -280,7 +246,7 @@ def content_flags(pair: Pair) -> list[str]:
     flags: list[str] = []
     if missing_numbers(pair.ar, pair.en):
         flags.append("numbers-missing")
-    if has_arabic(pair.en):
+    if has_arabic_script(pair.en):
         flags.append("arabic-in-english")
     if has_repetition(pair.en):
         flags.append("repetition")

@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import IO, Any
 
 from kzparallel.errors import InputError
+from kzparallel.pairs_file import pair_line
 from kzparallel.records import Pair
-from kzparallel.sinks.pairs import pair_line
 
 STAGING_DIR = ".staging"
 

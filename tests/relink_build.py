@@ -26,7 +26,7 @@ def aligned_build(model: Path, base: Path, cache: Path) -> tuple[Path, list[str]
     shutil.copy(gold / "001-p1.en.txt", en)
     settings = BuildSettings(model=str(model), backend="transformers", cache_dir=str(cache))
     build([ar], base / "out", settings, english=[en])
-    from kzparallel.review.relink import read_links
+    from kzparallel.alignment.links import read_links
 
     english = read_links(base / "out")[DOC].en
     links = [json.loads(line) for line in (gold / "001-p1.gold.jsonl").open()]

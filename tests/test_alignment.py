@@ -17,7 +17,8 @@ from kzparallel.alignment.dp import ALL_KINDS, align_banded, best_path, diagonal
 from kzparallel.alignment.english import clean_english, segment_english_text
 from kzparallel.alignment.english_rules import RULES, line_rule
 from kzparallel.alignment.scoring import score_alignments
-from kzparallel.alignment.similarity import Scorer, chrf, length_agreement, numbers_in
+from kzparallel.alignment.similarity import Scorer, chrf, length_agreement
+from kzparallel.arabic import written_numbers
 from kzparallel.records import Document
 
 Run = Callable[..., tuple[int, str, str]]
@@ -134,7 +135,7 @@ def test_english_segmentation_is_pysbd_with_offsets() -> None:
     ],
 )
 def test_numbers(text: str, numbers: set[str]) -> None:
-    assert numbers_in(text) == numbers
+    assert written_numbers(text) == numbers
 
 
 @pytest.mark.parametrize(

@@ -15,9 +15,9 @@ import yaml
 
 from kzparallel.build import BuildResult, BuildSettings, build, check_out_dir, prepare
 from kzparallel.errors import KzError
+from kzparallel.pairs_file import read_pairs
 from kzparallel.records import pair_id
 from kzparallel.sinks.dataset import features
-from kzparallel.sinks.pairs import read_pairs
 
 
 def _settings(model: Path, cache: Path) -> BuildSettings:

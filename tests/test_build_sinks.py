@@ -10,12 +10,12 @@ import pytest
 
 from kzparallel.build import BuildResult
 from kzparallel.errors import KzError
+from kzparallel.pairs_file import pair_line, read_pairs, write_pairs
 from kzparallel.qa import DEFAULT_BAND, LengthStats
 from kzparallel.records import Pair, pair_id
 from kzparallel.sinks.articles import article_texts, write_articles
 from kzparallel.sinks.card import size_category
 from kzparallel.sinks.dataset import parse_ratios
-from kzparallel.sinks.pairs import pair_line, read_pairs, write_pairs
 from kzparallel.sinks.report import collect_stats, render_report
 
 

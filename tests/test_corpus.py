@@ -14,8 +14,8 @@ from markupsafe import escape
 
 from kzparallel.dedup import sentence_key
 from kzparallel.errors import KzError
+from kzparallel.pairs_file import read_pairs
 from kzparallel.records import Document
-from kzparallel.sinks.pairs import read_pairs
 
 KINDS = ("furniture", "less", "more")
 # ratios and a seed that put the eight clusters of the corpus below in all three splits

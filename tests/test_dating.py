@@ -11,9 +11,9 @@ import pytest
 
 from kzparallel.dating import find_dates, parse_date
 from kzparallel.glossary import load_glossary
+from kzparallel.pairs_file import pair_line, pair_record
 from kzparallel.provenance import Signature
 from kzparallel.records import Pair, Segment
-from kzparallel.sinks.pairs import pair_line, pair_record
 from kzparallel.stages import BuildContext, document_segments, make_pair, prepared_documents
 from kzparallel.translation.base import DecodingConfig, Hypothesis, Translation
 from kzparallel.translation.model import ModelRef

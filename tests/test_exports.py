@@ -14,8 +14,8 @@ from lxml import etree
 
 from kzparallel.errors import KzError
 from kzparallel.exports import export
+from kzparallel.pairs_file import write_pairs
 from kzparallel.records import Pair, pair_id
-from kzparallel.sinks.pairs import write_pairs
 
 SIG = "model:m@r|backend:transformers-fp32|glossary:none|kzparallel:0.1.0"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from kzparallel.arabic import normalize, normalize_text
 from kzparallel.cleaning import clean_document
 from kzparallel.glossary import Entry, Form, Glossary, load_glossary
-from kzparallel.glossary.arabic import normalize, normalize_text
 from kzparallel.ingest import read_documents
 from kzparallel.segmentation import segment_document
 

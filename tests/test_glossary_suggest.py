@@ -21,8 +21,8 @@ import pytest
 import yaml
 from renderings_corpus import planted_pairs
 
+from kzparallel.arabic import normalize_text
 from kzparallel.glossary import load_glossary
-from kzparallel.glossary.arabic import normalize_text
 from kzparallel.glossary.consistency import consistency, summary_line
 from kzparallel.glossary.model import Glossary
 from kzparallel.glossary.namespans import NameSpan, sound_similarity

@@ -6,17 +6,15 @@ import math
 
 import pytest
 
+from kzparallel.arabic import has_arabic, has_arabic_script, normalise_number, numbers_in
 from kzparallel.qa import (
     DEFAULT_BAND,
     MIN_PAIRS_FOR_BAND,
     LengthBand,
     LengthStats,
     content_flags,
-    has_arabic,
     has_repetition,
     missing_numbers,
-    normalise_number,
-    numbers_in,
     qa_flags,
     with_length_flag,
 )
@@ -109,8 +107,21 @@ def test_has_repetition(en: str, loop: bool) -> None:
         ("Zhanaozen and Aktau", False),
     ],
 )
-def test_has_arabic(en: str, arabic: bool) -> None:
-    assert has_arabic(en) is arabic
+def test_has_arabic_script(en: str, arabic: bool) -> None:
+    assert has_arabic_script(en) is arabic
+
+
+@pytest.mark.parametrize(
+    ("text", "letters", "script"),
+    [
+        ("توكاييف", True, True),
+        ("about ٥٠ vehicles", False, True),  # digits: Arabic script, no letter
+        ("one، two", False, True),  # the Arabic comma
+        ("Almaty", False, False),
+    ],
+)
+def test_has_arabic_needs_a_letter(text: str, letters: bool, script: bool) -> None:
+    assert (has_arabic(text), has_arabic_script(text)) == (letters, script)
 
 
 @pytest.mark.parametrize(

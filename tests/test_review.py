@@ -11,12 +11,12 @@ from starlette.testclient import TestClient
 
 from kzparallel.cleaning import clean_document
 from kzparallel.ingest import read_documents
+from kzparallel.pairs_file import read_pairs, write_pairs
 from kzparallel.records import Pair, pair_id
 from kzparallel.review.app import create_app
 from kzparallel.review.decisions import apply_review, merge_changes, split_change
 from kzparallel.review.store import Change, ReviewStore, StaleDecision
 from kzparallel.segmentation import segment_document
-from kzparallel.sinks.pairs import read_pairs, write_pairs
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "003_a7048d873e8d821e.txt"

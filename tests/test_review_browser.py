@@ -26,8 +26,8 @@ from typing import Any
 import pytest
 from lxml import etree
 
+from kzparallel.pairs_file import read_pairs
 from kzparallel.records import Pair
-from kzparallel.sinks.pairs import read_pairs
 
 CHROMIUM = Path("/usr/bin/chromium")
 REQUIRED = bool(os.environ.get("KZPARALLEL_REQUIRE_BROWSER"))

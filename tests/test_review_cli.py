@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from conftest import Cli
 
+from kzparallel.pairs_file import write_pairs
 from kzparallel.records import Pair
-from kzparallel.sinks.pairs import write_pairs
 
 
 @pytest.fixture()

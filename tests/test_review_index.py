@@ -21,13 +21,13 @@ from starlette.testclient import TestClient
 
 from kzparallel.errors import InputError, KzError
 from kzparallel.glossary.consistency import write_consistency
+from kzparallel.pairs_file import write_pairs
 from kzparallel.records import Pair, pair_id
 from kzparallel.review import state as state_module
 from kzparallel.review.app import create_app
 from kzparallel.review.decisions import apply_review, merge_changes, split_change
 from kzparallel.review.state import fold
 from kzparallel.review.store import SCHEMA_VERSION, Change, ReviewStore, read_decisions
-from kzparallel.sinks.pairs import write_pairs
 
 DATA = Path(__file__).parent / "data"
 ROW = re.compile(r'<tr id="p-(\w+)"')

@@ -19,7 +19,7 @@ from renderings_corpus import MINORITY, planted_pairs
 from test_review_browser import CHROMIUM, REQUIRED, _serve
 
 from kzparallel.glossary.consistency import write_consistency
-from kzparallel.sinks.pairs import write_pairs
+from kzparallel.pairs_file import write_pairs
 
 pytestmark = [
     pytest.mark.browser,

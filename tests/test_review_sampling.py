@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 
+from kzparallel.pairs_file import write_pairs
 from kzparallel.records import Pair, pair_id
 from kzparallel.review.app import create_app
 from kzparallel.review.sampling import (
@@ -25,7 +26,6 @@ from kzparallel.review.sampling import (
     wilson_interval,
 )
 from kzparallel.sinks.card import quality_section as card_section
-from kzparallel.sinks.pairs import write_pairs
 from kzparallel.sinks.report import quality_section as report_section
 
 DATA = Path(__file__).parent / "data"

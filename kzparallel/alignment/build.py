@@ -49,8 +49,9 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from kzparallel.alignment.links import LINKS_FILE, AlignedDoc, link_pairs, write_links
 from kzparallel.errors import InputError
-from kzparallel.records import Document, Link, Pair, Segment, pair_id
+from kzparallel.records import Document, Segment
 from kzparallel.staging import PartWriter, Staged, StagedDoc, staged_pairs
 
 ALIGNED_PART = "part-aligned.jsonl"
@@ -87,65 +88,6 @@ def read_english_inputs(
     return list(found.values())
 
 
-def link_pairs(
-    pairs: list[Pair], links: list[Link], glossary: Any = None, aligned_only: bool = False
-) -> list[Pair]:
-    """One pair per link (module doc) from a document's machine-translated pairs."""
-    out: list[Pair] = []
-    for link in links:
-        if not link.ar_sents:
-            continue  # 0-1: English without Arabic (counted, not a pair)
-        linked = [pairs[i] for i in link.ar_sents]
-        if not link.en_sents:
-            out += [
-                replace(p, origin="mt", link=link.kind, link_score=link.score,
-                        ar_sents=[i], en_sents=[],
-                        left_out="no-english" if aligned_only else None)
-                for i, p in zip(link.ar_sents, linked, strict=True)
-            ]  # fmt: skip
-            continue
-        out.append(aligned_pair(linked, link, glossary))
-    return out
-
-
-def aligned_pair(linked: list[Pair], link: Link, glossary: Any = None) -> Pair:
-    """The pair of a link with Arabic and English sentences (module doc)."""
-    from kzparallel.qa import content_flags
-
-    first, last = linked[0], linked[-1]
-    ar = " ".join(p.ar for p in linked)
-    terms: list[dict[str, Any]] = []
-    violations: list[str] = []
-    if glossary is not None:
-        from kzparallel.glossary.enforce import enforce_pair
-
-        checked = enforce_pair(ar, link.en, glossary, repair=False, date=first.date)
-        terms, violations = list(checked.terms), list(checked.violations)
-    scores = [p.score for p in linked if p.score is not None]
-    pair = replace(
-        first,
-        id=pair_id(first.doc_id, first.para, first.sent, ar),
-        ar=ar,
-        en=link.en,
-        en_mt=" ".join(p.en_mt for p in linked),
-        end=last.end if last.para == first.para else first.end,
-        score=sum(scores) / len(scores) if scores else None,
-        terms=terms,
-        violations=violations,
-        qa=[],
-        alignment=None,
-        src_tokens=None,
-        tgt_tokens=None,
-        origin="aligned",
-        link=link.kind,
-        link_score=link.score,
-        ar_sents=list(link.ar_sents),
-        en_sents=list(link.en_sents),
-    )
-    pair.qa = content_flags(pair)
-    return pair
-
-
 def _candidate(doc_id: str, sentences: list[str], date: str | None) -> Any:
     from kzparallel.alignment.pairing import Candidate, opening
 
@@ -164,7 +106,6 @@ def align_staged(
     """Pair, align and re-stage (module doc); ``staged.bitext`` gets the counts."""
     from kzparallel.alignment.align import align_sentences
     from kzparallel.alignment.pairing import pair_documents
-    from kzparallel.review.relink import LINKS_FILE, AlignedDoc, write_links
 
     english = read_english_inputs(english_inputs, on_error)
     arabic: dict[str, StagedDoc] = {}

@@ -30,7 +30,6 @@ particular adds nothing, and the alignment rests on length, numbers and names.
 from __future__ import annotations
 
 import math
-import re
 import statistics
 from collections import Counter
 from collections.abc import Sequence
@@ -40,6 +39,7 @@ from typing import Any
 from sacrebleu.metrics.helpers import extract_all_char_ngrams
 
 from kzparallel.alignment.dp import first_width
+from kzparallel.arabic import written_numbers
 
 CHRF_ORDER = 6
 AR_RATIO = 1.22  # English characters per Arabic character (seeds/references/, 94 paragraphs)
@@ -58,20 +58,6 @@ WEIGHTS: dict[str, tuple[float, float, float, float]] = {
     "anchors": (0.0, 0.5, 0.25, 0.25),
 }
 METHODS = tuple(WEIGHTS)
-
-_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹٫", "01234567890123456789.")
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
-
-
-def numbers_in(text: str) -> frozenset[str]:
-    """The numbers written in digits: ``'1,200'`` -> ``'1200'``, ``'٢٠٢٢'`` -> ``'2022'``."""
-    out = set()
-    for m in _NUMBER.finditer(text.translate(_DIGITS)):
-        value = m.group(0)
-        if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", value):
-            value = value.replace(",", "")
-        out.add(value.rstrip(".,"))
-    return frozenset(out)
 
 
 def _jaccard(a: frozenset[str], b: frozenset[str]) -> float | None:
@@ -184,8 +170,8 @@ class Scorer:
             raise ValueError("one machine translation per Arabic sentence")
         self.n, self.m = len(arabic), len(english)
         ar_names, en_names = _glossary_terms(glossary, arabic, english, dates)
-        ar_numbers = [numbers_in(t) for t in arabic]
-        en_numbers = [numbers_in(t) for t in english]
+        ar_numbers = [written_numbers(t) for t in arabic]
+        en_numbers = [written_numbers(t) for t in english]
         src = arabic if mt is None else mt
         self._src = _runs(src, arabic, ar_numbers, ar_names, uses_mt)
         self._tgt = _runs(english, english, en_numbers, en_names, uses_mt)

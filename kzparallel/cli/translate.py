@@ -161,7 +161,7 @@ def translate_cmd(
     paragraphs (one per line, a blank line between articles). The glossary is
     enforced as in `build` (n-best rerank and repair; decoder hints with --glossary-layers all)."""
     from kzparallel.glossary.layers import parse_layers
-    from kzparallel.sinks.pairs import pair_line
+    from kzparallel.pairs_file import pair_line
     from kzparallel.stages import BuildSettings, prepare, translate_pairs
     from kzparallel.translation.cache import TranslationCache, default_cache_dir
 

@@ -196,7 +196,7 @@ def write_consistency(out: str | Path, glossary: Glossary | None) -> dict[str, A
     """The consistency report of a build directory's ``pairs.jsonl``, written
     atomically to ``consistency.json`` next to it (and returned)."""
     from kzparallel.atomic import atomic_write_text
-    from kzparallel.sinks.pairs import PAIRS_FILE
+    from kzparallel.pairs_file import PAIRS_FILE
 
     path = Path(out) / PAIRS_FILE
     report = consistency(lambda: pair_records(path), glossary)

@@ -17,8 +17,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from kzparallel.arabic import normalize_text
 from kzparallel.errors import InputError
-from kzparallel.glossary.arabic import normalize_text
 from kzparallel.glossary.io import RawEntry, parse_day, parse_yaml_text
 from kzparallel.glossary.model import TYPES
 

@@ -23,7 +23,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 
-from kzparallel.glossary.arabic import normalize, normalize_text
+from kzparallel.arabic import normalize, normalize_text
 from kzparallel.glossary.demonyms import derived_forms
 from kzparallel.glossary.model import NAME, Entry, Form, Mention
 

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from kzparallel.glossary.arabic import normalize, normalize_text
+from kzparallel.arabic import normalize, normalize_text
 from kzparallel.glossary.attention import _piece_spans
 from kzparallel.glossary.enforce import accepted
 from kzparallel.glossary.matching import PREFIXES

@@ -20,8 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from kzparallel.errors import InputError
-
-PAIRS_FILE = "pairs.jsonl"
+from kzparallel.pairs_file import PAIRS_FILE, pair_record
 
 
 @dataclass
@@ -97,7 +96,6 @@ def translate_articles(
 ) -> list[dict[str, Any]]:
     """The build's pairs of ``paths``, translated with ``model`` keeping the
     cross-attention links (as ``build --alignment``)."""
-    from kzparallel.sinks.pairs import pair_record
     from kzparallel.stages import (
         BuildSettings,
         document_segments,

@@ -41,6 +41,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from kzparallel.errors import KzError
+from kzparallel.manifest import read_manifest
 from kzparallel.review.actions import Retranslate, form_changes, model_retranslator
 from kzparallel.review.guard import Guard, safe_back, valid_csrf
 from kzparallel.review.index import Generation, IndexStale, PairsIndex, Progress
@@ -77,7 +78,6 @@ from kzparallel.review.sampling import (
 from kzparallel.review.search import fts_query
 from kzparallel.review.state import PairState
 from kzparallel.review.store import ReviewStore, StaleDecision
-from kzparallel.sinks.manifest import read_manifest
 
 __all__ = ["create_app", "model_retranslator"]
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kzparallel.errors import InputError, KzError
+from kzparallel.pairs_file import PAIRS_FILE
 from kzparallel.records import Pair
 from kzparallel.review.indexing import (
     INDEX_DIR,
@@ -34,7 +35,6 @@ from kzparallel.review.indexing import (
     sync_status,
 )
 from kzparallel.review.store import ReviewStore
-from kzparallel.sinks.pairs import PAIRS_FILE
 
 __all__ = ["INDEX_DIR", "Generation", "IndexStale", "PairsIndex", "Progress"]
 

@@ -4,7 +4,7 @@ The build writes ``DIR/links.jsonl``: one line per aligned document with what a
 new link structure needs — the Arabic sentences' machine-translated pairs (one per
 sentence, in document order), the English sentences, the links the aligner made,
 whether the build was ``--aligned-only``, and the ids of the pairs the build made
-for the document (:func:`write_links`, called by
+for the document (:func:`kzparallel.alignment.links.write_links`, called by
 :func:`kzparallel.alignment.build.align_staged`).
 
 A reviewer changes a document's links with one of :data:`OPERATIONS` on link ``k``
@@ -28,7 +28,7 @@ decision (:mod:`kzparallel.review.store`).
 :func:`relinked` applies the documents' link states to a stream of build pairs:
 a document whose pairs are the ones the build made gets one pair per new link,
 a link the aligner made too keeps its pair unchanged; a new one is made as the
-build makes them (:func:`kzparallel.alignment.build.link_pairs`; the build's
+build makes them (:func:`kzparallel.alignment.links.link_pairs`; the build's
 glossary checks the human English), with ``review_status`` ``edited`` and no
 ``link_score``. A document the build has changed since (other pair ids) keeps its
 pairs: the decision no longer applies.
@@ -36,77 +36,17 @@ pairs: the decision no longer applies.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from kzparallel.errors import KzError
+from kzparallel.alignment.links import AlignedDoc, Links, link_pairs, read_links
 from kzparallel.records import Link, Pair
 from kzparallel.review.state import Change, PairState
 
-LINKS_FILE = "links.jsonl"
 PREFIX = "links:"
 OPERATIONS = ("merge", "split", "ar-prev", "ar-next", "en-prev", "en-next", "unalign")
-
-Links = list[tuple[list[int], list[int]]]
-
-
-@dataclass
-class AlignedDoc:
-    """One line of ``DIR/links.jsonl``."""
-
-    doc_id: str
-    ar: list[Pair]  # the machine-translated pair of each Arabic sentence
-    en: list[str]  # the English sentences
-    links: Links  # the aligner's
-    aligned_only: bool
-    ids: list[str]  # the ids of the pairs the build made for the document
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "doc_id": self.doc_id,
-            "aligned_only": self.aligned_only,
-            "ids": self.ids,
-            "links": [[a, e] for a, e in self.links],
-            "en": self.en,
-            "ar": [p.to_dict() for p in self.ar],
-        }
-
-    @classmethod
-    def from_dict(cls, raw: dict[str, Any]) -> AlignedDoc:
-        return cls(
-            doc_id=str(raw["doc_id"]),
-            ar=[Pair.from_dict(p) for p in raw["ar"]],
-            en=[str(s) for s in raw["en"]],
-            links=[(list(a), list(e)) for a, e in raw["links"]],
-            aligned_only=bool(raw["aligned_only"]),
-            ids=[str(i) for i in raw["ids"]],
-        )
-
-
-def write_links(path: Path, docs: Iterable[AlignedDoc]) -> None:
-    from kzparallel.atomic import atomic_write_text
-
-    lines = [json.dumps(d.to_dict(), ensure_ascii=False) + "\n" for d in docs]
-    atomic_write_text(path, "".join(lines))
-
-
-def read_links(out_dir: str | Path) -> dict[str, AlignedDoc]:
-    """The aligned documents of a build (``{}`` without ``DIR/links.jsonl``)."""
-    path = Path(out_dir) / LINKS_FILE
-    if not path.is_file():
-        return {}
-    docs: dict[str, AlignedDoc] = {}
-    with path.open(encoding="utf-8") as f:
-        for n, line in enumerate(f, 1):
-            try:
-                doc = AlignedDoc.from_dict(json.loads(line))
-            except (ValueError, KeyError, TypeError) as exc:
-                raise KzError(f"{path}:{n}: not a links record ({exc})") from None
-            docs[doc.doc_id] = doc
-    return docs
 
 
 def state_id(doc_id: str) -> str:
@@ -224,7 +164,7 @@ def current_links(doc: AlignedDoc, st: PairState | None) -> Links:
 
 def _glossary(out_dir: Path) -> Any:
     """The build's glossary (manifest.json), None for a build without one."""
-    from kzparallel.sinks.manifest import read_manifest
+    from kzparallel.manifest import read_manifest
 
     manifest = read_manifest(out_dir) or {}
     info = manifest.get("glossary") or {}
@@ -238,8 +178,6 @@ def _glossary(out_dir: Path) -> Any:
 def doc_pairs(doc: AlignedDoc, links: Links, built: list[Pair], glossary: Any = None) -> list[Pair]:
     """The pairs of ``doc`` with ``links``: a link the build made keeps its pair of
     ``built``; a new one is made as the build makes them, ``edited``, without a score."""
-    from kzparallel.alignment.build import link_pairs
-
     kept = {(tuple(p.ar_sents or ()), tuple(p.en_sents or ())): p for p in built}
     out: list[Pair] = []
     for a, e in links:

@@ -6,15 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kzparallel.review.relink import (
-    AlignedDoc,
-    allowed,
-    current_links,
-    kind,
-    read_links,
-    relink_change,
-    state_id,
-)
+from kzparallel.alignment.links import AlignedDoc, read_links
+from kzparallel.review.relink import allowed, current_links, kind, relink_change, state_id
 from kzparallel.review.store import ReviewStore
 
 LABELS = {

@@ -4,7 +4,7 @@ The pairs index keeps an FTS5 table (``unicode61`` tokenizer) with two
 columns per pair, both written here as space-separated, already folded words:
 
 * ``arx`` — the Arabic: folded as the glossary folds it for matching
-  (:func:`kzparallel.glossary.arabic.normalize_text`: diacritics and tatweel
+  (:func:`kzparallel.arabic.normalize_text`: diacritics and tatweel
   dropped, أ إ آ → ا, ى → ي, ة → ه, ؤ → و, ئ → ي, Arabic-Indic digits → ASCII,
   Latin → lower case); each word is indexed as written **and** without the
   clitics that attach to its front — a conjunction و/ف, a preposition ب/ك/ل
@@ -32,7 +32,7 @@ from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
-from kzparallel.glossary.arabic import normalize_text
+from kzparallel.arabic import normalize_text
 
 MIN_STEM = 3  # letters a word must keep when its clitics are taken off
 MIN_PREFIX_SEARCH = 3  # shorter search words match whole words only

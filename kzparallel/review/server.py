@@ -8,8 +8,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from kzparallel.errors import KzError
+from kzparallel.pairs_file import PAIRS_FILE
 from kzparallel.review.index import INDEX_DIR, Progress
-from kzparallel.sinks.pairs import PAIRS_FILE
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 

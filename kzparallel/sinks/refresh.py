@@ -15,11 +15,11 @@ from pathlib import Path
 
 from kzparallel.corpus import CorpusSummary
 from kzparallel.errors import KzError
+from kzparallel.manifest import read_manifest
+from kzparallel.pairs_file import PAIRS_FILE, read_pairs
 from kzparallel.records import Pair
 from kzparallel.sinks.card import make_card_info, render_card
 from kzparallel.sinks.dataset import DatasetSummary, SplitPlan
-from kzparallel.sinks.manifest import read_manifest
-from kzparallel.sinks.pairs import PAIRS_FILE, read_pairs
 
 REVIEW_DB = "review.sqlite"
 REFRESH_DIR = ".dataset-work"

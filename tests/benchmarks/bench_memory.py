@@ -143,7 +143,7 @@ def index_bytes_per_document(pairs: Path, limit: int = 2_000) -> float:
     import tracemalloc
 
     from kzparallel.dedup import NearDuplicateIndex, sentence_key
-    from kzparallel.sinks.pairs import read_pairs
+    from kzparallel.pairs_file import read_pairs
 
     index = NearDuplicateIndex()
     bodies: dict[str, list[str]] = {}

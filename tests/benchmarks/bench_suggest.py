@@ -47,8 +47,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
+from kzparallel.arabic import normalize_text  # noqa: E402
 from kzparallel.glossary import load_glossary  # noqa: E402
-from kzparallel.glossary.arabic import normalize_text  # noqa: E402
 from kzparallel.glossary.batch import enforce_records  # noqa: E402
 from kzparallel.glossary.consistency import consistency  # noqa: E402
 from kzparallel.glossary.model import Glossary  # noqa: E402

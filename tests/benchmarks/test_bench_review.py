@@ -14,8 +14,8 @@ from types import ModuleType
 
 import pytest
 
+from kzparallel.pairs_file import read_pairs, write_pairs
 from kzparallel.records import Pair, pair_id
-from kzparallel.sinks.pairs import read_pairs, write_pairs
 
 HERE = Path(__file__).parent
 

@@ -1,4 +1,6 @@
-"""Arabic normalisation for matching, with a map back to the original offsets.
+"""Arabic text helpers every layer uses: normalisation for matching (with a
+map back to the original offsets), the script tests, and numbers in any digit
+script.
 
 Matching happens on a normalised copy of the text; spans are reported in the
 original. :func:`normalize` returns the normalised string and, for every
@@ -18,6 +20,7 @@ Rules (each one is tested):
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -142,5 +145,76 @@ def normalize_text(text: str) -> str:
     return "".join(_fold(ch) for ch in text)
 
 
+# -- script tests ---------------------------------------------------------------
+# Two questions, two answers: "is this Arabic text?" needs a letter (a line of
+# Arabic-Indic digits or punctuation is not an article); "is Arabic left in this
+# English?" counts any character of the Arabic blocks, digits and commas too.
+_ARABIC_LETTER = re.compile(
+    r"[\u0621-\u064A\u0671-\u06D3\u06FA-\u06FF\u0750-\u077F\uFB50-\uFDFF\uFE70-\uFEFC]"
+)
+_ARABIC_SCRIPT = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
+
+
 def has_arabic(text: str) -> bool:
-    return any("\u0600" <= ch <= "\u06ff" or _is_presentation_form(ch) for ch in text)
+    """Whether ``text`` has an Arabic letter (ingest and cleaning: Arabic text)."""
+    return _ARABIC_LETTER.search(text) is not None
+
+
+def has_arabic_script(text: str) -> bool:
+    """Whether ``text`` has any Arabic-script character, digits and punctuation
+    included (QA: Arabic left untranslated in the English)."""
+    return _ARABIC_SCRIPT.search(text) is not None
+
+
+# -- numbers ----------------------------------------------------------------------
+
+# Arabic-Indic and Persian digits to ASCII.
+ARABIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+# a number: digit groups joined by one separator character
+_NUMBER = re.compile(r"\d+(?:[.,:٫٬][0-9]+)*")
+
+
+def normalise_number(token: str) -> str:
+    """Canonical form of one number token (digits already ASCII).
+
+    ``1,000`` → ``1000``; ``9.00`` → ``9``; ``9:00`` → ``9``; ``2.50`` → ``2.5``.
+    """
+    t = token.replace("٬", ",").replace("٫", ".")
+    # thousands separators: groups of exactly three digits after ',' (or '.' when
+    # there are several of them, as in 1.000.000)
+    if re.fullmatch(r"\d{1,3}(?:,\d{3})+", t):
+        t = t.replace(",", "")
+    elif re.fullmatch(r"\d{1,3}(?:\.\d{3}){2,}", t):
+        t = t.replace(".", "")
+    t = t.replace(",", ".").replace(":", ".")
+    if "." in t:
+        whole, _, frac = t.partition(".")
+        frac = frac.rstrip("0")
+        t = f"{whole}.{frac}" if frac else whole
+        if "." in t[len(whole) + 1 :]:  # several groups (e.g. 1.2.3): keep as is
+            return t
+    return t.lstrip("0") or "0"
+
+
+def numbers_in(text: str) -> list[str]:
+    """Normalised numbers in ``text`` (any digit script), in text order (QA:
+    every number of the Arabic is in the English)."""
+    return [normalise_number(m.group()) for m in _NUMBER.finditer(text.translate(ARABIC_DIGITS))]
+
+
+_WRITTEN_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹٫", "01234567890123456789.")
+_WRITTEN_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+def written_numbers(text: str) -> frozenset[str]:
+    """The numbers written in digits, as written but for thousands separators:
+    ``'1,200'`` -> ``'1200'``, ``'٢٠٢٢'`` -> ``'2022'`` (the alignment's number
+    signal; it keeps ``2.50`` and ``007`` as they are, unlike :func:`numbers_in`,
+    so that the alignment scores stay what they were)."""
+    out = set()
+    for m in _WRITTEN_NUMBER.finditer(text.translate(_WRITTEN_DIGITS)):
+        value = m.group(0)
+        if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", value):
+            value = value.replace(",", "")
+        out.add(value.rstrip(".,"))
+    return frozenset(out)
