@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 import yaml
 
-from kzparallel.build import BuildResult, BuildSettings, build, check_out_dir, prepare
+from kzparallel.builder import BuildResult, BuildSettings, build, check_out_dir, prepare
 from kzparallel.errors import KzError
 from kzparallel.pairs_file import read_pairs
 from kzparallel.records import pair_id
