@@ -256,6 +256,7 @@ def score_sentences(art: Article, doc: Document, s: Scores) -> None:
 def concept_keys(entry: Entry) -> set[str]:
     keys = {entry.id.casefold(), entry.en.casefold()}
     keys |= {f.en.casefold() for f in entry.all_forms()}
+    keys |= {a.casefold() for f in entry.all_forms() for a in f.also}
     keys |= {p.en.casefold() for p in entry.periods}
     return {_SPACE.sub(" ", k.replace("-", " ")).strip() for k in keys}
 
