@@ -18,7 +18,7 @@ from kzparallel.errors import KzError
 from kzparallel.manifest import read_manifest
 from kzparallel.pairs_file import PAIRS_FILE, read_pairs
 from kzparallel.records import Pair
-from kzparallel.sinks.card import make_card_info, render_card
+from kzparallel.sinks.card import make_card_info, write_card
 from kzparallel.sinks.dataset import DatasetSummary, SplitPlan
 
 REVIEW_DB = "review.sqlite"
@@ -33,7 +33,7 @@ def reviewed_pairs(out_dir: Path) -> Iterable[Pair]:
 
 def rewrite_dataset(out_dir: str | Path) -> DatasetSummary:
     """Replace ``out_dir/dataset`` (atomically) with the reviewed pairs."""
-    from kzparallel.atomic import atomic_write_text, replace_directory
+    from kzparallel.atomic import replace_directory
     from kzparallel.review.sampling import read_estimate
     from kzparallel.shards import ShardJob, assemble_dataset, merged_stats, plan_shards, write_shard
     from kzparallel.staging import index_pairs_file
@@ -90,7 +90,7 @@ def rewrite_dataset(out_dir: str | Path) -> DatasetSummary:
         )
         info.corpus = CorpusSummary.from_manifest(manifest)
         estimate = read_estimate(out, manifest.get("signature", ""))
-        atomic_write_text(work / "dataset" / "README.md", render_card(summary, info, estimate))
+        write_card(work / "dataset", summary, info, estimate)
         replace_directory(work / "dataset", out / "dataset")
     finally:
         shutil.rmtree(work, ignore_errors=True)
