@@ -32,12 +32,15 @@ import re
 import unicodedata
 from collections.abc import Callable
 
+from kzparallel.quotations import innermost, quotation_spans
 from kzparallel.records import Document, Segment
 
 TERMINATORS = ".!?؟…۔"
 CLOSERS = "\"'”’»›)]}"
 _OPEN_BRACKETS = {"(": ")", "[": "]"}
 MAX_PARENTHESIS = 200  # characters; a longer bracket does not hold sentences together
+QUOTED_SENTENCE_WORDS = 4  # words on each side of a stop inside a quotation to break there
+_OPENERS = "«“‹„\"'([{"
 
 
 # Latin abbreviations that take a period but rarely end a sentence.
@@ -53,6 +56,16 @@ ABBREVIATIONS = _wordset(
 _ERA_MARKS = frozenset({"م", "ه", "هـ"})  # AD / AH after a year
 _TERMINATOR_RUN = re.compile(r"[.!?؟…۔]+[\"'”’»›)\]}]*")
 _URL = re.compile(r"(?:https?://|ftp://|www\.)\S+|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.IGNORECASE)
+# a bare domain name: Latin labels and a lower-case top-level domain ("RT.com", "sputnik.ae")
+_TLDS = (
+    "com net org info biz gov edu int mil io tv me co news online site ae sa eg qa kw bh om jo "
+    "lb sy iq ps ye ma dz tn ly sd ru kz uz kg tj tm ua by cn tr ir uk us fr de it es ch be nl "
+    "eu in pk az am ge af"
+)
+_DOMAIN = re.compile(
+    r"(?<![A-Za-z0-9.-])(?:[A-Za-z0-9][A-Za-z0-9-]*\.)+(?:" + "|".join(_TLDS.split()) + r")"
+    r"(?![A-Za-z0-9-])(?:/\S*)?"
+)
 _INITIALS = re.compile(r"(?:[^\W\d_]\.)*[^\W\d_]")  # "د" / "U.S" / "أ.د" before the period
 _BRACKET = re.compile(r"[()\[\]\n]")
 _LINEBREAK = re.compile(r"[\n\r\u2028\u2029\x0b\x0c\x1c-\x1e\x85]+")
@@ -61,7 +74,7 @@ _LINEBREAK = re.compile(r"[\n\r\u2028\u2029\x0b\x0c\x1c-\x1e\x85]+")
 def _protected(text: str) -> list[tuple[int, int]]:
     """Spans inside which no sentence boundary may fall: URLs, e-mails, short brackets."""
     spans = []
-    for m in _URL.finditer(text):
+    for m in [*_URL.finditer(text), *_DOMAIN.finditer(text)]:
         end = m.end()
         while end > m.start() and text[end - 1] in TERMINATORS + CLOSERS + ",،;؛:":
             end -= 1
@@ -115,20 +128,95 @@ def _is_abbreviation(text: str, dot: int) -> bool:
 def _boundaries(text: str) -> list[int]:
     """End offsets of sentences (before the whitespace that follows them)."""
     inside = _inside(_protected(text))
-    ends: list[int] = []
+    quotes = quotation_spans(text)
+    opening_marks = {o for o, _ in quotes}
+    ends = [m.start() for m in _LINEBREAK.finditer(text)]
     for m in _TERMINATOR_RUN.finditer(text):
         end = m.end()
-        if end < len(text) and not text[end].isspace():
-            continue  # "9.00", "watch؟v=", "U.S.A": no whitespace after the run
+        while end > m.start() + 1 and end - 1 in opening_marks:
+            end -= 1  # "هناك."وقال ..." : the mark opens the next sentence's quotation
+        tight = end < len(text) and not text[end].isspace()
+        if tight and not _word_follows(text, end):
+            continue  # "9.00", "watch؟v=", "17.09.2022": no letter after the run
         if inside(m.start()):
             continue
-        run = m.group()
-        if run.rstrip(CLOSERS) == "." and _is_abbreviation(text, m.start()):
+        run = text[m.start() : end]
+        stops = run.rstrip(CLOSERS)
+        if stops == "." and _is_abbreviation(text, m.start()):
+            continue
+        if tight and stops == "." and _name_with_a_dot(text, m.start()):
+            continue
+        if set(stops) <= set(".…") and _lower_latin_follows(text, end):
+            continue  # "wait... and see", "etc. and so on": the sentence goes on
+        if stops == "." and _is_list_number(text, m.start(), ends):
+            continue
+        if not _quotation_allows(text, quotes, m.start(), end, ends):
             continue
         ends.append(end)
-    for m in _LINEBREAK.finditer(text):
-        ends.append(m.start())
     return sorted(set(ends))
+
+
+def _word_follows(text: str, end: int) -> bool:
+    """Does a word start at ``text[end]`` (a letter, or an opening mark and a letter)?"""
+    if text[end] in _OPENERS and end + 1 < len(text):
+        end += 1
+    return text[end].isalpha()
+
+
+def _name_with_a_dot(text: str, dot: int) -> bool:
+    """Latin letters on both sides of a period with no space: a name, not two sentences
+    (``ASP.NET``, ``file.pdf``, ``e.g``); ``said.The`` is two sentences."""
+    before = re.search(r"[A-Za-z0-9]+$", text[:dot])
+    after = re.match(r"[A-Za-z]+", text[dot + 1 :])
+    if not before or not after:
+        return False
+    word = after.group()
+    return word.islower() or (word.isupper() and before.group().isupper())
+
+
+def _lower_latin_follows(text: str, end: int) -> bool:
+    rest = text[end:].lstrip()
+    return bool(rest) and "a" <= rest[0] <= "z"
+
+
+def _is_list_number(text: str, dot: int, ends: list[int]) -> bool:
+    """``1.`` / ``12.`` that starts the paragraph, follows a sentence end or a colon:
+    the number of a list item, not a sentence."""
+    m = re.search(r"(?:^|(?<=\s))[0-9٠-٩]{1,3}$", text[:dot])
+    if not m:
+        return False
+    before = text[: m.start()].rstrip()
+    return not before or before.endswith((":", "：")) or len(before) in _stripped_ends(text, ends)
+
+
+def _stripped_ends(text: str, ends: list[int]) -> set[int]:
+    out = set()
+    for e in ends:
+        while e > 0 and text[e - 1].isspace():
+            e -= 1
+        out.add(e)
+    return out
+
+
+def _quotation_allows(
+    text: str, quotes: list[tuple[int, int]], start: int, end: int, ends: list[int]
+) -> bool:
+    """A stop inside a quotation (before its closing mark) ends a sentence only when
+    the quotation is long: at least :data:`QUOTED_SENTENCE_WORDS` words of it on each
+    side of the stop (since the opening mark or the last break inside it)."""
+    q = innermost(quotes, start, end)
+    if q is None:
+        return True
+    o, c = q
+    since = max([o + 1, *(e for e in ends if o < e <= start)])
+    return (
+        _count_words(text[since:start]) >= QUOTED_SENTENCE_WORDS
+        and _count_words(text[end:c]) >= QUOTED_SENTENCE_WORDS
+    )
+
+
+def _count_words(text: str) -> int:
+    return sum(1 for w in text.split() if any(ch.isalpha() for ch in w))
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
