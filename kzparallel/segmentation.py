@@ -39,7 +39,7 @@ TERMINATORS = ".!?؟…۔"
 CLOSERS = "\"'”’»›)]}"
 _OPEN_BRACKETS = {"(": ")", "[": "]"}
 MAX_PARENTHESIS = 200  # characters; a longer bracket does not hold sentences together
-QUOTED_SENTENCE_WORDS = 4  # words on each side of a stop inside a quotation to break there
+QUOTED_SENTENCE_WORDS = 3  # words on each side of a stop inside a quotation to break there
 _OPENERS = "«“‹„\"'([{"
 
 
