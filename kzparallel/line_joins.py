@@ -20,15 +20,20 @@ sentence: text wrapped at a fixed width, or a lead-in ending in ``:`` / ``:-`` /
 The first line is cut when
 
 * ``clause``: it ends in ``:`` ``:-`` ``،`` ``,`` ``؛`` ``;`` and has at least
-  :data:`MIN_CLAUSE_WORDS` words;
+  :data:`MIN_CLAUSE_WORDS` words (``وقالت:`` alone may head a list);
 * ``function-word``: its last word cannot end a sentence (a preposition,
   conjunction, relative pronoun or auxiliary: ``في``, ``إلى``, ``التي``, ``لا تزال``
-  ...) and it has at least :data:`MIN_CLAUSE_WORDS` words;
-* ``wrapped``: it has at least :data:`MIN_WRAPPED_WORDS` words and it and the
-  next line are both lines of a text wrapped at a fixed width — each at most
-  :data:`WRAP_WIDTH` characters, and the first at least
-  :data:`WRAP_FILL` of the second (a headline above a paragraph is much shorter
-  than the paragraph; a wrapped line fills the width).
+  ..., or the first part of a compound name: ``عبد``, ``أبو``, ``بن``) and it has at least :data:`MIN_CLAUSE_WORDS` words;
+* ``wrapped``: the article is wrapped at a fixed width and this line is one of
+  the wrapped lines: it has at least :data:`MIN_WRAPPED_WORDS` words (long
+  enough to be body text), it and the next line are each at most
+  :data:`WRAP_WIDTH` characters, and the first is at least :data:`WRAP_FILL` of
+  the second (a wrapped line fills the width; a subheading above a short
+  paragraph is much shorter than it). The article is wrapped when at least
+  :data:`MIN_WRAPPED_LINES` of its lines are such lines, so one subheading of
+  seven words above a short paragraph is never run into it;
+* ``wrapped list item``: the article is wrapped and the line is a list item
+  (``1- ...``) with no final stop: the item goes on in the next line.
 
 Each join is a :class:`~kzparallel.records.Decision` on the continuing line
 (``clean --explain`` prints ``# joined N: join-continued-line: ...`` with the
@@ -52,9 +57,10 @@ JOIN_RULES: dict[str, str] = {
 }
 HEADING_WORDS = 6
 MIN_CLAUSE_WORDS = 3
-MIN_WRAPPED_WORDS = 5
+MIN_WRAPPED_WORDS = 7
+MIN_WRAPPED_LINES = 3
 WRAP_WIDTH = 110  # characters
-WRAP_FILL = 0.5
+WRAP_FILL = 0.4
 
 _FINAL = re.compile(r"[.!?؟…۔][\"'”’»›)\]}]*\s*$")
 _CLAUSE_END = re.compile(r"(?::\s*-|[:،,؛;])\s*$")
@@ -70,7 +76,8 @@ def _wordset(words: str) -> frozenset[str]:
 _FUNCTION_WORDS = _wordset(
     "في من إلى الى على عن مع حين حينما عندما بينما حتى أن إن لأن كي لكي لا لم لن قد "
     "بين منذ حول ضد عند لدى نحو خلال عبر دون وفق وفقا مثل ثم أو أم بل لكن التي الذي "
-    "الذين اللذين اللتين اللاتي اللواتي تزال يزال زال إلا سوى أي أية"
+    "الذين اللذين اللتين اللاتي اللواتي تزال يزال زال إلا سوى أي أية "
+    "عبد أبو أبي ابن بن بنت آل"  # the first part of a compound name: عبد الفتاح، أبو ظبي
 )
 
 
@@ -102,25 +109,36 @@ def _is_function_word(word: str) -> bool:
     return len(word) > 2 and word[0] in "وف" and word[1:] in _FUNCTION_WORDS
 
 
-def cut_reason(line: str, following: str) -> str | None:
-    """Why ``line`` stops inside a sentence that ``following`` goes on with, or None."""
+def _wrapped(line: str, following: str) -> bool:
+    """Could ``line`` and ``following`` be two lines of text wrapped at a width?"""
+    return (
+        len(_words(line)) >= MIN_WRAPPED_WORDS
+        and not _FINAL.search(line)
+        and len(line) <= WRAP_WIDTH
+        and len(following) <= WRAP_WIDTH
+        and len(line) >= WRAP_FILL * len(following)
+    )
+
+
+def cut_reason(line: str, following: str, wrapped_text: bool = False) -> str | None:
+    """Why ``line`` stops inside a sentence that ``following`` goes on with, or None.
+    ``wrapped_text``: the article is wrapped at a width (see the module docstring)."""
     if _FINAL.search(line):
         return None
     n = len(_words(line))
     m = _CLAUSE_END.search(line)
-    if m and n >= MIN_CLAUSE_WORDS:
-        return f"it ends in '{m.group().strip()}'"
+    if m:
+        return f"it ends in '{m.group().strip()}'" if n >= MIN_CLAUSE_WORDS else None
     last = _last_word(line)
     if re.search(r"[^\W\d_]\s*$", line) and _is_function_word(last) and n >= MIN_CLAUSE_WORDS:
         return f"it ends in '{last}', a word that cannot end a sentence"
-    if (
-        n >= MIN_WRAPPED_WORDS
-        and len(line) <= WRAP_WIDTH
-        and len(following) <= WRAP_WIDTH
-        and len(line) >= WRAP_FILL * len(following)
-        and not _CLAUSE_END.search(line)
-    ):
-        return f"it has no final stop and both lines are wrapped at a width ({len(line)} and {len(following)} characters)"
+    if wrapped_text and _LIST_START.match(line):
+        return "it is a list item with no final stop and the article is wrapped at a width"
+    if wrapped_text and _wrapped(line, following):
+        return (
+            f"it has no final stop and the article is wrapped at a width "
+            f"(lines of {len(line)} and {len(following)} characters)"
+        )
     return None
 
 
@@ -141,12 +159,16 @@ def join_continued_lines(lines: Sequence[Line]) -> tuple[list[str], list[Decisio
     """The paragraphs of the kept lines of ``lines`` (all non-empty lines of the body,
     in source order, dropped ones included), with cut sentences joined, and a
     ``join-continued-line`` decision for each line joined to the one before it."""
+    pairs = [
+        i
+        for i in range(len(lines) - 1)
+        if lines[i].kept and lines[i + 1].kept and continues(lines[i + 1].text)
+    ]
+    wrapped = sum(_wrapped(lines[i].text, lines[i + 1].text) for i in pairs) >= MIN_WRAPPED_LINES
     reasons: list[str | None] = [None] * len(lines)
-    for i in range(len(lines) - 2, -1, -1):  # from the end: is the next line itself cut?
+    for i in reversed(pairs):  # from the end: is the next line itself cut?
         a, b = lines[i], lines[i + 1]
-        if not (a.kept and b.kept and continues(b.text)):
-            continue
-        reason = cut_reason(a.text, b.text)
+        reason = cut_reason(a.text, b.text, wrapped)
         if reason is None:
             continue
         heading = (

@@ -39,7 +39,13 @@ TERMINATORS = ".!?؟…۔"
 CLOSERS = "\"'”’»›)]}"
 _OPEN_BRACKETS = {"(": ")", "[": "]"}
 MAX_PARENTHESIS = 200  # characters; a longer bracket does not hold sentences together
-QUOTED_SENTENCE_WORDS = 3  # words on each side of a stop inside a quotation to break there
+# A stop inside a quotation ends a sentence only in a long quotation (LONG_QUOTE_WORDS)
+# and with a quoted sentence on each side of it: QUOTED_SENTENCE_WORDS words after a
+# period, QUOTED_EXCLAMATION_WORDS after "!" "?" "؟" or an ellipsis, which also mark a
+# pause inside a slogan or a cry ("كفى! نريد الماء").
+LONG_QUOTE_WORDS = 6
+QUOTED_SENTENCE_WORDS = 2
+QUOTED_EXCLAMATION_WORDS = 3
 _OPENERS = "«“‹„\"'([{"
 
 
@@ -202,16 +208,20 @@ def _quotation_allows(
     text: str, quotes: list[tuple[int, int]], start: int, end: int, ends: list[int]
 ) -> bool:
     """A stop inside a quotation (before its closing mark) ends a sentence only when
-    the quotation is long: at least :data:`QUOTED_SENTENCE_WORDS` words of it on each
-    side of the stop (since the opening mark or the last break inside it)."""
+    the quotation is long (:data:`LONG_QUOTE_WORDS`) and has a sentence of its own on
+    each side of the stop (since the opening mark or the last break inside it):
+    :data:`QUOTED_SENTENCE_WORDS` words after a period, :data:`QUOTED_EXCLAMATION_WORDS`
+    after the other stops."""
     q = innermost(quotes, start, end)
     if q is None:
         return True
     o, c = q
     since = max([o + 1, *(e for e in ends if o < e <= start)])
+    need = QUOTED_SENTENCE_WORDS if text[start:end] in ".۔" else QUOTED_EXCLAMATION_WORDS
     return (
-        _count_words(text[since:start]) >= QUOTED_SENTENCE_WORDS
-        and _count_words(text[end:c]) >= QUOTED_SENTENCE_WORDS
+        _count_words(text[o + 1 : c]) >= LONG_QUOTE_WORDS
+        and _count_words(text[since:start]) >= need
+        and _count_words(text[end:c]) >= need
     )
 
 
