@@ -10,8 +10,8 @@ within the line, or none within :data:`MAX_QUOTE` characters, holds nothing
 together, so one stray ``"`` never swallows the rest of a paragraph.
 
 A straight ``"`` (and a reversed closing mark) opens when the text before it is a
-space, the start of the line, an opening bracket, a colon or a one-letter Arabic
-proclitic (``و"`` ``ب"``) and the text after it is not a space; a ``"`` closes the
+space, the start of the line, an opening bracket, a colon, a stop or a one-letter
+Arabic proclitic (``و"`` ``ب"``) and the text after it is not a space; a ``"`` closes the
 innermost open ``"`` otherwise.
 """
 
@@ -35,13 +35,13 @@ _LINE_END = "\n\r\u2028\u2029"
 
 def _opens(text: str, i: int) -> bool:
     """Does the mark at ``text[i]`` stand where a quotation opens: after a space, the
-    start of the line, an opening bracket, a colon or a one-letter Arabic proclitic
-    (``و"نحن``), and before a non-space?"""
+    start of the line, an opening bracket, a colon, a stop (``انتهى."سنعود``) or a
+    one-letter Arabic proclitic (``و"نحن``), and before a non-space?"""
     before = text[i - 1] if i > 0 else " "
     after = text[i + 1] if i + 1 < len(text) else " "
     if after.isspace():
         return False
-    if before.isspace() or before in "([{«“‹\"':،,؛;—–-":
+    if before.isspace() or before in "([{«“‹\"':،,؛;—–-.!?؟…":
         return True
     return before in _PROCLITICS and (i < 2 or text[i - 2].isspace())
 

@@ -211,13 +211,22 @@ def _quotation_allows(
     the quotation is long (:data:`LONG_QUOTE_WORDS`) and has a sentence of its own on
     each side of the stop (since the opening mark or the last break inside it):
     :data:`QUOTED_SENTENCE_WORDS` words after a period, :data:`QUOTED_EXCLAMATION_WORDS`
-    after the other stops."""
+    after the other stops. A ``!`` or ``?`` that the closing mark of a short quotation
+    follows (``وهتفوا "ارحل!" ثم تفرقوا``) does not end the sentence that quotes it."""
+    stops = text[start:end].rstrip(CLOSERS)
     q = innermost(quotes, start, end)
     if q is None:
-        return True
+        closed = next(((o, c) for o, c in quotes if start <= c < end), None)
+        if closed is None or stops in ".۔":
+            return True
+        # '"ارحل!" هتفوا' : a short cry or question quoted inside the sentence
+        o, c = closed
+        return _count_words(text[o + 1 : c]) >= LONG_QUOTE_WORDS or any(
+            o < e <= start for e in ends
+        )
     o, c = q
     since = max([o + 1, *(e for e in ends if o < e <= start)])
-    need = QUOTED_SENTENCE_WORDS if text[start:end] in ".۔" else QUOTED_EXCLAMATION_WORDS
+    need = QUOTED_SENTENCE_WORDS if stops in ".۔" else QUOTED_EXCLAMATION_WORDS
     return (
         _count_words(text[o + 1 : c]) >= LONG_QUOTE_WORDS
         and _count_words(text[since:start]) >= need
