@@ -4,14 +4,22 @@ Conventions (see the README section "Segmentation"):
 
 * A sentence ends after a run of terminators ``. ! ? ؟ … ۔`` (``..``/``...``
   included) together with any closing quotes/brackets that follow it, when the
-  run is followed by whitespace or the end of the paragraph. So ``"...ذلك".``
-  ends after the period, ``...ذلك."`` after the quote.
-* Never inside a number (``9.00``, ``6-1-2022``), a URL (also with the Arabic
-  ``؟`` in it), an e-mail address, or after an initial/abbreviation: a single
-  letter (``د.``, ``أ.``, ``U.S.``) or a known short abbreviation (``Mr.``) —
-  but the era mark after a year (``عام 1991 م.``) does end a sentence.
+  run is followed by whitespace, the end of the paragraph or a word
+  (``هناك.وقال``, ``said.The``). So ``"...ذلك".`` ends after the period,
+  ``...ذلك."`` after the quote.
+* Never inside a number (``9.00``, ``6-1-2022``, ``17.09.2022``), a URL (also
+  with the Arabic ``؟`` in it), an e-mail address, a domain name (``RT.com``),
+  a Latin name with a dot (``ASP.NET``, ``report.pdf``), or after an
+  initial/abbreviation: a single letter (``د.``, ``أ.``, ``U.S.``, ``ص.ب``) or a
+  known short abbreviation (``Mr.``) — but the era mark after a year
+  (``عام 1991 م.``) does end a sentence. Never before a lower-case Latin word
+  after ``.``/an ellipsis, nor after a list number (``1.``) that starts the
+  paragraph or follows a sentence end or a colon.
 * Never inside a short parenthesis ``( ... )`` / ``[ ... ]`` that closes in the
   same paragraph (e.g. the dateline ``( أردو بوینت نتورك ۔ / سبوتنيك - 11 ...)``).
+* Inside a quotation (:mod:`kzparallel.quotations`) only in a long one with a
+  quoted sentence on each side of the stop (:func:`_quotation_allows`); a ``!``
+  or ``?`` closing a short quotation does not end the sentence quoting it.
 * A one-word piece between two periods (``... بالقيادة. الاضطرابات.``) is not a
   sentence: it stays with the sentence before it.
 * A line break and the end of the paragraph are always boundaries.
