@@ -64,7 +64,7 @@ def _wordset(words: str) -> frozenset[str]:
 
 ABBREVIATIONS = _wordset(
     "mr mrs ms dr prof st jr sr inc ltd co corp vs etc no gen col lt sgt gov sen rep "
-    "jan feb mar apr jun jul aug sep sept oct nov dec approx dept est fig"
+    "jan feb mar apr jun jul aug sep sept oct nov dec approx dept est fig ph"
 )
 
 _ERA_MARKS = frozenset({"م", "ه", "هـ"})  # AD / AH after a year

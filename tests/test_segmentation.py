@@ -424,6 +424,7 @@ NO_BREAK_CASES = [
     ("Latin initials", "كتب J. R. R. Tolkien رواياته بالإنجليزية."),
     ("Arabic initials", "وحاضر أ. د. سامي في الندوة ثم ألقى أ.د.سامي كلمة."),
     ("Latin abbreviations", "قال Dr. Adams من U.S. Army إن الخطة، e.g. في الشمال، ناجحة."),
+    ("degree abbreviation", "حصل الباحث على درجة Ph.D في الاقتصاد."),
     ("post-office box", "أرسلوا الطلبات إلى ص.ب 1234 في المدينة."),
     ("era mark inside a sentence", "بني المعبد نحو عام 300 ق.م على التل."),
     ("Arabic abbreviation glued to a name", "وقال د.سامي إن الوضع مستقر."),
