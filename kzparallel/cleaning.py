@@ -34,6 +34,7 @@ from typing import Any
 from kzparallel import cleaning_rules as R
 from kzparallel.arabic import has_arabic
 from kzparallel.dating import with_date
+from kzparallel.line_joins import JOIN_RULES, join_continued_lines
 from kzparallel.normalization import normalize_text
 from kzparallel.records import Decision, Document
 
@@ -94,15 +95,17 @@ def clean_document(doc: Document) -> Document:
     body = [ln for ln in lines if ln is not title_line]
     drop_after_labels(body)
     _drop_copies(body)
+    paragraphs, joins = join_continued_lines(body)  # a sentence cut by a line break
 
     for ln in lines:
         if ln.rule is not None:
             decisions.append(Decision(ln.number, ln.rule, ln.raw.strip(), ln.detail))
+    decisions += joins
     decisions.sort(key=lambda d: d.line)
     cleaned = replace(
         doc,
         title=title or None,
-        paragraphs=[ln.text for ln in body if ln.kept],
+        paragraphs=paragraphs,
         decisions=decisions,
         meta=meta,
     )
@@ -256,9 +259,11 @@ def _drop_partial_word(text: str) -> str:
 
 
 def explain_lines(doc: Document) -> list[str]:
-    """``# dropped <line>: <rule>: <text> [<detail>]`` for each decision of a cleaned document."""
+    """``# dropped <line>: <rule>: <text> [<detail>]`` for each decision of a cleaned document
+    (``# joined`` for a line joined to the one before it: :mod:`kzparallel.line_joins`)."""
     out = []
     for d in doc.decisions:
         detail = f" [{d.detail}]" if d.detail else ""
-        out.append(f"# dropped {d.line}: {d.rule}: {d.text}{detail}")
+        verb = "joined" if d.rule in JOIN_RULES else "dropped"
+        out.append(f"# {verb} {d.line}: {d.rule}: {d.text}{detail}")
     return out
