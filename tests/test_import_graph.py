@@ -40,7 +40,6 @@ FUNCTION_IMPORTS: dict[str, int] = {
     "kzparallel/glossary/enforce.py": 1,
     "kzparallel/glossary/layers_eval.py": 5,
     "kzparallel/glossary/namespans.py": 1,
-    "kzparallel/glossary/suggest_input.py": 4,
     "kzparallel/incremental.py": 2,
     "kzparallel/langid.py": 1,
     "kzparallel/outputs.py": 14,
