@@ -51,7 +51,6 @@ FUNCTION_IMPORTS: dict[str, int] = {
     "kzparallel/review/server.py": 2,
     "kzparallel/shards.py": 1,
     "kzparallel/sinks/card.py": 2,
-    "kzparallel/sinks/refresh.py": 5,
     "kzparallel/sinks/report.py": 1,
     "kzparallel/stages.py": 9,
     "kzparallel/testing/bitext.py": 14,
