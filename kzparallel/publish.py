@@ -5,7 +5,7 @@ Uses ``huggingface_hub`` (``create_repo`` + ``upload_folder``, repo type
 ``hf auth login``); without one the command stops with a one-line
 error before touching the network. When ``DIR/review.sqlite`` exists, ``DIR/dataset``
 is first re-written with the review decisions applied (see
-:mod:`kzparallel.sinks.refresh`), so the Hub gets the reviewed corpus.
+:mod:`kzparallel.refresh`), so the Hub gets the reviewed corpus.
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ def publish(
     if not token:
         raise KzError(NO_TOKEN)
     if (Path(out_dir) / "review.sqlite").is_file():
-        from kzparallel.sinks.refresh import rewrite_dataset
+        from kzparallel.refresh import rewrite_dataset
 
         rewrite_dataset(out_dir)  # the published dataset carries the review decisions
     api = huggingface_hub.HfApi(token=token)

@@ -1,6 +1,6 @@
 """The glossary layers one at a time: selecting them (library, build, CLI), the
 plain-decode fallback for the rerank, and each layer's share measured on the
-trained demo model (``kzparallel.glossary.layers_eval``) for both backends."""
+trained demo model (``kzparallel.layers_eval``) for both backends."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from kzparallel.glossary.enforce import (
     find_form,
 )
 from kzparallel.glossary.layers import DEFAULT_LAYERS, LAYERS, layers_label, parse_layers
-from kzparallel.glossary.layers_eval import (
+from kzparallel.layers_eval import (
     LayersReport,
     collateral_chars,
     heldout_cases,

@@ -296,7 +296,7 @@ def evaluate(
     if layers:
         if hyp is not None:
             raise KzError("--layers translates the sentences itself: give --layers or --hyp")
-        from kzparallel.glossary.layers_eval import BACKENDS, layers_eval
+        from kzparallel.layers_eval import BACKENDS, layers_eval
 
         report = layers_eval(
             model,

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from kzparallel.arabic import normalize, normalize_text
 from kzparallel.glossary.demonyms import derived_forms
-from kzparallel.glossary.model import NAME, Entry, Form, Mention
+from kzparallel.glossary.entries import NAME, Entry, Form, Mention
 
 _WORD = re.compile(r"[^\W_]+")
 _GAP = re.compile(r"[\s«»\"“”'‘’\-]+")

@@ -54,7 +54,7 @@ from kzparallel.glossary.consistency import consistency  # noqa: E402
 from kzparallel.glossary.model import Glossary  # noqa: E402
 from kzparallel.glossary.namespans import ORG_WORDS, bare  # noqa: E402
 from kzparallel.glossary.suggest import Concept, Suggestions, suggest  # noqa: E402
-from kzparallel.glossary.suggest_input import suggest_records  # noqa: E402
+from kzparallel.suggest_input import suggest_records  # noqa: E402
 from kzparallel.testing import demo_model  # noqa: E402
 
 TRAIN_PAIRS = 3000
