@@ -31,6 +31,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from kzparallel import cleaning_furniture as F
+from kzparallel import cleaning_headline as H
 from kzparallel import cleaning_rules as R
 from kzparallel.arabic import has_arabic
 from kzparallel.dating import with_date
@@ -75,6 +77,7 @@ def clean_document(doc: Document) -> Document:
     meta = dict(doc.meta)
 
     _drop_by_line_rules(lines, meta)
+    F.drop_furniture_lines(lines, meta)
     keep_bullets_inside_the_body(lines)
     drop_repeats(lines)
 
@@ -88,12 +91,13 @@ def clean_document(doc: Document) -> Document:
             title = title_line.text
             _drop_before(lines, title_line)
     if title:
-        title, suffix_decisions = _clean_title(title, title_line)
+        title, suffix_decisions = _clean_title(title, title_line, lines)
         decisions += suffix_decisions
         _drop_repeated_headline(lines, title, title_line)
     body = [ln for ln in lines if ln is not title_line]
     drop_after_labels(body)
     _drop_copies(body)
+    F.drop_furniture_around_body(body, title or "")
 
     for ln in lines:
         if ln.rule is not None:
@@ -158,7 +162,7 @@ def _find_title(lines: list[SourceLine]) -> SourceLine | None:
     for ln in candidates:
         if len(R.words(ln.text)) >= MIN_TITLE_WORDS:
             return ln
-    return candidates[-1]
+    return candidates[-1] if H.may_be_headline(candidates[-1].text) else None
 
 
 def _drop_before(lines: list[SourceLine], title_line: SourceLine) -> None:
@@ -169,7 +173,9 @@ def _drop_before(lines: list[SourceLine], title_line: SourceLine) -> None:
             ln.drop("navigation", "before the headline")
 
 
-def _clean_title(title: str, title_line: SourceLine | None) -> tuple[str, list[Decision]]:
+def _clean_title(
+    title: str, title_line: SourceLine | None, lines: list[SourceLine]
+) -> tuple[str, list[Decision]]:
     number = title_line.number if title_line else 0
     decisions = []
     head, suffix = R.split_title_suffix(title)
@@ -177,6 +183,8 @@ def _clean_title(title: str, title_line: SourceLine | None) -> tuple[str, list[D
     removed = " ".join(x for x in (suffix, symbols) if x)
     if removed:
         decisions.append(Decision(number, "title-suffix", removed, "removed from the headline"))
+    head, edits = H.headline_edits(head, [ln for ln in lines if ln is not title_line])
+    decisions += [Decision(number, rule, text, why) for rule, text, why in edits]
     return head, decisions
 
 
