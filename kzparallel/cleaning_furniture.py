@@ -156,6 +156,8 @@ LINE_RULES: tuple[Rule, ...] = (
         "anywhere",
         lambda s: S.has_credit_tail(s.text),
     ),
+    # a "timestamp" (kzparallel.dating reads the date from it); the name goes to meta
+    Rule("timestamp", "date and author line", "anywhere", _date_and_byline),
     Rule(
         "timestamp",
         "date line ('published on ...') with the site's or agency's name",
@@ -165,7 +167,6 @@ LINE_RULES: tuple[Rule, ...] = (
     Rule(
         "timestamp", "date and time among labels", "anywhere", lambda s: S.is_date_and_time(s.text)
     ),
-    Rule("byline", "date and author line", "anywhere", _date_and_byline),
     Rule("byline", "author line", "anywhere", lambda s: S.byline_name(s.text) is not None),
     Rule(
         "byline", "correspondent's name line", "anywhere", lambda s: S.is_correspondent_line(s.text)
@@ -339,7 +340,11 @@ def drop_furniture_lines(lines: Sequence[PageLine], meta: dict[str, object]) -> 
     zones = [frozenset({"before body"}) if i < first else frozenset() for i in range(len(lines))]
     _apply(lines, zones, LINE_RULES, "")
     for ln in lines:
-        if ln.rule == "byline" and ln.detail != "":
+        if ln.detail == "date and author line":
+            name = next(filter(None, (S.byline_name(p.strip()) for p in ln.text.split("|"))), None)
+            if name:
+                meta.setdefault("byline", name)
+        elif ln.rule == "byline" and ln.detail != "":
             name = S.byline_name(ln.text) or S.byline_name(ln.text, bare=True)
             if name:
                 meta.setdefault("byline", name)

@@ -70,7 +70,7 @@ def _no_evidence_prefix(prefix: str, rest: str) -> bool:
     return (
         len(S.words(prefix)) <= 3
         and not S.has_digit(prefix)
-        and not S.has_clause_shape(prefix)
+        and S.is_name(prefix)
         and len(S.words(rest)) >= 5
         and len(S.words(first_part)) >= 2
     )

@@ -100,8 +100,8 @@ PAST_VERBS = _folded_set(
 _PAST_SUFFIXES = ("", "ت", "ا", "وا", "تا", "ن", "نا")
 _MONTHS = _folded_set("يناير يونيو يونيه يوليو يوليه نوفمبر نيسان تموز تشرين")
 _MONTH_WORDS = frozenset(w for name in MONTHS for w in name.split())
-# an imperfect verb: (و|ف)? (س)? ي/ت/ن + at least three letters
-_IMPERFECT = re.compile(r"^[وف]?س?[يتن][^\W\d_]{3,}$")
+# an imperfect verb: (و|ف)? (س)? ي/ت/ن + at least two letters
+_IMPERFECT = re.compile(r"^[وف]?س?[يتن][^\W\d_]{2,}$")
 # endings of nouns, not verbs (ة kept by light_fold): -ة (-ية), -ات, names in -يف/-وف
 _NOUN_ENDINGS = ("ة", "ات", "يف", "وف")
 
@@ -116,6 +116,9 @@ def _is_verb(word: str) -> bool:
     if bare.startswith("ال") or bare_full in _MONTHS or len(bare) > 8:
         return False
     if _IMPERFECT.match(word) and not bare.endswith(_NOUN_ENDINGS):
+        return True
+    # a past verb with the feminine -ت (أقرت، وصلت; not -ات plurals)
+    if 4 <= len(bare) <= 6 and bare.endswith("ت") and not bare.endswith("ات"):
         return True
     # استفعل (استقال، استقبل; not استقرار, استقالة)
     return (
@@ -193,6 +196,16 @@ SECTION_WORDS = frozenset(
 MEDIA_WORDS = _folded_set(
     "فيديو بالفيديو صور بالصور شاهد عاجل إنفوجراف انفوجرافيك فيديوجراف مباشر حصري خاص تحديث"
 )
+
+
+# words of site names that are not Arabic words ("المدينة نيوز", "العربية نت")
+SITE_WORDS = _folded_set("نيوز تايمز بوست نت برس بريس تودي ميديا أونلاين انفو إنفو تي في")
+
+
+def is_name(text: str) -> bool:
+    """A name rather than a clause: no clause shape once site-name words are left out."""
+    tokens = [w for w in words(text) if fold(w) not in SITE_WORDS]
+    return not has_clause_shape(" ".join(tokens))
 
 
 def is_section_label(line: str) -> bool:
@@ -363,9 +376,12 @@ def is_dated_dateline(line: str) -> bool:
     dates = find_dates(line)
     if not dates or len(words(line)) > 8 or not _DATELINE_DATE.match(line):
         return False
-    rest = re.sub(r"\d+|[^\w\s]", " ", line)
+    place = _DATELINE_DATE.match(line)
+    assert place is not None
+    rest = re.sub(r"\d+|[^\w\s]", " ", line[place.end() :])
     rest_words = [w for w in rest.split() if fold(w) not in _MONTH_WORDS]
-    return len(rest_words) <= 4 and not has_clause_shape(line)
+    # the place's own name may look like a verb (تونس): only the rest is looked at
+    return len(rest_words) <= 3 and not has_clause_shape(" ".join(rest_words))
 
 
 def is_bare_date(line: str) -> bool:
