@@ -4,22 +4,28 @@ One non-empty source line is one candidate paragraph. A line is either kept
 whole (normalised by :func:`kzparallel.normalization.normalize_text`) or
 dropped with a :class:`~kzparallel.records.Decision` naming the rule; nothing is
 cut out of the middle of a kept paragraph. The only edit inside a kept line is
-on the headline: a trailing ``" | section"`` part and trailing emoji are removed
-(recorded as ``title-suffix``).
+on the headline: a trailing ``" | section"`` part and trailing emoji, and a site's
+or section's name or a media label before or after it, are removed (recorded as
+``title-suffix`` / ``title-prefix``: :mod:`kzparallel.cleaning_headline`).
 
 How the article is found:
 
 1. Lines that are boilerplate by themselves (:func:`cleaning_rules.line_rule`:
    URLs, handles, counters, non-Arabic, credits, markers, UI labels, bullet
    menu items — but a bulleted list between two prose paragraphs is kept) are
-   dropped wherever they are; a line repeating an earlier line is a ``duplicate``.
+   dropped wherever they are, then the furniture told by its shape
+   (:data:`cleaning_furniture.LINE_RULES`: promos, widgets, mastheads, bylines,
+   datelines); a line repeating an earlier line is a ``duplicate``.
 2. The body starts at the first prose line (ends like a sentence and has at
    least 6 words, or has 25+ words). The headline is the first remaining line
-   before it with at least 4 words (preferring one the page repeats later);
-   everything else before the headline is ``navigation``.
+   before it with at least 4 words (preferring one the page repeats later; a
+   shorter one only when it reads like a clause); everything else before the
+   headline is ``navigation``.
 3. After the headline: repeated headlines, a comments/related label and the
    list of other headlines after it, and duplicates or ``…``-truncated copies
-   of other paragraphs are dropped.
+   of other paragraphs are dropped; then the furniture told by its place
+   (:data:`cleaning_furniture.PLACE_RULES`: captions and labels between the
+   headline and the body, section labels, site names and headline lists after it).
 
 See :data:`kzparallel.cleaning_rules.RULES` for the rule ids.
 """

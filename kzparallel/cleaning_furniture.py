@@ -251,7 +251,7 @@ def _caption_shape(spot: Spot) -> bool:
 
 
 def _after_credit(spot: Spot) -> bool:
-    return _dropped_as(spot.before, "photo-credit") and _caption_shape(spot)
+    return _dropped_as(spot.before, "photo-credit", "source-credit") and _caption_shape(spot)
 
 
 def _short_label(spot: Spot) -> bool:
@@ -299,7 +299,7 @@ PLACE_RULES: tuple[Rule, ...] = (
         "outside body",
         lambda s: S.is_section_label(s.text),
     ),
-    Rule("caption", "short label after a photo credit", "outside body", _after_credit),
+    Rule("caption", "short label after a photo or source credit", "outside body", _after_credit),
     Rule(
         "caption",
         "short label between the headline and the body (no verb, no stop)",

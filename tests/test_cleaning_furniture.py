@@ -147,6 +147,25 @@ def test_line_rules(line: str, where: str, rule: str, reason: str) -> None:
     assert decisions(doc) == [(rule, line, reason)]
 
 
+# Credit lines around a photo are dropped by cleaning_rules' line rules, which run first.
+CREDIT_LINES = [
+    ("صورة أرشيفية", "photo-credit"),
+    ("(رويترز)", "photo-credit"),
+    ("تصوير: هالة سمير", "photo-credit"),
+    ("المصدر: وزارة الزراعة", "source-credit"),
+]
+
+
+@pytest.mark.parametrize(("line", "rule"), CREDIT_LINES, ids=[c[0] for c in CREDIT_LINES])
+def test_credit_lines_under_a_photo(line: str, rule: str) -> None:
+    doc = clean(TITLE, line, "مزارعون في حقل للقمح", P1, P2)
+    assert (doc.title, doc.paragraphs) == (TITLE, [P1, P2])
+    assert decisions(doc) == [
+        (rule, line, ""),
+        ("caption", "مزارعون في حقل للقمح", "short label after a photo or source credit"),
+    ]
+
+
 def test_masthead_and_the_name_under_it() -> None:
     doc = clean("رئيس مجلس الإدارة", "كريم منصور", TITLE, P1)
     assert (doc.title, doc.paragraphs) == (TITLE, [P1])
@@ -245,7 +264,7 @@ PLACE_CASES = [
         [TITLE, P1, P2, PHOTO, "سوق الخضار في المدينة"],
         [
             ("photo-credit", PHOTO, ""),
-            ("caption", "سوق الخضار في المدينة", "short label after a photo credit"),
+            ("caption", "سوق الخضار في المدينة", "short label after a photo or source credit"),
         ],
     ),
     (
@@ -253,7 +272,7 @@ PLACE_CASES = [
         [TITLE, CREDIT, "حقل للقمح في الجنوب", P1, P2],
         [
             ("photo-credit", CREDIT, ""),
-            ("caption", "حقل للقمح في الجنوب", "short label after a photo credit"),
+            ("caption", "حقل للقمح في الجنوب", "short label after a photo or source credit"),
         ],
     ),
     (
