@@ -22,7 +22,8 @@ Where on the page (``where``):
 ``lead``
     lines between the headline and the first prose paragraph;
 ``tail``
-    lines after the last line that ends like a sentence;
+    lines after the last line that ends like a sentence (none when that line ends
+    with ``:``: the article's own list follows it);
 ``outside body``
     ``lead`` or ``tail``.
 
@@ -75,6 +76,10 @@ class Rule:
     reason: str  # the decision's detail
     where: str  # anywhere | before body | lead | tail | outside body
     test: Callable[[Spot], bool]
+
+
+# "1- ...", "أ) ...": an item of the article's own numbered list
+_LIST_ITEM = re.compile(r"^(?:\d+|[a-zA-Z]|[أ-ي])\s*[-.)–]\s")
 
 
 def _words(spot: Spot) -> int:
@@ -245,6 +250,7 @@ def _caption_shape(spot: Spot) -> bool:
     stop = S.TERMINAL.search(spot.text) is not None
     return (
         0 < n <= 12
+        and not _LIST_ITEM.match(spot.text)
         and not S.has_clause_shape(spot.text)
         and (not stop or (n <= 3 and S.FULL_STOP.search(spot.text) is not None))
     )
@@ -257,6 +263,7 @@ def _after_credit(spot: Spot) -> bool:
 def _short_label(spot: Spot) -> bool:
     return (
         _words(spot) <= 2
+        and not _LIST_ITEM.match(spot.text)
         and not S.TERMINAL.search(spot.text)
         and not S.has_digit(spot.text)
         and not S.has_clause_shape(spot.text)
@@ -266,6 +273,7 @@ def _short_label(spot: Spot) -> bool:
 def _site_name_after_body(spot: Spot) -> bool:
     return (
         3 <= _words(spot) <= 8
+        and not _LIST_ITEM.match(spot.text)
         and not S.TERMINAL.search(spot.text)
         and not S.has_clause_shape(spot.text)
     )
@@ -357,7 +365,13 @@ def _body_bounds(lines: Sequence[PageLine]) -> tuple[int, int] | None:
     prose = [i for i in kept if R.is_prose(lines[i].text)]
     if not prose:
         return None
-    ends = [i for i in kept if R.is_prose(lines[i].text) or S.ends_like_a_sentence(lines[i].text)]
+    ends = [
+        i
+        for i in kept
+        if R.is_prose(lines[i].text)
+        or S.ends_like_a_sentence(lines[i].text)
+        or lines[i].text.rstrip().endswith(":")  # announces more of the article
+    ]
     return prose[0], ends[-1]
 
 
@@ -371,20 +385,25 @@ def drop_furniture_around_body(body: Sequence[PageLine], title: str) -> None:
     if bounds is None:
         return
     first, last = bounds
+    # after a line ending with ':' comes the article's own list, not the page's tail
+    tail_from = len(body) if body[last].text.rstrip().endswith(":") else last + 1
     zones = []
     for i in range(len(body)):
         z = {"lead", "outside body", "before body"} if i < first else set()
-        if i > last:
+        if i >= tail_from:
             z |= {"tail", "outside body"}
         zones.append(frozenset(z))
-    drop_headline_list_after_body(body[last + 1 :])
+    drop_headline_list_after_body(body[tail_from:])
     _apply(body, zones, PLACE_RULES, title)
 
 
 def _headline_shaped(text: str) -> bool:
+    """3 to 20 words, not a sentence, not a numbered list item, not going on in the
+    next line."""
     n = len(S.words(text))
     return (
         3 <= n <= 20
+        and not _LIST_ITEM.match(text)
         and not S.ends_like_a_sentence(text)
         and not text.rstrip().endswith(":")
         and not S.continues(text)

@@ -486,6 +486,27 @@ KEPT = [
     ("a question as the article's last line", "tail", "فهل تكفي هذه الخطة لإنقاذ الموسم؟"),
 ]
 
+LISTS_AT_THE_END = [
+    (
+        "announced by a colon",
+        [
+            "وتشمل توصيات اللجنة ما يلي:",
+            "زيادة الدعم للمزارعين الصغار",
+            "توفير البذور المحسنة بأسعار مناسبة",
+        ],
+    ),
+    ("numbered", ["1- زيادة الدعم للمزارعين الصغار", "2- توفير البذور المحسنة بأسعار مناسبة"]),
+]
+
+
+@pytest.mark.parametrize(("name", "lines"), LISTS_AT_THE_END, ids=[c[0] for c in LISTS_AT_THE_END])
+def test_a_list_that_ends_the_article_is_not_a_list_of_headlines(
+    name: str, lines: list[str]
+) -> None:
+    doc = clean(TITLE, P1, P2, *lines)
+    assert doc.paragraphs == [P1, P2, *lines]
+    assert doc.decisions == []
+
 
 @pytest.mark.parametrize(("name", "where", "line"), KEPT, ids=[c[0] for c in KEPT])
 def test_article_text_is_kept(name: str, where: str, line: str) -> None:
