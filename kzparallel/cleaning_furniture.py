@@ -21,6 +21,8 @@ Where on the page (``where``):
     lines before the first prose paragraph (the headline among them);
 ``lead``
     lines between the headline and the first prose paragraph;
+``just before body``
+    the last kept line of the lead;
 ``tail``
     lines after the last line that ends like a sentence (none when that line ends
     with ``:``: the article's own list follows it);
@@ -78,6 +80,8 @@ class Rule:
     test: Callable[[Spot], bool]
 
 
+# a speaker's words ('الخبراء: الأزمة مستمرة') or a quotation: a subtitle, not a caption
+_QUOTED = re.compile(r":\s*\S|[\"«»“”]")
 # "1- ...", "أ) ...": an item of the article's own numbered list
 _LIST_ITEM = re.compile(r"^(?:\d+|[a-zA-Z]|[أ-ي])\s*[-.)–]\s")
 
@@ -244,13 +248,14 @@ def _caption_of_credit(spot: Spot) -> bool:
 
 
 def _caption_shape(spot: Spot) -> bool:
-    """A short label: at most 12 words, no clause shape, no final stop (at most three
-    words may end with one)."""
+    """A short label: at most 12 words, no clause shape, no quotation or 'X: ...', no
+    final stop (at most three words may end with one)."""
     n = _words(spot)
     stop = S.TERMINAL.search(spot.text) is not None
     return (
         0 < n <= 12
         and not _LIST_ITEM.match(spot.text)
+        and not _QUOTED.search(spot.text)
         and not S.has_clause_shape(spot.text)
         and (not stop or (n <= 3 and S.FULL_STOP.search(spot.text) is not None))
     )
@@ -266,15 +271,6 @@ def _short_label(spot: Spot) -> bool:
         and not _LIST_ITEM.match(spot.text)
         and not S.TERMINAL.search(spot.text)
         and not S.has_digit(spot.text)
-        and not S.has_clause_shape(spot.text)
-    )
-
-
-def _site_name_after_body(spot: Spot) -> bool:
-    return (
-        3 <= _words(spot) <= 8
-        and not _LIST_ITEM.match(spot.text)
-        and not S.TERMINAL.search(spot.text)
         and not S.has_clause_shape(spot.text)
     )
 
@@ -310,27 +306,36 @@ PLACE_RULES: tuple[Rule, ...] = (
     Rule("caption", "short label after a photo or source credit", "outside body", _after_credit),
     Rule(
         "caption",
-        "short label between the headline and the body (no verb, no stop)",
-        "lead",
+        "short label just before the body (no verb, no stop)",
+        "just before body",
         _caption_shape,
     ),
     Rule("section-label", "one- or two-word label after the body", "tail", _short_label),
-    Rule("footer", "the site's name or slogan after the body", "tail", _site_name_after_body),
 )
 
 
 def _apply(
-    lines: Sequence[PageLine], zones: list[frozenset[str]], rules: Sequence[Rule], title: str
+    lines: Sequence[PageLine],
+    zones: list[frozenset[str]],
+    rules: Sequence[Rule],
+    title: str,
+    first: int | None = None,
 ) -> None:
+    """The first rule of ``rules`` that matches drops the line. ``first``: the first
+    prose line's index; the kept line with only dropped lines between it and that
+    line is "just before body" (decided when its turn comes, top to bottom)."""
     counts: dict[str, int] = {}
     for ln in lines:
         counts[R.key(ln.text)] = counts.get(R.key(ln.text), 0) + 1
     for i, ln in enumerate(lines):
         if not ln.kept or S.is_sentence(ln.text):
             continue
+        extra = {"anywhere"}
+        if first is not None and i < first and not any(o.kept for o in lines[i + 1 : first]):
+            extra.add("just before body")
         spot = Spot(
             ln.text,
-            zones[i] | {"anywhere"},
+            zones[i] | extra,
             lines[i - 1] if i else None,
             lines[i + 1] if i + 1 < len(lines) else None,
             title,
@@ -394,16 +399,17 @@ def drop_furniture_around_body(body: Sequence[PageLine], title: str) -> None:
             z |= {"tail", "outside body"}
         zones.append(frozenset(z))
     drop_headline_list_after_body(body[tail_from:])
-    _apply(body, zones, PLACE_RULES, title)
+    _apply(body, zones, PLACE_RULES, title, first)
 
 
 def _headline_shaped(text: str) -> bool:
-    """3 to 20 words, not a sentence, not a numbered list item, not going on in the
-    next line."""
+    """3 to 20 words, not a sentence, not a numbered list item, not opening with
+    'and' + a verb, not going on in the next line."""
     n = len(S.words(text))
     return (
         3 <= n <= 20
         and not _LIST_ITEM.match(text)
+        and not S.starts_with_and_verb(text)
         and not S.ends_like_a_sentence(text)
         and not text.rstrip().endswith(":")
         and not S.continues(text)

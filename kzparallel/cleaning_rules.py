@@ -36,8 +36,8 @@ RULES: dict[str, str] = {
     # furniture told by shape and place (kzparallel.cleaning_furniture)
     "title-prefix": "a site's or section's name, a media label ('فيديو..') or an update "
     "marker removed from the start of the headline",
-    "caption": "photo caption: a short label without a verb or a stop between the headline "
-    "and the body or after a photo credit, or a caption the page repeats",
+    "caption": "photo caption: a short label without a verb or a stop just before the body "
+    "or after a photo or source credit, or a caption the page repeats before the body",
     "section-label": "a news section's label outside the body ('أخبار سياسة', 'عربي ودولي'), "
     "a one- or two-word label after the body, 'خاص بـ...'",
     "promo": "follow-us / subscribe / download-the-app promotion ('تابعونا على تيليجرام') "

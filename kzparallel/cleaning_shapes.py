@@ -95,7 +95,9 @@ PAST_VERBS = _folded_set(
     "أصيب توفي أعرب أبدى أجرى عقد ترأس غادر اتفق ناقش اجتمع انطلق اندلع تظاهر هاجم "
     "اعتقل نشر بث ظهر أظهر أصدر منح فرض ألغى رحب ندد أدان طلب أرسل سحب انسحب دخل "
     "خرج تولى استقال أقال عين انتخب فقد حقق سجل أطلق تلقى قدم أعاد بلغ ارتفع انخفض "
-    "تراجع صعد هبط سقط وقعت أصبح صار ظل بات"
+    "تراجع صعد هبط سقط وقعت أصبح صار ظل بات حمل وجه أمر أجاب رد واصل تابع أبلغ أشاد "
+    "انتقد حث تعهد أقر اقترح قاد ضم شمل أنهى أنشأ أسس افتتح دشن شن نفذ سيطر استعاد "
+    "حرر أسقط دمر اغتال خطف أفرج سلم تسلم اشترك انضم أكمل كتب"
 )
 _PAST_SUFFIXES = ("", "ت", "ا", "وا", "تا", "ن", "نا")
 _MONTHS = _folded_set("يناير يونيو يونيه يوليو يوليه نوفمبر نيسان تموز تشرين")
@@ -141,6 +143,13 @@ def has_clause_shape(line: str) -> bool:
         return True
     tokens = _LETTERS.findall(light_fold(line))
     return any(t.replace("ة", "ه") in CLAUSE_WORDS or _is_verb(t) for t in tokens)
+
+
+def starts_with_and_verb(line: str) -> bool:
+    """The line opens with 'and/so' + a verb (``وأكد``, ``وتستمر``, ``فقال``): it
+    goes on with the article; a headline does not start so."""
+    tokens = _LETTERS.findall(light_fold(line))
+    return bool(tokens) and tokens[0][:1] in "وف" and len(tokens[0]) > 3 and _is_verb(tokens[0])
 
 
 def _alternatives(names: str) -> str:
@@ -231,10 +240,19 @@ CHANNELS = _alternatives(
 )
 _CHANNEL = _re(rf"(?:^|[\s/(«\"]|ال|و|ب|ل)(?:{CHANNELS})(?:$|[\s/)»\".,:،])", re.IGNORECASE)
 # the call to action that starts a promo: follow, join, subscribe, download
+# the call to action that starts a promo: follow, join, subscribe, download (forms
+# that are only imperatives or purpose phrases, within the first three words)
 _CALL = _re(
-    r"^(?:[^\W\d_]+\s+){0,2}?(?:تابعونا|تابعوا|تابعنا|تابعي|تابع|انضم|انضموا|انضمي|اشترك|"
-    r"اشتركوا|اشتركي|للاشتراك|حمل|حملوا|نزل|لتحميل|لتنزيل|قم بتحميل|اضغط|انقر|لمتابعه|"
-    r"ليصلك|لتصلك|ليصلكم|تصفح|اكتشف|شاهد|شاهدوا|اشترك الان|فعل)(?:$|[\s:])",
+    r"^(?:[^\W\d_]+\s+){0,2}?(?:تابعونا|تابعوا|تابعنا|تابعي|انضموا|انضمي|اشتركوا|اشتركي|"
+    r"للاشتراك|حملوا|نزلوا|لتحميل|لتنزيل|قم بتحميل|اضغط|انقر|لمتابعه|ليصلك|لتصلك|ليصلكم|"
+    r"شاهدوا)(?:$|[\s:])",
+)
+# a form that is also a past verb ('تابع' followed, 'حمل' carried, 'اشترك' took part):
+# a call only as the first word and followed by the channel or by 'the latest news'
+_WEAK_CALL = _re(
+    r"^(?:تابع|انضم|اشترك|حمل|نزل|شاهد|تصفح|اكتشف|فعل)\s+(?:(?:في|الى|على|عبر)\s+)?"
+    rf"(?:(?:{CHANNELS})(?:$|\s)|(?:اخر|احدث|اهم|جميع|كل|المزيد)\s)",
+    re.IGNORECASE,
 )
 
 
@@ -244,7 +262,7 @@ def is_channel_promo(line: str) -> bool:
     text = fold(line)
     return (
         len(words(line)) <= 20
-        and _CALL.search(text) is not None
+        and (_CALL.search(text) is not None or _WEAK_CALL.search(text) is not None)
         and _CHANNEL.search(text) is not None
     )
 
@@ -268,11 +286,12 @@ _PAGE_TOOL = _re(
     r"|^(?:ارسل|اطبع|طباعه|حفظ|احفظ)\s+(?:الخبر|المقال|المقاله|الموضوع|الصفحه|لصديق)"
     r"|^(?:تكبير|تصغير|حجم) الخط|^هل (?:اعجبتك|اعجبك) (?:المقاله|المقال|الخبر|الموضوع)"
     r"|^(?:\(\d+\)\s*)?هل (?:اعجبتك|اعجبك)|(?:ادخل|اكتب) (?:كلمات|كلمه) البحث"
+    r"|^(?:العوده|الرجوع|عوده|انتقل) (?:الى|إلى|الي) (?:اعلى|أعلى|اعلي)"
 )
 
 
 def is_page_tool(line: str) -> bool:
-    """Share, copy-link, print, font-size, rating and search-box widgets."""
+    """Share, copy-link, print, font-size, rating, search-box and back-to-top widgets."""
     return len(words(line)) <= 10 and _PAGE_TOOL.search(fold(line)) is not None
 
 
@@ -297,7 +316,10 @@ _MASTHEAD = _re(
 def is_masthead(line: str) -> bool:
     """The site's masthead: 'رئيس التحرير', 'رئيس مجلسي الإدارة والتحرير' (+ a name)."""
     return (
-        len(words(line)) <= 8 and not TERMINAL.search(line) and bool(_MASTHEAD.search(fold(line)))
+        len(words(line)) <= 8
+        and not TERMINAL.search(line)
+        and bool(_MASTHEAD.search(fold(line)))
+        and not has_clause_shape(line)
     )
 
 
@@ -307,7 +329,8 @@ _BYLINE_SEP = _re(
     r"تقديم|اعداد وتقديم|ترجمه|تقرير|by)\s*[-–—:|]\s*(\S.{0,50})$",
     re.IGNORECASE,
 )
-_BYLINE_BARE = _re(r"^(?:بقلم|بواسطه|كتب|كتبت)\s+(\S+(?:\s+\S+){1,3})$")
+# 'كتب سامي الخطيب': a name (its first word without ال) and no preposition in it
+_BYLINE_BARE = _re(r"^(?:بقلم|بواسطه|كتب|كتبت)\s+((?!ال)\S+(?:\s+\S+){1,3})$")
 _CORRESPONDENT = _re(r"(?:^|\s|ال|و|ب|ل)مراسل(?:ه|نا|ها|و|ي|ين|ون)?(?:\s|$)")
 
 
@@ -321,7 +344,9 @@ def byline_name(line: str, bare: bool = False) -> str | None:
     if m and len(words(m.group(1))) <= 6:
         return re.split(r"[-–—:|]", line, maxsplit=1)[-1].strip(" |:")
     m = _BYLINE_BARE.match(text) if bare else None
-    return line.split(maxsplit=1)[1].strip() if m else None
+    if m is None or any(w in CONTINUING_WORDS for w in words(m.group(1))):
+        return None
+    return line.split(maxsplit=1)[1].strip()
 
 
 def is_correspondent_line(line: str) -> bool:
