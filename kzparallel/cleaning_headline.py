@@ -67,6 +67,8 @@ def _no_evidence_prefix(prefix: str, rest: str) -> bool:
     no digits, no clause shape, and a headline of 5+ words after it that does not
     itself start with a one-word 'X:' (as 'روسيا - الصين: ...' does)."""
     first_part = rest.split(":")[0] if ":" in rest else rest
+    if re.search(r"\s[-–—|｜]\s", first_part):
+        return False  # 'A - B - C: ...' is a list of names, not a site's name and a headline
     return (
         len(S.words(prefix)) <= 3
         and not S.has_digit(prefix)
