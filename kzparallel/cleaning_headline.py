@@ -39,8 +39,9 @@ def may_be_headline(text: str) -> bool:
 
 _UPDATE = re.compile(r"^(تحديث\s*\d+\s*[-–—:]\s*)(?=\S)")
 _LABEL_PREFIX = re.compile(r"^((\S+(?:\s+\S+){0,2})\s*(?:\.\.+|…|:|\s[-–—|｜])\s*)(?=\S)")
-_NAME_PREFIX = re.compile(r"^((\S+(?:\s+\S+){0,3})\s+[-–—|｜]\s+)(?=\S)")
-_NAME_SUFFIX = re.compile(r"(\s+[-–—]\s+(\S+(?:\s+\S+){0,3}))$")
+# the name's words hold no separator of their own
+_NAME_PREFIX = re.compile(r"^(([^\s|｜–—-]+(?:\s+[^\s|｜–—-]+){0,3})\s+[-–—|｜]\s+)(?=\S)")
+_NAME_SUFFIX = re.compile(r"(\s+[-–—]\s+([^\s|｜–—-]+(?:\s+[^\s|｜–—-]+){0,3}))$")
 
 
 def _all_labels(text: str) -> bool:
