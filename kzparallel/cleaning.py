@@ -24,8 +24,8 @@ How the article is found:
 3. After the headline: repeated headlines, a comments/related label and the
    list of other headlines after it, and duplicates or ``…``-truncated copies
    of other paragraphs are dropped; then the furniture told by its place
-   (:data:`cleaning_furniture.PLACE_RULES`: captions and labels between the
-   headline and the body, section labels, site names and headline lists after it).
+   (:data:`cleaning_furniture.PLACE_RULES`: captions and section labels around
+   the body, a list of other headlines after it).
 
 See :data:`kzparallel.cleaning_rules.RULES` for the rule ids.
 """

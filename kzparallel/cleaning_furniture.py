@@ -31,11 +31,13 @@ Where on the page (``where``):
 
 **Body text is never dropped.** No rule drops a line that
 :func:`kzparallel.cleaning_shapes.is_sentence` calls article text (12+ words ending
-in a full stop, or 25+ words), whatever its first words; the shape rules (captions,
-labels, bylines, datelines) drop no line that has a clause shape
-(:func:`~kzparallel.cleaning_shapes.has_clause_shape`: a verb or a word only a
-clause has) or a final stop (a label of at most three words between the headline
-and the body aside: ``قاسم توكاييف.``).
+in a full stop, or 25+ words), whatever its first words. The rules by shape alone
+(captions just before the body or after a credit, labels, bylines, datelines) drop
+no line that has a clause shape (:func:`~kzparallel.cleaning_shapes.has_clause_shape`:
+a verb or a word only a clause has) or a final stop (a label of at most three words
+just before the body aside: ``قاسم توكاييف.``). A shorter line with a verb goes only
+on evidence from the page (the caption printed again before the body, or next to a
+copy of it with the photo credit) or when it is a widget's or a promo's wording.
 
 **Datelines.** A dateline on a line of its own (``القاهرة - واس``, ``موسكو (د ب أ)``,
 ``رويترز (نيويورك)``; before the body also ``واشنطن - <site or reporter>``) is
