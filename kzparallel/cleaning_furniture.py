@@ -263,6 +263,21 @@ def _caption_shape(spot: Spot) -> bool:
     )
 
 
+def _caption_before_body(spot: Spot) -> bool:
+    """A caption between the headline and the body: a label of at most
+    :data:`CAPTION_WORDS` words, or two labels joined by a dash ('a person, his
+    post - the place'). A longer line without a verb there is a subtitle, which is
+    body text: a nominal subtitle ('fears of a new wave of price rises in the local
+    markets') is kept."""
+    if not _caption_shape(spot):
+        return False
+    parts = [p for p in re.split(r"\s[-–]\s", spot.text) if p.strip()]
+    return _words(spot) <= CAPTION_WORDS or len(parts) == 2
+
+
+CAPTION_WORDS = 6
+
+
 def _after_credit(spot: Spot) -> bool:
     return _dropped_as(spot.before, "photo-credit", "source-credit") and _caption_shape(spot)
 
@@ -310,7 +325,7 @@ PLACE_RULES: tuple[Rule, ...] = (
         "caption",
         "short label just before the body (no verb, no stop)",
         "just before body",
-        _caption_shape,
+        _caption_before_body,
     ),
     Rule("section-label", "one- or two-word label after the body", "tail", _short_label),
 )
@@ -367,11 +382,22 @@ def drop_furniture_lines(lines: Sequence[PageLine], meta: dict[str, object]) -> 
             meta.setdefault("source_credit", ln.text.strip("()[]«» .:"))
 
 
+def _announces(text: str) -> bool:
+    """A line of two or more words ending with ':' (or ':-'): more of the article follows."""
+    stripped = text.rstrip().removesuffix("-").rstrip()
+    return stripped.endswith(":") and len(stripped.split()) >= 2
+
+
 def _body_bounds(lines: Sequence[PageLine]) -> tuple[int, int] | None:
     kept = [i for i, ln in enumerate(lines) if ln.kept]
     prose = [i for i in kept if R.is_prose(lines[i].text)]
     if not prose:
         return None
+    # a line of 2+ words ending with ':' before the first prose line announces the
+    # article's own list ('the aid includes:' and its items): the body starts there
+    intro = [i for i in kept if i < prose[0] and _announces(lines[i].text)]
+    if intro:
+        prose = [intro[0], *prose]
     ends = [
         i
         for i in kept

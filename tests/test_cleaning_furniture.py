@@ -386,7 +386,30 @@ KEPT = [
     ("news about a board chairman, not a masthead", "lead", "رئيس مجلس الإدارة يستقيل"),
     ("'the paper wrote', not a byline", "lead", "كتبت الصحيفة في افتتاحيتها"),
     ("a speaker's words as a subtitle", "lead", "الخبراء: الأزمة مستمرة"),
+    (
+        "a nominal subtitle of 7+ words",
+        "lead",
+        "مخاوف من تراجع المحصول في القرى الجنوبية هذا العام",
+    ),
 ]
+
+LISTS_AT_THE_START = [
+    ("items after a colon", ["وتشمل المساعدات المقررة:", "القمح", "الأرز", "زيت الطهي"]),
+    ("items after ':-'", ["ومن أبرز بنود الخطة :-", "قروض ميسرة", "بذور محسنة"]),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "lines"), LISTS_AT_THE_START, ids=[c[0] for c in LISTS_AT_THE_START]
+)
+def test_a_list_that_opens_the_article_is_not_captions(name: str, lines: list[str]) -> None:
+    """A line of 2+ words ending with ':' announces the article's own list: its
+    short items before the first sentence are body, not captions before the body."""
+    doc = clean(TITLE, *lines, P1, P2)
+    assert doc.paragraphs[-2:] == [P1, P2]
+    assert [d for d in doc.decisions if d.rule != "join-continued-line"] == []
+    assert " ".join(doc.paragraphs[:-2]).split() == " ".join(lines).split()
+
 
 LISTS_AT_THE_END = [
     (
