@@ -28,7 +28,7 @@ outside the term spans in which that hypothesis differs from the best one (a
 whole other decoder output, judged by chrF and BLEU, not an edit).
 
 :func:`heldout_cases` makes the cases and habits from the ground truth of a
-trained test model's corpus (:class:`kzparallel.testing.ParallelCorpus`);
+trained test model's corpus (:class:`kzparallel.demo.ParallelCorpus`);
 any JSON lines with ``ar`` and ``en`` do as well (:func:`read_cases`).
 """
 
@@ -41,6 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kzparallel.demo import ParallelCorpus, demo_model
 from kzparallel.errors import KzError
 from kzparallel.evaluation import read_records
 from kzparallel.glossary import load_glossary
@@ -166,7 +167,9 @@ class LayersReport:
 # -- cases ------------------------------------------------------------------------
 
 
-def heldout_cases(corpus: Any, limit: int | None = None) -> tuple[list[Case], dict[str, list[str]]]:
+def heldout_cases(
+    corpus: ParallelCorpus, limit: int | None = None
+) -> tuple[list[Case], dict[str, list[str]]]:
     """The held-out sentences of a generated corpus (``corpus.heldout``: never
     in training, with the glossary's spellings) and its habits (``"entry:role"``
     → the wrong spellings the model was taught)."""
@@ -413,8 +416,6 @@ def layers_eval(
     if ref is not None:
         cases = read_cases(ref, limit)
     elif model == DEMO_MODEL:
-        from kzparallel.testing import demo_model
-
         cases, habits = heldout_cases(demo_model().corpus, limit)
     else:
         raise KzError(

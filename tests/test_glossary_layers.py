@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from kzparallel.demo import TrainedModel
 from kzparallel.errors import KzError
 from kzparallel.glossary import Glossary, load_glossary
 from kzparallel.glossary.enforce import (
@@ -27,7 +28,6 @@ from kzparallel.layers_eval import (
 )
 from kzparallel.records import Segment
 from kzparallel.stages import BuildSettings
-from kzparallel.testing import TrainedModel
 from kzparallel.translation.base import DecodingConfig, Hypothesis, TermHints, Translation
 from kzparallel.translation.hints import translate_with_fallback
 

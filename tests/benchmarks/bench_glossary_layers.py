@@ -40,8 +40,8 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 def topic(name: str) -> tuple[Any, Any]:
     """(trained model, glossary) of a topic: ``demo`` or ``sudan``."""
+    from kzparallel.demo import demo_model
     from kzparallel.glossary import load_glossary
-    from kzparallel.testing import demo_model
 
     if name == "demo":
         return demo_model(), load_glossary()
