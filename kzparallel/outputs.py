@@ -29,6 +29,7 @@ from typing import Any
 
 from kzparallel.errors import InputError, KzError
 from kzparallel.pairs_file import PAIRS_FILE
+from kzparallel.review.store import ReviewStore
 from kzparallel.shards import (
     ShardJob,
     ShardResult,
@@ -132,8 +133,6 @@ OUTPUT_NAMES = (
 
 def review_snapshot(out: Path) -> int:
     """The newest review decision's seq (decisions saved later wait for the next build)."""
-    from kzparallel.review.store import ReviewStore
-
     return ReviewStore(out).last_seq()
 
 
