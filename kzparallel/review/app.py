@@ -34,7 +34,6 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
-from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
@@ -43,7 +42,7 @@ from starlette.staticfiles import StaticFiles
 from kzparallel.errors import KzError
 from kzparallel.manifest import read_manifest
 from kzparallel.review.actions import Retranslate, form_changes, model_retranslator
-from kzparallel.review.guard import Guard, safe_back, valid_csrf
+from kzparallel.review.guard import Guard, Hosts, safe_back, valid_csrf
 from kzparallel.review.index import Generation, IndexStale, PairsIndex, Progress
 from kzparallel.review.queries import (
     DEFAULT_PAGE,
@@ -99,6 +98,7 @@ class Config:
     model: str | None
     retranslate: Retranslate | None
     reimport_wait: float
+    hosts: Hosts | None = None  # the Host header check (kzparallel.review.guard)
 
 
 def _int(value: str | None) -> int | None:
@@ -139,7 +139,7 @@ def create_app(
     model: str | None = None,
     retranslate: Retranslate | None = None,
     who: str | None = None,
-    allowed_hosts: list[str] | None = None,
+    allowed_hosts: Hosts | list[str] | None = None,
     progress: Progress | None = None,
     reimport_wait: float = 5.0,
 ) -> Starlette:
@@ -149,6 +149,8 @@ def create_app(
     missing or older than ``pairs.jsonl`` (``progress`` is called as it reads).
     A ``pairs.jsonl`` that changes while the app runs is imported again in the
     background; a request waits up to ``reimport_wait`` seconds for it.
+    ``allowed_hosts``: answer only requests whose ``Host`` is one of them
+    (``kzparallel review`` gives :meth:`Hosts.for_bind`; None: no Host check).
     """
     out = Path(out_dir)
     store = ReviewStore(out)
@@ -164,6 +166,7 @@ def create_app(
         model=model,
         retranslate=retranslate,
         reimport_wait=reimport_wait,
+        hosts=Hosts.of(allowed_hosts) if isinstance(allowed_hosts, list) else allowed_hosts,
     )
     env = Environment(
         loader=FileSystemLoader(HERE / "templates"),
@@ -468,8 +471,6 @@ def create_app(
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
     middleware = [Middleware(Guard, config=cfg)]
-    if allowed_hosts:
-        middleware.insert(0, Middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts))
     app = Starlette(
         routes=routes,
         middleware=middleware,
