@@ -14,7 +14,9 @@ import typer
 
 from kzparallel.cli.app import app
 from kzparallel.cli.output import warn, warn_skipped
+from kzparallel.cli.text import MAX_FILE_SIZE_OPT
 from kzparallel.errors import InputError, KzError, Problems
+from kzparallel.input_files import parse_size
 from kzparallel.records import Pair, Segment
 from kzparallel.translation.model import DEFAULT_MODEL
 
@@ -155,6 +157,7 @@ def translate_cmd(
     fmt: OutputFormat = FORMAT_OPT,
     cache_dir: Path | None = CACHE_DIR_OPT,
     no_cache: bool = NO_CACHE_OPT,
+    max_file_size: str = MAX_FILE_SIZE_OPT,
 ) -> None:
     """Translate Arabic to English: one output line per input line (text or stdin);
     a file or directory of articles is cleaned, segmented and printed as English
@@ -180,6 +183,7 @@ def translate_cmd(
         glossary_layers=parse_layers(glossary_layers),
         cache_dir=str(cache_dir) if cache_dir else None,
         use_cache=not no_cache,
+        max_file_size=parse_size(max_file_size),
     )
     ctx, spec = prepare(settings)  # the build's model, backend, glossary and signature
     if spec.backend == "ctranslate2" and cache_dir:
@@ -188,7 +192,7 @@ def translate_cmd(
         None if no_cache else TranslationCache(cache_dir or default_cache_dir(), on_warning=warn)
     )
     if file_mode:
-        segments: Iterable[Segment] = _article_segments(source, problems)  # type: ignore[arg-type]
+        segments: Iterable[Segment] = _article_segments(source, problems, settings.max_file_size)  # type: ignore[arg-type]
     else:
         segments = _line_segments(_read_lines(source))
     pairs = translate_pairs(segments, ctx, spec, cache, batch_tokens, progress=True)
@@ -213,11 +217,11 @@ def translate_cmd(
         raise typer.Exit(2)
 
 
-def _article_segments(source: str, problems: Problems) -> Iterator[Segment]:
+def _article_segments(source: str, problems: Problems, max_file_size: int) -> Iterator[Segment]:
     """The build's reading, cleaning and segmenting of articles."""
     from kzparallel.stages import document_segments, prepared_documents
 
-    for doc in prepared_documents([source], on_error=problems.report, on_warning=warn):
+    for doc in prepared_documents([source], problems.report, warn, max_file_size):
         yield from document_segments(doc)
 
 
