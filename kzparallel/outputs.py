@@ -29,6 +29,7 @@ from typing import Any
 
 from kzparallel.errors import InputError, KzError
 from kzparallel.pairs_file import PAIRS_FILE
+from kzparallel.review.store import ReviewStore
 from kzparallel.shards import (
     ShardJob,
     ShardResult,
@@ -128,6 +129,11 @@ OUTPUT_NAMES = (
     "report.html",
     "manifest.json",
 )
+
+
+def review_snapshot(out: Path) -> int:
+    """The newest review decision's seq (decisions saved later wait for the next build)."""
+    return ReviewStore(out).last_seq()
 
 
 def remove_build_leftovers(out: Path) -> None:
@@ -277,10 +283,11 @@ def _write_outputs(
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     review = str(out) if settings.apply_review else None
+    upto = review_snapshot(out) if review else None  # every shard applies the same decisions
     final = list(index_pairs_file(out / PAIRS_FILE))
     jobs = [
         ShardJob(k, shard, {d.doc_id: plan.split_of(d.doc_id) for d in shard}, str(work), review,
-                 keep_duplicates=settings.keep_duplicates)
+                 upto, keep_duplicates=settings.keep_duplicates)
         for k, shard in enumerate(plan_shards(final))
     ]  # fmt: skip
     results = sorted(run(write_shard, jobs), key=lambda r: r.index)

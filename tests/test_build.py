@@ -374,7 +374,9 @@ def _stub_review(monkeypatch: pytest.MonkeyPatch) -> None:
 
     from kzparallel.records import Pair
 
-    def apply_review(out_dir: Path, pairs: Iterable[Pair]) -> Iterator[Pair]:
+    def apply_review(
+        out_dir: Path, pairs: Iterable[Pair], upto: int | None = None
+    ) -> Iterator[Pair]:
         for i, p in enumerate(pairs):
             if i == 0:
                 continue
