@@ -171,7 +171,11 @@ def _find_title(lines: list[SourceLine]) -> SourceLine | None:
     for ln in candidates:
         if len(R.words(ln.text)) >= MIN_TITLE_WORDS:
             return ln
-    return candidates[-1] if H.may_be_headline(candidates[-1].text) else None
+    last = candidates[-1]
+    # a short line is the headline when it reads like a clause, or when it is the
+    # page's first line (a caption follows a headline or an image, it does not open
+    # the page): a two-word headline of a plain-text article is not lost
+    return last if H.may_be_headline(last.text) or last is lines[0] else None
 
 
 def _drop_before(lines: list[SourceLine], title_line: SourceLine) -> None:

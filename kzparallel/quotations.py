@@ -17,6 +17,8 @@ innermost open ``"`` otherwise.
 
 from __future__ import annotations
 
+from bisect import bisect_left
+
 MAX_QUOTE = 600  # characters; a longer "quotation" is an unclosed mark, not a quote
 
 # opening mark -> the marks that close it
@@ -72,14 +74,22 @@ def quotation_spans(text: str) -> list[tuple[int, int]]:
     return sorted(spans)
 
 
+def near(spans: list[tuple[int, int]], lo: int, hi: int) -> list[tuple[int, int]]:
+    """The quotations of ``spans`` (sorted) that open in ``[lo, hi)``: found by
+    bisection, so a long text with many quotations is not scanned once per stop."""
+    return spans[bisect_left(spans, (lo, -1)) : bisect_left(spans, (hi, -1))]
+
+
 def innermost(spans: list[tuple[int, int]], start: int, end: int) -> tuple[int, int] | None:
     """The innermost quotation that is open over ``text[start:end]`` (it opens before
-    ``start`` and closes at or after ``end``), or None."""
+    ``start`` and closes at or after ``end``), or None. A quotation is at most
+    :data:`MAX_QUOTE` characters long, so only those opening that close to ``start``
+    are looked at."""
     best = None
-    for o, c in spans:
-        if o < start and c >= end and (best is None or o > best[0]):
+    for o, c in near(spans, start - MAX_QUOTE - 1, start):
+        if c >= end and (best is None or o > best[0]):
             best = (o, c)
     return best
 
 
-__all__ = ["MAX_QUOTE", "innermost", "quotation_spans"]
+__all__ = ["MAX_QUOTE", "innermost", "near", "quotation_spans"]

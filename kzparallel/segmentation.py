@@ -40,7 +40,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 
-from kzparallel.quotations import innermost, quotation_spans
+from kzparallel.quotations import MAX_QUOTE, innermost, near, quotation_spans
 from kzparallel.records import Document, Segment
 
 TERMINATORS = ".!?؟…۔"
@@ -82,6 +82,11 @@ _DOMAIN = re.compile(
 )
 _INITIALS = re.compile(r"(?:[^\W\d_]\.)*[^\W\d_]")  # "د" / "U.S" / "أ.د" before the period
 _BRACKET = re.compile(r"[()\[\]\n]")
+_SPACES = re.compile(r"\s*")
+_LIST_NUMBER = re.compile(r"(?:^|(?<=\s))[0-9٠-٩]{1,3}$")
+_LATIN_WORD = re.compile(r"[A-Za-z]+")
+_LATIN_WORD_BEFORE = re.compile(r"[A-Za-z0-9]+$")
+_LONGEST_WORD = 100  # letters looked at before a period (a name with a dot)
 _LINEBREAK = re.compile(r"[\n\r\u2028\u2029\x0b\x0c\x1c-\x1e\x85]+")
 
 
@@ -132,7 +137,7 @@ def _is_abbreviation(text: str, dot: int) -> bool:
     word = text[start:dot]
     if not word:
         return False
-    if word in _ERA_MARKS and re.search(r"\d\s*$", text[:start]):
+    if word in _ERA_MARKS and _digit_before(text, start):
         return False  # "عام 1991 م." : the era mark after a year ends the sentence
     if _INITIALS.fullmatch(word) and len(word.replace(".", "")) == word.count(".") + 1:
         return True  # every part is one letter: "د", "U.S", "أ.د"
@@ -144,7 +149,7 @@ def _boundaries(text: str) -> list[int]:
     inside = _inside(_protected(text))
     quotes = quotation_spans(text)
     opening_marks = {o for o, _ in quotes}
-    ends = [m.start() for m in _LINEBREAK.finditer(text)]
+    ends = [m.start() for m in _LINEBREAK.finditer(text)]  # kept sorted
     for m in _TERMINATOR_RUN.finditer(text):
         end = m.end()
         while end > m.start() + 1 and end - 1 in opening_marks:
@@ -166,7 +171,7 @@ def _boundaries(text: str) -> list[int]:
             continue
         if not _quotation_allows(text, quotes, m.start(), end, ends):
             continue
-        ends.append(end)
+        bisect.insort(ends, end)
     return sorted(set(ends))
 
 
@@ -180,8 +185,8 @@ def _word_follows(text: str, end: int) -> bool:
 def _name_with_a_dot(text: str, dot: int) -> bool:
     """Latin letters on both sides of a period with no space: a name, not two sentences
     (``ASP.NET``, ``file.pdf``, ``e.g``); ``said.The`` is two sentences."""
-    before = re.search(r"[A-Za-z0-9]+$", text[:dot])
-    after = re.match(r"[A-Za-z]+", text[dot + 1 :])
+    before = _LATIN_WORD_BEFORE.search(text, max(0, dot - _LONGEST_WORD), dot)
+    after = _LATIN_WORD.match(text, dot + 1)
     if not before or not after:
         return False
     word = after.group()
@@ -189,27 +194,32 @@ def _name_with_a_dot(text: str, dot: int) -> bool:
 
 
 def _lower_latin_follows(text: str, end: int) -> bool:
-    rest = text[end:].lstrip()
-    return bool(rest) and "a" <= rest[0] <= "z"
+    at = _SPACES.match(text, end).end()
+    return at < len(text) and "a" <= text[at] <= "z"
 
 
 def _is_list_number(text: str, dot: int, ends: list[int]) -> bool:
     """``1.`` / ``12.`` that starts the paragraph, follows a sentence end or a colon:
     the number of a list item, not a sentence."""
-    m = re.search(r"(?:^|(?<=\s))[0-9٠-٩]{1,3}$", text[:dot])
+    m = _LIST_NUMBER.search(text, max(0, dot - 4), dot)
     if not m:
         return False
-    before = text[: m.start()].rstrip()
-    return not before or before.endswith((":", "：")) or len(before) in _stripped_ends(text, ends)
+    k = m.start()  # back over the white space before the number
+    while k > 0 and text[k - 1].isspace():
+        k -= 1
+    if k == 0 or text[k - 1] in ":：":
+        return True
+    # a sentence end (``ends`` is sorted) at k or in the white space after it
+    i = bisect.bisect_left(ends, k)
+    return i < len(ends) and ends[i] <= m.start()
 
 
-def _stripped_ends(text: str, ends: list[int]) -> set[int]:
-    out = set()
-    for e in ends:
-        while e > 0 and text[e - 1].isspace():
-            e -= 1
-        out.add(e)
-    return out
+def _digit_before(text: str, start: int) -> bool:
+    """A digit, then only white space, before ``start``."""
+    k = start
+    while k > 0 and text[k - 1].isspace():
+        k -= 1
+    return k > 0 and text[k - 1].isdigit()
 
 
 def _quotation_allows(
@@ -224,22 +234,28 @@ def _quotation_allows(
     stops = text[start:end].rstrip(CLOSERS)
     q = innermost(quotes, start, end)
     if q is None:
-        closed = next(((o, c) for o, c in quotes if start <= c < end), None)
+        closed = next(
+            ((o, c) for o, c in near(quotes, start - MAX_QUOTE, end) if start <= c < end), None
+        )
         if closed is None or stops in ".۔":
             return True
         # '"ارحل!" هتفوا' : a short cry or question quoted inside the sentence
         o, c = closed
-        return _count_words(text[o + 1 : c]) >= LONG_QUOTE_WORDS or any(
-            o < e <= start for e in ends
-        )
+        return _count_words(text[o + 1 : c]) >= LONG_QUOTE_WORDS or _last_end(ends, o, start) > o
     o, c = q
-    since = max([o + 1, *(e for e in ends if o < e <= start)])
+    since = max(o + 1, _last_end(ends, o, start))
     need = QUOTED_SENTENCE_WORDS if stops in ".۔" else QUOTED_EXCLAMATION_WORDS
     return (
         _count_words(text[o + 1 : c]) >= LONG_QUOTE_WORDS
         and _count_words(text[since:start]) >= need
         and _count_words(text[end:c]) >= need
     )
+
+
+def _last_end(ends: list[int], after: int, upto: int) -> int:
+    """The last of the sorted ``ends`` in ``(after, upto]``, else ``after``."""
+    i = bisect.bisect_right(ends, upto)
+    return ends[i - 1] if i and ends[i - 1] > after else after
 
 
 def _count_words(text: str) -> int:

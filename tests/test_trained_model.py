@@ -262,3 +262,34 @@ def test_two_processes_train_it_once(tmp_path: Path) -> None:
         f"demo-{TINY.hash}.lock",
     ]
     assert (tmp_path / f"demo-{TINY.hash}" / RECIPE_FILE).is_file()
+
+
+def test_a_process_waiting_for_the_training_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """While another process holds the training lock, ``demo_model`` says on
+    stderr that it waits, then takes the model that process finished."""
+    import threading
+
+    import filelock
+
+    from kzparallel.demo.trained_model import demo_model, model_dir
+
+    out = model_dir(TINY, tmp_path)
+    lock = filelock.FileLock(str(tmp_path / f"{out.name}.lock"), thread_local=False)
+    lock.acquire()
+    got: list[object] = []
+    waiter = threading.Thread(target=lambda: got.append(demo_model(TINY, directory=tmp_path)))
+    waiter.start()
+    for _ in range(200):  # until it has said it waits
+        if "waiting" in capsys.readouterr().err:
+            break
+        waiter.join(0.05)
+    else:
+        raise AssertionError("no waiting line")
+    out.mkdir()  # "the other process" finishes its model, then lets go
+    (out / RECIPE_FILE).write_text("{}", encoding="utf-8")
+    (out / "model.safetensors").write_bytes(b"")
+    lock.release()
+    waiter.join(30)
+    assert [(m.path, m.trained_now) for m in got] == [(out, False)]  # type: ignore[attr-defined]

@@ -39,11 +39,13 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from platformdirs import user_cache_dir
+from tqdm import tqdm
+
 from kzparallel.atomic import atomic_directory, remove_leftovers
 from kzparallel.demo.corpus import CorpusRecipe, ParallelCorpus, corpus_hash, generate_corpus
 from kzparallel.demo.random_model import marian_config, write_tokenizer
 from kzparallel.errors import DependencyError
-from kzparallel.translation.cache import default_cache_dir
 from kzparallel.translation.model import DEMO_MODEL_ID, ModelRef
 
 MODELS_DIR_ENV = "KZPARALLEL_MODELS_DIR"
@@ -138,12 +140,15 @@ class TrainedModel:
 
 def models_dir(directory: str | Path | None = None) -> Path:
     """Where trained models are cached: ``directory``, else
-    ``$KZPARALLEL_MODELS_DIR``, else ``models/`` in the cache directory."""
+    ``$KZPARALLEL_MODELS_DIR``, else ``models/`` in the user cache directory
+    (``~/.cache/kzparallel/models`` on Linux)."""
     if directory is not None:
         return Path(directory)
     if os.environ.get(MODELS_DIR_ENV):
         return Path(os.environ[MODELS_DIR_ENV])
-    return default_cache_dir() / "models"
+    # the user cache itself, not $KZPARALLEL_CACHE_DIR (the translation cache, which
+    # the tests point at a scratch folder): the test suite and the CLI share one model
+    return Path(user_cache_dir("kzparallel")) / "models"
 
 
 def model_dir(recipe: DemoRecipe, directory: str | Path | None = None) -> Path:
@@ -176,14 +181,26 @@ def demo_model(
     if _complete(out):
         return TrainedModel(out, recipe)
     out.parent.mkdir(parents=True, exist_ok=True)
-    with filelock.FileLock(str(out.parent / f"{out.name}.lock")):
+    lock = filelock.FileLock(str(out.parent / f"{out.name}.lock"))
+    try:
+        lock.acquire(timeout=0)
+    except filelock.Timeout:
+        print(
+            f"waiting for another process that is training the demo model into {out}",
+            file=sys.stderr,
+            flush=True,
+        )
+        lock.acquire()
+    try:
         if _complete(out):  # another process trained it while we waited
             return TrainedModel(out, recipe)
         remove_leftovers(out)  # what a killed trainer left
         if on_train is not None:
             on_train(out)
-        with atomic_directory(out) as tmp:
+        with atomic_directory(out) as tmp:  # an interrupted training leaves nothing
             train_model(tmp, recipe)
+    finally:
+        lock.release()
     return TrainedModel(out, recipe, trained_now=True)
 
 
@@ -308,6 +325,8 @@ def train_model(
         sched = torch.optim.lr_scheduler.LambdaLR(opt, schedule)
         loss_fn = torch.nn.CrossEntropyLoss(ignore_index=-100, label_smoothing=t.label_smoothing)
         losses: list[float] = []
+        # steps, rate and time left on a terminal (tqdm stays silent elsewhere)
+        bar = tqdm(total=total, desc="training the demo model", unit="step", disable=None)
         for step, batch in enumerate(plan):
             s_len = max(len(src[i]) for i in batch)
             t_len = max(len(tgt[i]) for i in batch)
@@ -325,11 +344,13 @@ def train_model(
             with torch.no_grad():  # <pad> starts the decoder: a zero embedding, as in Marian
                 model.model.shared.weight[pad].zero_()
             losses.append(loss.item())
+            bar.update()
             if log is not None and (step + 1) % 200 == 0:
                 recent = sum(losses[-200:]) / len(losses[-200:])
                 log(
                     f"step {step + 1}/{total} loss {recent:.3f} {time.perf_counter() - started:.0f}s"
                 )
+        bar.close()
         model.eval()
         bars = hf_logging.is_progress_bar_enabled()
         hf_logging.disable_progress_bar()  # no "Writing model shards" bar on stderr
