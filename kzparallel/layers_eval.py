@@ -411,12 +411,16 @@ def layers_eval(
 ) -> LayersReport:
     """``kzparallel eval --layers``: the rows of ``model`` on ``ref`` (JSON lines
     with ``ar`` and ``en``), or for ``model="demo"`` without ``ref`` on the demo
-    model's held-out sentences, with its habits counted as wrong spellings."""
+    model's held-out sentences, with its habits counted as wrong spellings and,
+    unless ``glossary`` is given, the glossary its corpus was made from."""
     habits: dict[str, list[str]] = {}
     if ref is not None:
         cases = read_cases(ref, limit)
     elif model == DEMO_MODEL:
-        cases, habits = heldout_cases(demo_model().corpus, limit)
+        demo = demo_model()
+        cases, habits = heldout_cases(demo.corpus, limit)
+        if glossary is None:  # the glossary its corpus was filled from (a frozen copy)
+            glossary = demo.recipe.corpus.glossary_path()
     else:
         raise KzError(
             "--layers needs --ref FILE (JSON lines with 'ar' and 'en') for a model other than demo"

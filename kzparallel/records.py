@@ -50,7 +50,7 @@ class Document:
 
     ``date`` is the article's ISO day (``YYYY-MM-DD``) when known, and
     ``meta['date_source']`` says where it came from (``jsonl``, ``html``,
-    ``dateline``; see :mod:`kzparallel.dating`); it travels to the segments and
+    ``dateline``, ``text``; see :mod:`kzparallel.dating`); it travels to the segments and
     pairs, and chooses the forms of dated glossary entries.
     """
 

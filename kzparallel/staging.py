@@ -23,7 +23,7 @@ from typing import IO, Any
 
 from kzparallel.errors import InputError
 from kzparallel.pairs_file import pair_line
-from kzparallel.records import Pair
+from kzparallel.records import Document, Pair
 
 STAGING_DIR = ".staging"
 
@@ -41,15 +41,35 @@ class StagedDoc:
     offset: int = 0  # byte range of its lines in that file
     nbytes: int = 0
     pairs: int = 0
+    date: str | None = None  # the document's ISO day, when known
+    date_source: str = ""  # where the date came from (kzparallel.dating): jsonl, html, ...
+
+    @classmethod
+    def of(cls, doc: Document, segments: int) -> StagedDoc:
+        """The facts of a prepared document with ``segments`` sentences."""
+        source = str(doc.meta.get("date_source", "")) if doc.date else ""
+        return cls(
+            doc.doc_id,
+            doc.source,
+            doc.title,
+            len(doc.blocks()),
+            segments,
+            date=doc.date,
+            date_source=source,
+        )
 
     def info(self) -> dict[str, Any]:
-        """What the manifest and the dataset card list about the document."""
+        """What the manifest and the dataset card list about the document
+        (``date``: null for a document without one, which took the undated
+        forms of the dated glossary entries)."""
         return {
             "doc_id": self.doc_id,
             "source": self.source,
             "title": self.title,
             "paragraphs": self.paragraphs,
             "segments": self.segments,
+            "date": self.date,
+            "date_source": self.date_source,
         }
 
     def to_dict(self) -> dict[str, Any]:

@@ -170,6 +170,16 @@ def test_manifest_records_settings_versions_and_timings(built: dict[str, Any]) -
     for doc_id, d in docs.items():
         assert d["segments"] == sum(p["doc_id"] == doc_id for p in pairs), doc_id
         assert d["paragraphs"] == 1 + max(p["para"] for p in pairs if p["doc_id"] == doc_id)
+    # each document's date and where it came from; the undated ones are in the report
+    assert {d: (r["date"], r["date_source"]) for d, r in docs.items()} == {
+        "000_2c12d225e0c03558": (None, ""),
+        "001_091792376c92b7db": ("2022-01-11", "dateline"),
+        "002_0f918022c33d9c19": (None, ""),
+        "003_a7048d873e8d821e": (None, ""),
+        "004_4496b14b8fd8a434": ("2022-01-06", "dateline"),
+    }
+    report = (built["out"] / "report.html").read_text(encoding="utf-8")
+    assert "3 of 5 documents have no date" in report
 
 
 def test_dataset_card_header(built: dict[str, Any]) -> None:

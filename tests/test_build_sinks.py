@@ -16,7 +16,7 @@ from kzparallel.records import Pair, pair_id
 from kzparallel.sinks.articles import article_texts, write_articles
 from kzparallel.sinks.card import size_category
 from kzparallel.sinks.dataset import parse_ratios
-from kzparallel.sinks.report import collect_stats, render_report
+from kzparallel.sinks.report import collect_stats, render_report, undated_fallbacks
 
 
 def _pair(doc: str, para: int, sent: int, ar: str, en: str, **kw: object) -> Pair:
@@ -258,3 +258,46 @@ def test_report_glossary_layers_entries_forbidden_and_consistency() -> None:
     assert "Forbidden variants left in the English: 1 of 5 pairs with\nterms (Tokaev 1)." in html
     assert "Consistency: in 2 of 3 (document, required form) groups" in html
     assert "<td>b</td><td>tokayev</td><td>Tokayev</td><td>(missing) / Tokayev</td>" in html
+
+
+def test_report_lists_the_documents_without_a_date() -> None:
+    """A document without a date (metadata, dateline, text) gets the undated form
+    of every dated entry it mentions: the report names it and those entries."""
+    from kzparallel.glossary import load_glossary
+
+    class _GlossaryCtx(_Ctx):
+        glossary = load_glossary()
+
+    capital = [{"term": "nur-sultan", "en": "Nur-Sultan", "ok": True, "layer": "decoder"}]
+    almaty = [{"term": "almaty", "en": "Almaty", "ok": True, "layer": "decoder"}]
+    pairs = [
+        _pair("dated", 1, 0, "في أستانا", "in Astana", terms=capital, date="2023-01-01"),
+        _pair("undated", 1, 0, "في نور سلطان", "in Nur-Sultan", terms=capital),
+        _pair("undated", 2, 0, "في ألماتي", "in Almaty", terms=almaty),
+        _pair("plain", 1, 0, "في ألماتي", "in Almaty", terms=almaty),
+    ]
+    stats = collect_stats(pairs)
+    assert undated_fallbacks(stats, _GlossaryCtx.glossary) == [
+        ("undated", "nur-sultan", "Nur-Sultan")
+    ]
+    assert undated_fallbacks(stats, None) == []
+    result = BuildResult(
+        out_dir=Path("out"), documents=3, pairs=4, splits={"train": 4}, split_note="",
+        flagged=0, cache_hits=0, cache_misses=4, signature="s", timings={}, skipped=[],
+    )  # fmt: skip
+    lengths = LengthStats()
+    lengths.update((p.ar, p.en) for p in pairs)
+    html = render_report(stats, result, DEFAULT_BAND, lengths, _GlossaryCtx())
+    assert (
+        '<p id="undated">2 of 3 documents have no date (none in the metadata,\n'
+        "no dateline, no date in the text): undated, plain." in html
+    )
+    table = html.split('<table id="undated-forms">')[1].split("</table>")[0]
+    assert table.count("<tr><td>") == 1  # almaty is not dated: no row for plain or undated
+    assert "<tr><td>undated</td><td>nur-sultan</td><td>Nur-Sultan</td></tr>" in table
+    # shards merge: the same lists from two halves
+    first, second = collect_stats(pairs[:2]), collect_stats(pairs[2:])
+    first.merge(second)
+    assert undated_fallbacks(first, _GlossaryCtx.glossary) == [
+        ("undated", "nur-sultan", "Nur-Sultan")
+    ]

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from kzparallel.dating import find_dates, parse_date
+from kzparallel.dating import TEXT_SINCE, find_dates, parse_date
 from kzparallel.glossary import load_glossary
 from kzparallel.pairs_file import pair_line, pair_record
 from kzparallel.provenance import Signature
@@ -72,9 +72,10 @@ def test_metadata_dates(value: str, iso: str | None) -> None:
 
 BODY = "قال مسؤول إن الوفد وصل إلى العاصمة نور سلطان لإجراء محادثات مع الحكومة."
 FILLER = "وأضاف المسؤول أن المحادثات ستتناول الوضع الأمني والاقتصادي في البلاد خلال الأيام المقبلة."
+# (the days from 2019-03-20 to 2019-03-22 accept both names: tests/test_glossary_periods.py)
 SIDES = [
     ("2019-03-19", "Astana"),
-    ("2019-03-20", "Nur-Sultan"),
+    ("2019-03-23", "Nur-Sultan"),
     ("2022-09-16", "Nur-Sultan"),
     ("2022-09-17", "Astana"),
 ]
@@ -249,27 +250,148 @@ def test_a_build_enforces_the_form_of_each_articles_day(
 
 
 DATELINES = [
-    # (article text, the date it gets)
-    ("خبر عن العاصمة\n\nآخر تحديث: 17 أيلول 2022\n\n" + BODY + "\n", "2022-09-17"),
-    ("خبر عن العاصمة\n\nموسكو - 20 مارس 2019 (رويترز) - " + BODY + "\n", "2019-03-20"),
-    ("خبر عن العاصمة\n\n" + BODY + "\n\n(سبوتنيك - 16 أيلول 2022) " + FILLER + "\n", "2022-09-16"),
-    # a date further into a paragraph is an event's, not the article's
-    ("خبر عن العاصمة\n\n" + BODY + " " + FILLER + " وذكر بأحداث 16 كانون الأول 1986.\n", None),
+    # (article text, the date it gets, where from)
+    ("خبر عن العاصمة\n\nآخر تحديث: 17 أيلول 2022\n\n" + BODY + "\n", "2022-09-17", "dateline"),
+    ("خبر عن العاصمة\n\nموسكو - 20 مارس 2019 (رويترز) - " + BODY + "\n", "2019-03-20", "dateline"),
+    (
+        "خبر عن العاصمة\n\n" + BODY + "\n\n(سبوتنيك - 16 أيلول 2022) " + FILLER + "\n",
+        "2022-09-16",
+        "dateline",
+    ),
+    # a date further into a paragraph is an event's, not the article's (and 1986 is
+    # before TEXT_SINCE: history, not a day the text can date the article by)
+    (
+        "خبر عن العاصمة\n\n" + BODY + " " + FILLER + " وذكر بأحداث 16 كانون الأول 1986.\n",
+        None,
+        None,
+    ),
     # ... unless the article gives it as today's
     (
         "خبر عن العاصمة\n\n" + BODY + "\n\n" + FILLER + "\n\nوقال اليوم الجمعة 16-9-2022 إن\n",
         "2022-09-16",
+        "dateline",
     ),
-    # the third paragraph is no dateline
-    ("خبر\n\n" + BODY + "\n\n" + FILLER + "\n\n(سبوتنيك - 16 أيلول 2022) " + FILLER + "\n", None),
+    # a date announced as to come is neither a dateline nor the text's date
+    (
+        "خبر عن العاصمة\n\nومن المقرر أن يصل الوفد في 20 نوفمبر 2022. " + BODY + "\n",
+        None,
+        None,
+    ),
+    # the third paragraph is no dateline: its date is the latest the text mentions
+    (
+        "خبر\n\n" + BODY + "\n\n" + FILLER + "\n\n(سبوتنيك - 16 أيلول 2022) " + FILLER + "\n",
+        "2022-09-16",
+        "text",
+    ),
 ]
 
 
 @pytest.mark.parametrize(
-    ("text", "iso"), DATELINES, ids=[str(d[1]) + f"-{i}" for i, d in enumerate(DATELINES)]
+    ("text", "iso", "source"),
+    DATELINES,
+    ids=[str(d[1]) + f"-{i}" for i, d in enumerate(DATELINES)],
 )
-def test_the_dateline(tmp_path: Path, text: str, iso: str | None) -> None:
+def test_the_dateline(tmp_path: Path, text: str, iso: str | None, source: str | None) -> None:
     (tmp_path / "a.txt").write_text(text, encoding="utf-8")
     (doc,) = prepared_documents([tmp_path / "a.txt"])
     assert doc.date == iso
-    assert doc.meta.get("date_source") == ("dateline" if iso else None)
+    assert doc.meta.get("date_source") == source
+
+
+# -- dates from the text: the latest one the article mentions --------------------------
+
+LEAD = "قال مسؤول حكومي في مؤتمر صحفي إن الحكومة تتابع الوضع في البلاد عن كثب."
+LEAD2 = "وأضاف أن الوزارات المعنية تعمل على إعداد خطة شاملة لمعالجة المشكلات القائمة."
+TEXT_DATES = [
+    # (case, body paragraphs, the date it gets, where from)
+    (
+        "a month and its year",
+        ["وأعيدت في سبتمبر 2022 تسمية العاصمة بعد تعديل الدستور."],
+        "2022-09-30",
+        "text",
+    ),
+    ("both month names", ["وقد جرى ذلك في أيلول/سبتمبر 2022 بعد نقاش طويل."], "2022-09-30", "text"),
+    ("month of the year", ["وكان ذلك في شهر مارس من عام 2023 بحسب البيان."], "2023-03-31", "text"),
+    (
+        "the latest of several",
+        ["وتغير اسم المدينة في 20 مارس 2019 ثم عاد في 17 سبتمبر 2022 إلى اسمها القديم."],
+        "2022-09-17",
+        "text",
+    ),
+    ("history only", ["وذكر المسؤول بأحداث ديسمبر 2011 في المدينة النفطية."], None, None),
+    (
+        "history and the recent past",
+        ["وذكر بأحداث ديسمبر 2011، وقال إن احتجاجات يناير 2022 كانت مختلفة."],
+        "2022-01-31",
+        "text",
+    ),
+    (
+        "a date to come is skipped",
+        ["ومن المقرر أن تجرى الانتخابات في 20 نوفمبر 2022 بعد أن أعلن عنها في 2 سبتمبر 2022."],
+        "2022-09-02",
+        "text",
+    ),
+    ("only a date to come", ["ومن المقرر أن تدخل القواعد حيز التنفيذ في يناير 2024."], None, None),
+    ("a verb, not a month", ["وقال إن الحزب مارس الضغط على الحكومة طوال عام 2022."], None, None),
+    ("the title's date", ["وأضاف أن المشاورات ستستمر."], "2022-09-30", "text"),
+]
+TITLES = {"the title's date": "العاصمة تستعيد اسمها في سبتمبر 2022"}
+
+
+@pytest.mark.parametrize(
+    ("case", "body", "iso", "source"), TEXT_DATES, ids=[c[0] for c in TEXT_DATES]
+)
+def test_dates_in_the_text(
+    tmp_path: Path, case: str, body: list[str], iso: str | None, source: str | None
+) -> None:
+    title = TITLES.get(case, "خبر عن الحكومة")
+    text = "\n\n".join([title, LEAD, LEAD2, *body]) + "\n"  # body: no dateline
+    (tmp_path / "a.txt").write_text(text, encoding="utf-8")
+    (doc,) = prepared_documents([tmp_path / "a.txt"])
+    assert (doc.date, doc.meta.get("date_source")) == (iso, source)
+
+
+def test_metadata_and_dateline_come_before_the_text(tmp_path: Path) -> None:
+    body = "وأعيدت في سبتمبر 2022 تسمية العاصمة."
+    record = {"id": "r", "title": "خبر", "text": LEAD + "\n\n" + body, "date": "2022-01-05"}
+    (tmp_path / "r.jsonl").write_text(json.dumps(record, ensure_ascii=False) + "\n", "utf-8")
+    dateline = "خبر\n\n(أستانا - 3 أكتوبر 2022) " + LEAD + "\n\n" + body.replace("سبتمبر", "نوفمبر")
+    (tmp_path / "d.txt").write_text(dateline + "\n", encoding="utf-8")
+    dated = {d.doc_id: (d.date, d.meta.get("date_source")) for d in prepared_documents([tmp_path])}
+    assert dated == {"r": ("2022-01-05", "jsonl"), "d": ("2022-10-03", "dateline")}
+
+
+def test_text_dates_start_with_the_first_dated_change() -> None:
+    """TEXT_SINCE is the first day a dated form of the shipped glossary changes:
+    an earlier date in the text would choose no other form than the undated one."""
+    g = load_glossary()
+    starts = [p.start for e in g.dated for p in e.periods if p.start is not None]
+    assert min(starts) == TEXT_SINCE
+
+
+SEPTEMBER = (
+    "العاصمة الكازاخستانية تستعيد اسمها القديم\n\n"
+    "وقع الرئيس قاسم جومارت توكاييف في سبتمبر 2022 تعديلا دستوريا يعيد إلى العاصمة نور سلطان "
+    "اسمها السابق.\n\n"
+    "وقال مسؤولون إن القرار يطوي صفحة من تاريخ البلاد.\n"
+)
+
+
+def test_an_undated_september_2022_article_gets_astana(tmp_path: Path) -> None:
+    """No metadata, no dateline: the month in the text dates it after the change,
+    so the capital's mention requires Astana, the decoder is told so, and an
+    English with Nur-Sultan is repaired."""
+    (tmp_path / "september.txt").write_text(SEPTEMBER, encoding="utf-8")
+    (doc,) = prepared_documents([tmp_path / "september.txt"])
+    assert (doc.date, doc.meta["date_source"]) == ("2022-09-30", "text")
+    ctx = _ctx()
+    (seg,) = [s for s in document_segments(doc) if "نور سلطان" in s.text]
+    assert seg.date == "2022-09-30"
+    capital = [m for m in ctx.glossary.find(seg.text, date=seg.date) if m.term == "nur-sultan"]
+    assert [m.en for m in capital] == ["Astana"]
+    hints = ctx.hints(seg)
+    assert hints is not None and "Astana" in hints.prefer and "Nur-Sultan" in hints.forbid
+    tr = Translation([Hypothesis("Kassym-Jomart Tokayev gave Nur-Sultan its old name back.", -1.0)])
+    pair = make_pair(seg, tr, False, ctx)
+    assert pair.en == "Kassym-Jomart Tokayev gave Astana its old name back."
+    assert pair.date == "2022-09-30"

@@ -40,7 +40,7 @@ def _pairs(g: Glossary, text: str) -> list[tuple[str, str]]:
 
 def test_default_glossary_is_the_shipped_file(shipped: Glossary) -> None:
     assert shipped.path == str(SHIPPED)  # the only .yaml in glossary/
-    assert shipped.version == "2022.01.2"
+    assert (shipped.name, shipped.version) == ("kazakhstan", "2025.1")
     assert len(shipped.hash) == 12
     assert shipped.hash == load_glossary(SHIPPED).hash
     assert lint_file(SHIPPED) == []
@@ -122,12 +122,15 @@ def test_missing_and_unknown_files(tmp_path: Path) -> None:
 
 def test_deepl_and_terminology_shapes(shipped: Glossary) -> None:
     deepl = export_table(shipped, "deepl").splitlines()
-    assert deepl[:4] == [
+    assert deepl[:2] == [
         "قاسم جومارت توكايف,Kassym-Jomart Tokayev",
         "قاسم جومارت توكاييف,Kassym-Jomart Tokayev",
-        "توكايف,Tokayev",
-        "توكاييف,Tokayev",
     ]
+    # one row per Arabic variant: the entry's own, then each form's, in glossary order
+    tokayev = shipped["tokayev"]
+    rows = [f"{ar},{f.en}" for f in tokayev.all_forms() for ar in f.ar]
+    assert rows[len(tokayev.ar) : len(tokayev.ar) + 2] == ["توكايف,Tokayev", "توكاييف,Tokayev"]
+    assert deepl[: len(rows)] == rows
     terminology = export_table(shipped, "terminology", "\t").splitlines()
     assert terminology[:2] == ["ar\ten", "قاسم جومارت توكايف\tKassym-Jomart Tokayev"]
     assert (

@@ -1,6 +1,8 @@
 """Date-aware glossary forms: ``periods`` in YAML, lint, TBX/CSV, and the form
-each date requires (the capital: Astana, Nur-Sultan from 2019-03-20, Astana
-again from 2022-09-17), on both sides of each change and without a date."""
+each date requires (the shipped capital: Astana, Nur-Sultan from 2019-03-20 with
+Astana still accepted until the amendment was signed on 2019-03-23, Astana again
+from 2022-09-17), on both sides of each change and without a date; the older
+names (Akmola, Tselinograd, Akmolinsk) are history, their own entries."""
 
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ from kzparallel.glossary.lint import lint_text
 
 CAPITAL_AR = "بما فيها العاصمة نور سلطان."
 ASTANA_AR = "وصل الوفد إلى أستانا."
-AKMOLA_AR = "وصل الوفد إلى أكمولا."
+ASTANA_TA_AR = "وصل الوفد إلى أستانة."  # the spelling with ta marbuta
 
 DATED = """\
 name: dated
@@ -48,6 +50,8 @@ def dated() -> Glossary:
 SIDES = [
     ("2019-03-19", "Astana"),
     ("2019-03-20", "Nur-Sultan"),
+    ("2019-03-22", "Nur-Sultan"),
+    ("2019-03-23", "Nur-Sultan"),
     ("2022-09-16", "Nur-Sultan"),
     ("2022-09-17", "Astana"),
     ("1997-12-10", "Astana"),
@@ -57,10 +61,14 @@ SIDES = [
 ]
 
 
+# the shipped glossary's days from the vote (2019-03-20) to the signature (2019-03-23):
+# Nur-Sultan is required and Astana, still the legal name, is accepted
+TRANSITION = {"2019-03-20", "2019-03-22"}
+
 SOURCES = [
     ("shipped", CAPITAL_AR),
     ("shipped", ASTANA_AR),
-    ("shipped", AKMOLA_AR),  # the shipped glossary knows the older names too
+    ("shipped", ASTANA_TA_AR),
     ("dated", CAPITAL_AR),
     ("dated", ASTANA_AR),
 ]
@@ -77,7 +85,11 @@ def test_the_date_chooses_the_form(
     hints = g.hints(ar, date=day)
     assert hints.prefer == [form]
     other = "Nur-Sultan" if form == "Astana" else "Astana"
-    assert other in hints.forbid
+    if which == "shipped" and day in TRANSITION:
+        assert m.also == ("Astana",)
+        assert other not in hints.forbid and other in hints.keep
+    else:
+        assert other in hints.forbid
 
 
 @pytest.mark.parametrize(("day", "form"), SIDES, ids=[str(d) for d, _ in SIDES])
@@ -86,9 +98,10 @@ def test_the_other_periods_name_is_repaired(
     shipped: Glossary, day: str | None, form: str, written: str
 ) -> None:
     result = enforce_pair(CAPITAL_AR, f"including the capital {written}.", shipped, date=day)
-    assert result.en == f"including the capital {form}."
+    accepted = written == form or (day in TRANSITION and written == "Astana")
+    assert result.en == f"including the capital {written if accepted else form}."
     assert result.violations == []
-    layer = "decoder" if written == form else "repair"
+    layer = "decoder" if accepted else "repair"
     assert [(t["en"], t["ok"], t["layer"]) for t in result.terms] == [(form, True, layer)]
 
 
@@ -152,9 +165,39 @@ def test_tables_lose_the_periods(dated: Glossary, tmp_path: Path) -> None:
 
 def test_shipped_glossary_is_clean_and_dated(shipped: Glossary) -> None:
     entry = shipped["nur-sultan"]
-    assert [(p.start, p.end, p.en) for p in entry.periods][1][2] == "Nur-Sultan"
-    assert [str(p.start) for p in entry.periods] == ["None", "2019-03-20", "2022-09-17"]
-    assert [str(p.end) for p in entry.periods] == ["2019-03-19", "2022-09-16", "None"]
+    assert [(str(p.start), str(p.end), p.en, p.also) for p in entry.periods] == [
+        ("None", "2019-03-19", "Astana", ()),
+        ("2019-03-20", "2019-03-22", "Nur-Sultan", ("Astana",)),
+        ("2019-03-23", "2022-09-16", "Nur-Sultan", ()),
+        ("2022-09-17", "None", "Astana", ()),
+    ]
+    assert entry.en == "Nur-Sultan"  # no date: January 2022, like the seeds
+
+
+# the older names tell history: their own entries, the same English on every day,
+# and still forbidden where the Arabic names the capital
+HISTORY = [
+    ("وصل الوفد إلى أكمولا.", "akmola", "Akmola"),
+    ("كانت المدينة تسمى تسيلينوغراد.", "tselinograd", "Tselinograd"),
+    ("تأسست أكمولينسك في القرن التاسع عشر.", "akmolinsk", "Akmolinsk"),
+]
+
+
+HISTORY_DAYS = [(None, "Nur-Sultan"), ("2018-01-01", "Astana"), ("2020-06-01", "Nur-Sultan")]
+HISTORY_DAYS += [("2023-06-01", "Astana")]
+
+
+@pytest.mark.parametrize(("ar", "term", "en"), HISTORY, ids=[h[1] for h in HISTORY])
+@pytest.mark.parametrize(("day", "capital"), HISTORY_DAYS, ids=[str(d) for d, _ in HISTORY_DAYS])
+def test_older_names_are_history(
+    shipped: Glossary, ar: str, term: str, en: str, day: str | None, capital: str
+) -> None:
+    (m,) = shipped.find(ar, date=day)
+    assert (m.term, m.en) == (term, en)
+    result = enforce_pair(ar, f"In {en}.", shipped, date=day)
+    assert (result.en, result.violations) == (f"In {en}.", [])
+    renamed = enforce_pair(CAPITAL_AR, f"including the capital {en}.", shipped, date=day)
+    assert renamed.en == f"including the capital {capital}."
 
 
 # -- load errors and lint --------------------------------------------------------------

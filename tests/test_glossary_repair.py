@@ -191,8 +191,9 @@ def test_repairs_and_look_alikes(
 OLD_NAMES = [
     # (glossary, Arabic with the old name, English with the old name written some way, form, date)
     ("shipped", "وانتشرت المظاهرات إلى ألما آتا", "Protests spread to {}", "Almaty", None),
-    ("shipped", "وصل الوفد إلى أكمولا", "The delegation reached {}", "Nur-Sultan", "2020-05-01"),
-    ("shipped", "وصل الوفد إلى أكمولا", "The delegation reached {}", "Astana", "2023-05-01"),
+    # the capital's other names in the English (Akmola, Tselinograd: history) on its day
+    ("shipped", "وصل الوفد إلى أستانا", "The delegation reached {}", "Nur-Sultan", "2020-05-01"),
+    ("shipped", "وصل الوفد إلى نور سلطان", "The delegation reached {}", "Astana", "2023-05-01"),
     ("other", "وصل الوفد إلى بومباي", "The delegation reached {}", "Mumbai", None),
 ]
 WRITTEN = {

@@ -65,9 +65,7 @@ class LocalEngine(Engine):
         def segments() -> Iterator[Segment]:
             for doc in prepared_documents(inputs, on_error, on_warning, settings.max_file_size):
                 segs = document_segments(doc)
-                docs.append(
-                    StagedDoc(doc.doc_id, doc.source, doc.title, len(doc.blocks()), len(segs))
-                )
+                docs.append(StagedDoc.of(doc, len(segs)))
                 yield from segs
 
         if self.num_workers is not None:

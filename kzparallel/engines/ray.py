@@ -262,7 +262,7 @@ def _document_rows(item: dict[str, Any]) -> list[dict[str, Any]]:
     with stdin:
         for doc in prepared_documents([path], on_error, on_warning, int(item["max"])):
             segs = document_segments(doc)
-            info = StagedDoc(doc.doc_id, doc.source, doc.title, len(doc.blocks()), len(segs))
+            info = StagedDoc.of(doc, len(segs))
             payload = {"doc": info.to_dict(), "segments": [s.to_dict() for s in segs]}
             row("doc", doc.source, payload=json.dumps(payload, ensure_ascii=False))
     return rows

@@ -1,9 +1,10 @@
 """``report.html``: one self-contained page about a build.
 
-Counts per document, glossary term success and the failing pairs, QA flags
-with examples, the length-ratio distribution and other plots (matplotlib,
-Agg backend, embedded as base64 PNG), timings. Every text goes through
-jinja2 autoescaping: articles are untrusted input.
+Counts per document, the documents without a date (and the dated glossary
+entries that took their undated form in them), glossary term success and the
+failing pairs, QA flags with examples, the length-ratio distribution and other
+plots (matplotlib, Agg backend, embedded as base64 PNG), timings. Every text
+goes through jinja2 autoescaping: articles are untrusted input.
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ from kzparallel.timing import BUILD_STAGES
 if TYPE_CHECKING:
     from markupsafe import Markup
 
+    from kzparallel.glossary import Glossary
+
 EXAMPLES_PER_FLAG = 5
 MAX_GLOSSARY_FAILURES = 50
 MAX_DOC_BARS = 40  # more documents: a histogram of pairs per document instead of a bar each
@@ -39,6 +42,9 @@ class DocCounts:
     flagged: int = 0
     glossary_failed: int = 0
     with_terms: int = 0
+    undated: int = 0  # pairs without a date (the document had none)
+    # the glossary entries mentioned in those pairs (a dated one took its undated form)
+    undated_terms: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -69,6 +75,9 @@ class ReportStats:
             doc.paragraphs += 1
             self._last_para = (pair.doc_id, pair.para)
         self.review[pair.review_status] += 1
+        if pair.date is None:
+            doc.undated += 1
+            doc.undated_terms.update(str(t["term"]) for t in pair.terms if "term" in t)
         if pair.qa:
             self.flagged += 1
             doc.flagged += 1
@@ -117,8 +126,9 @@ class ReportStats:
         self.glossary_failures += other.glossary_failures[: max(0, room)]
         for doc_id, counts in other.docs.items():
             mine_doc = self.docs.setdefault(doc_id, DocCounts())
-            for f in ("pairs", "paragraphs", "flagged", "glossary_failed", "with_terms"):
+            for f in ("pairs", "paragraphs", "flagged", "glossary_failed", "with_terms", "undated"):
                 setattr(mine_doc, f, getattr(mine_doc, f) + getattr(counts, f))
+            mine_doc.undated_terms |= counts.undated_terms
         self.glossary.merge(other.glossary)
         self._last_para = other._last_para
 
@@ -131,6 +141,18 @@ class ReportStats:
 
     def review_summary(self) -> str:
         return ", ".join(f"{v} {k}" for k, v in sorted(self.review.items())) or "no pairs"
+
+
+def undated_fallbacks(stats: ReportStats, glossary: Glossary | None) -> list[tuple[str, str, str]]:
+    """(document, entry, English) for every dated entry of ``glossary`` that a
+    document without a date mentions: there it took its undated form."""
+    dated = {e.id: e for e in glossary.dated} if glossary is not None else {}
+    return [
+        (doc, term, dated[term].en)
+        for doc, counts in stats.docs.items()
+        if counts.undated
+        for term in sorted(counts.undated_terms & dated.keys())
+    ]
 
 
 def collect_stats(pairs: Iterable[Pair], band: LengthBand | None = None) -> ReportStats:
@@ -207,6 +229,13 @@ Splits: {% for k, v in result.splits.items() %}{{ k }} {{ v }}{% if not loop.las
 <td class="num">{{ c.flagged }}</td><td class="num">{{ c.glossary_failed }} / {{ c.with_terms }}</td></tr>{% endfor %}
 </table>
 {% if figs.docs %}<img alt="pairs per document" src="{{ figs.docs }}">{% endif %}
+<h2>Dates</h2>
+<p id="undated">{{ undated|length }} of {{ stats.docs|length }} documents have no date (none in the metadata,
+no dateline, no date in the text){% if undated %}: {{ undated|join(", ") }}{% endif %}.
+{% if fallbacks %}There the dated glossary entries took their undated form:</p>
+<table id="undated-forms"><tr><th>document</th><th>entry</th><th>form required</th></tr>
+{% for d, term, en in fallbacks %}<tr><td>{{ d }}</td><td>{{ term }}</td><td>{{ en }}</td></tr>{% endfor %}</table>
+{% elif undated %}No dated glossary entry is mentioned in them.</p>{% else %}</p>{% endif %}
 <h2>Glossary</h2>
 {% if stats.mentions %}<p>Term success rate: <b>{{ "%.1f"|format(100 * stats.term_success) }}%</b>
 ({{ stats.mentions - stats.mentions_failed }} of {{ stats.mentions }} mentions; {{ stats.pairs_glossary_ok }} of
@@ -311,6 +340,8 @@ def render_report(
         bitext_section=Markup(bitext_html(getattr(result, "bitext", None))),
         demo_notice=_demo_notice(ctx),
         consistency_section=Markup(consistency_html(consistency)),
+        undated=[d for d, c in stats.docs.items() if c.undated == c.pairs and c.pairs],
+        fallbacks=undated_fallbacks(stats, getattr(ctx, "glossary", None)),
     )
 
 

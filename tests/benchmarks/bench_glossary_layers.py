@@ -43,8 +43,9 @@ def topic(name: str) -> tuple[Any, Any]:
     from kzparallel.demo import demo_model
     from kzparallel.glossary import load_glossary
 
-    if name == "demo":
-        return demo_model(), load_glossary()
+    if name == "demo":  # with the glossary its corpus was made from (a frozen copy)
+        model = demo_model()
+        return model, load_glossary(model.recipe.corpus.glossary_path())
     from layers_helpers import SUDAN_GLOSSARY, sudan_recipe
 
     return demo_model(sudan_recipe()), load_glossary(SUDAN_GLOSSARY)
