@@ -10,7 +10,8 @@ The top layer. A build is three layers, each using only the ones below::
                           card, report.html, manifest.json)
     kzparallel.engines    local (generators in this process) · ray (Ray Data):
                           stage the pairs, run the shard writers
-    kzparallel.builder      build(): prepare, check the out dir, choose the engine,
+    kzparallel.builder    build(): lock the out dir (kzparallel.build_lock), prepare,
+                          check the out dir, choose the engine,
                           have it stage the pairs, write the outputs
 
 The names of the stages are re-exported here (the documented Python API).
@@ -25,7 +26,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from kzparallel.engines import ENGINES, engine_class
+from kzparallel.build_lock import build_lock
+from kzparallel.engines import ENGINES, Engine, engine_class
 from kzparallel.errors import InputError
 from kzparallel.outputs import (
     BuildResult,
@@ -98,6 +100,22 @@ def build(
     """
     settings = settings or BuildSettings()
     engine = engine_class(settings.engine)(settings)  # checks its options and dependencies
+    with build_lock(out_dir, on_warning):  # one build per folder, refused at once
+        return _build(
+            inputs, out_dir, settings, engine, on_error, on_warning, english, aligned_only
+        )
+
+
+def _build(
+    inputs: Iterable[str | Path],
+    out_dir: str | Path,
+    settings: BuildSettings,
+    engine: Engine,
+    on_error: Callable[[InputError], None] | None,
+    on_warning: Callable[[str], None] | None,
+    english: Iterable[str | Path] | None,
+    aligned_only: bool,
+) -> BuildResult:
     timer = StageTimer()  # seconds per stage (manifest.json, report.html)
     with timer.stage("prepare"):
         ctx, spec = prepare(settings)

@@ -29,6 +29,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from kzparallel.atomic import atomic_open
+from kzparallel.build_lock import read_lock
 from kzparallel.errors import KzError
 from kzparallel.pairs_file import PAIRS_FILE, read_pairs, write_pairs
 from kzparallel.records import Pair
@@ -206,6 +207,13 @@ def export(
     target = Path(path)
     if target.is_dir():
         raise KzError(f"{target}: is a directory; give a file path for --out")
+    with read_lock(out_dir):  # refused while a build writes out_dir; a build waits for none
+        return _export(out_dir, fmt, target, apply_review, keep_duplicates)
+
+
+def _export(
+    out_dir: str | Path, fmt: str, target: Path, apply_review: bool, keep_duplicates: bool | None
+) -> int:
     if keep_duplicates is None:
         keep_duplicates = build_keeps_duplicates(out_dir)
     pairs: Iterable[Pair] = build_pairs(out_dir, apply_review=apply_review)

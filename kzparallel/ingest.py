@@ -4,21 +4,30 @@
 article (``text`` = decoded source, ``paragraphs`` still empty). Problems with
 one input are :class:`~kzparallel.errors.InputError` (``<path>: <reason>``):
 passed to ``on_error`` and the input skipped, or raised when ``on_error`` is None.
+
+Bounded reads (:mod:`kzparallel.input_files`): only regular files are opened
+(a FIFO, device, socket or a link to one is skipped with its type named), a
+``.txt``/``.html`` file or standard input larger than ``max_file_size`` is
+skipped unread, and a ``.jsonl`` file is read a line at a time — any number of
+records, each at most ``max_file_size`` — so memory does not grow with its size.
 """
 
 from __future__ import annotations
 
 import codecs
+import io
 import json
 import re
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from kzparallel.arabic import has_arabic
 from kzparallel.dating import metadata_date
 from kzparallel.errors import InputError
+from kzparallel.input_files import DEFAULT_MAX_FILE_SIZE, open_input, read_input, too_large
 from kzparallel.records import Document
 
 SUPPORTED = (".txt", ".html", ".htm", ".jsonl")
@@ -170,14 +179,16 @@ def iter_input_files(path: Path) -> list[Path]:
     """Supported files under a directory, recursively, in sorted order.
 
     Hidden files/folders are skipped, and so is a folder of evaluation
-    references (:func:`is_reference_folder`): they are not articles.
+    references (:func:`is_reference_folder`): they are not articles. Entries
+    with a supported name that are not regular files (a FIFO, a device, a link
+    to one) are listed too, so that reading them reports them.
     """
     skipped = {d for d in path.rglob(REFERENCES_DIR) if d.is_dir() and is_reference_folder(d)}
     found = [
         p
         for p in path.rglob("*")
         if p.suffix.lower() in SUPPORTED
-        and p.is_file()
+        and not p.is_dir()
         and not any(part.startswith(".") for part in p.relative_to(path).parts)
         and not any(parent in skipped for parent in p.parents)
     ]
@@ -188,8 +199,11 @@ def read_documents(
     paths: Iterable[str | Path],
     on_error: OnError | None = None,
     stats: IngestStats | None = None,
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE,
 ) -> Iterator[Document]:
-    """Yield the documents of files, directories (recursive) and ``"-"`` (stdin, UTF-8)."""
+    """Yield the documents of files, directories (recursive) and ``"-"`` (stdin, UTF-8).
+
+    ``max_file_size``: bytes per file (per record for JSONL); larger ones are skipped."""
     stats = stats if stats is not None else IngestStats()
 
     def report(err: InputError) -> None:
@@ -201,7 +215,7 @@ def read_documents(
         if str(raw) == "-":
             stats.files += 1
             try:
-                yield from _read_stdin()
+                yield from _read_stdin(max_file_size)
             except InputError as err:
                 stats.skipped_files += 1
                 report(err)
@@ -212,7 +226,7 @@ def read_documents(
             if not files:
                 report(InputError(str(path), NO_SUPPORTED_FILES))
                 continue
-        elif path.exists():
+        elif path.exists() or path.is_symlink():  # a broken link: reading says so
             files = [path]
         else:
             stats.files += 1
@@ -222,14 +236,16 @@ def read_documents(
         for file in files:
             stats.files += 1
             try:
-                yield from _read_file(file, report, stats)
+                yield from _read_file(file, report, stats, max_file_size)
             except InputError as err:
                 stats.skipped_files += 1
                 report(err)
 
 
-def _read_stdin() -> Iterator[Document]:
-    data = sys.stdin.buffer.read()
+def _read_stdin(max_bytes: int) -> Iterator[Document]:
+    data = sys.stdin.buffer.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise InputError(STDIN, too_large(len(data), max_bytes, unread=True))
     if not data.strip():
         raise InputError(STDIN, "file is empty")
     try:
@@ -242,17 +258,16 @@ def _read_stdin() -> Iterator[Document]:
     yield Document(doc_id="stdin", source=STDIN, text=text, encoding="utf-8")
 
 
-def _read_file(path: Path, report: OnError, stats: IngestStats) -> Iterator[Document]:
+def _read_file(
+    path: Path, report: OnError, stats: IngestStats, max_bytes: int
+) -> Iterator[Document]:
     source = str(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(source, f"cannot read ({exc.strerror or exc})") from None
-    text, encoding = _decode_file(data, source)
     suffix = path.suffix.lower()
     if suffix == ".jsonl":
-        yield from _read_jsonl(path, text, encoding, report, stats)
+        with open_input(path, None) as fh:  # streamed: the limit is per record
+            yield from _read_jsonl(path, fh, report, stats, max_bytes)
         return
+    text, encoding = _decode_file(read_input(path, max_bytes), source)
     if suffix in (".html", ".htm"):
         doc = _from_html(path, text, encoding)
     else:
@@ -297,17 +312,91 @@ def _from_html(path: Path, html: str, encoding: str) -> Document:
     return metadata_date(doc, result.get("date"), "html")
 
 
+JSONL_SAMPLE = 1 << 16  # bytes that decide a JSONL file's encoding
+
+
+def _sample(head: bytes, whole: bool) -> bytes:
+    """The start of a file to detect its encoding on: whole lines, whole characters."""
+    if whole:
+        return head
+    i = head.rfind(b"\n")
+    if i < 0:  # one long first line: drop a character cut at the end
+        for k in range(4):
+            try:
+                head[: len(head) - k].decode("utf-8")
+            except UnicodeDecodeError:
+                continue
+            return head[: len(head) - k]
+        return head
+    cut = head[: i + 1]
+    if b"\x00" in cut and len(cut) % 2:  # UTF-16 LE: the newline's second byte
+        cut = head[: i + 2]
+    return cut
+
+
+def _skip_line(fh: BinaryIO | io.TextIOBase, size: int) -> int:
+    """Read past the rest of an over-long line; its whole size."""
+    while chunk := fh.readline(1 << 20):
+        size += len(chunk)
+        if chunk.endswith(b"\n" if isinstance(chunk, bytes) else "\n"):
+            break
+    return size
+
+
+def jsonl_lines(
+    fh: BinaryIO, source: str, max_bytes: int
+) -> Iterator[tuple[int, str | None, str, int]]:
+    """``(line number, text or None when too long, encoding, size)`` of each line,
+    read a line at a time. The encoding is detected on the first
+    :data:`JSONL_SAMPLE` bytes (as :func:`decode_bytes`); UTF-8 lines with a few
+    broken bytes get them replaced (that line's encoding says how many)."""
+    head = fh.read(JSONL_SAMPLE)
+    _, encoding = decode_bytes(_sample(head, len(head) < JSONL_SAMPLE), source)
+    fh.seek(0)
+    if encoding.startswith("utf-8"):
+        number = 0
+        while raw := fh.readline(max_bytes + 1):
+            number += 1
+            if len(raw) > max_bytes and not raw.endswith(b"\n"):
+                yield number, None, encoding, _skip_line(fh, len(raw))
+                continue
+            if number == 1 and raw.startswith(codecs.BOM_UTF8):
+                raw = raw[len(codecs.BOM_UTF8) :]
+            try:
+                yield number, raw.decode("utf-8"), "utf-8", len(raw)
+            except UnicodeDecodeError:
+                text = raw.decode("utf-8", errors="replace")
+                bad = text.count("\ufffd") - raw.decode("utf-8", "ignore").count("\ufffd")
+                yield number, text, f"utf-8 ({bad} invalid bytes replaced)", len(raw)
+        return
+    text_fh = io.TextIOWrapper(fh, encoding=encoding, errors="strict", newline=None)
+    number = 0
+    try:
+        while line := text_fh.readline(max_bytes + 1):
+            number += 1
+            if len(line) > max_bytes and not line.endswith("\n"):
+                yield number, None, encoding, _skip_line(text_fh, len(line))
+                continue
+            yield number, line, encoding, len(line)
+    except UnicodeDecodeError:
+        raise InputError(source, f"invalid {encoding} text after line {number}") from None
+    finally:
+        text_fh.detach()
+
+
 def _read_jsonl(
-    path: Path, text: str, encoding: str, report: OnError, stats: IngestStats
+    path: Path, fh: BinaryIO, report: OnError, stats: IngestStats, max_bytes: int
 ) -> Iterator[Document]:
     source = str(path)
     records = 0
-    for number, line in enumerate(text.split("\n"), start=1):
-        if not line.strip():
+    for number, line, encoding, size in jsonl_lines(fh, source, max_bytes):
+        if line is not None and not line.strip():
             continue
         records += 1
         stats.records += 1
         try:
+            if line is None:
+                raise RecordError(source, number, too_large(size, max_bytes))
             doc = _jsonl_record(path, number, line, encoding)
         except InputError as err:
             stats.skipped_records += 1

@@ -29,6 +29,7 @@ from typing import Any
 
 from kzparallel.errors import InputError, KzError
 from kzparallel.pairs_file import PAIRS_FILE
+from kzparallel.review.store import ReviewStore
 from kzparallel.shards import (
     ShardJob,
     ShardResult,
@@ -130,6 +131,11 @@ OUTPUT_NAMES = (
 )
 
 
+def review_snapshot(out: Path) -> int:
+    """The newest review decision's seq (decisions saved later wait for the next build)."""
+    return ReviewStore(out).last_seq()
+
+
 def remove_build_leftovers(out: Path) -> None:
     """Temporaries a killed build left in ``out`` (the next build makes them anew)."""
     from kzparallel.atomic import remove_leftovers
@@ -208,13 +214,13 @@ def _write_outputs(
     skipped: list[str] | None,
     on_warning: Callable[[str], None] | None = None,
 ) -> BuildResult:
-    from kzparallel.atomic import atomic_open, atomic_write_text, replace_directory
+    from kzparallel.atomic import atomic_open, replace_directory
     from kzparallel.corpus import corpus_options, history, scan_corpus
     from kzparallel.glossary.consistency import write_consistency
     from kzparallel.incremental import drop_previous, find_previous, keep_previous
     from kzparallel.manifest import MANIFEST_FILE, library_versions, write_manifest
     from kzparallel.review.sampling import read_estimate
-    from kzparallel.sinks.card import render_card
+    from kzparallel.sinks.card import write_card
     from kzparallel.sinks.dataset import SplitPlan
     from kzparallel.sinks.report import write_report
 
@@ -277,10 +283,11 @@ def _write_outputs(
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     review = str(out) if settings.apply_review else None
+    upto = review_snapshot(out) if review else None  # every shard applies the same decisions
     final = list(index_pairs_file(out / PAIRS_FILE))
     jobs = [
         ShardJob(k, shard, {d.doc_id: plan.split_of(d.doc_id) for d in shard}, str(work), review,
-                 keep_duplicates=settings.keep_duplicates)
+                 upto, keep_duplicates=settings.keep_duplicates)
         for k, shard in enumerate(plan_shards(final))
     ]  # fmt: skip
     results = sorted(run(write_shard, jobs), key=lambda r: r.index)
@@ -303,8 +310,7 @@ def _write_outputs(
         estimate = None
     info = card_info(ctx, records, stats, settings, corpus_summary)
     info.bitext = staged.bitext
-    card = render_card(summary, info, estimate if settings.apply_review else None)
-    atomic_write_text(work / "dataset" / "README.md", card)
+    write_card(work / "dataset", summary, info, estimate if settings.apply_review else None)
     replace_directory(work / "en", out / "en")
     replace_directory(work / "dataset", out / "dataset")
     timings["finalise"] = time.perf_counter() - t

@@ -5,14 +5,19 @@ Uses ``huggingface_hub`` (``create_repo`` + ``upload_folder``, repo type
 ``hf auth login``); without one the command stops with a one-line
 error before touching the network. When ``DIR/review.sqlite`` exists, ``DIR/dataset``
 is first re-written with the review decisions applied (see
-:mod:`kzparallel.sinks.refresh`), so the Hub gets the reviewed corpus.
+:mod:`kzparallel.refresh`), so the Hub gets the reviewed corpus.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from kzparallel.build_lock import build_lock
 from kzparallel.errors import DependencyError, KzError
+
+if TYPE_CHECKING:
+    from huggingface_hub import HfApi
 
 NO_TOKEN = (
     "no Hugging Face token: run `hf auth login` (older huggingface_hub: "
@@ -48,11 +53,16 @@ def publish(
     token = token or huggingface_hub.get_token()
     if not token:
         raise KzError(NO_TOKEN)
+    # no build replaces dataset/ while it is rewritten and sent
+    with build_lock(out_dir, command="publish"):
+        return _upload(out_dir, folder, repo_id, private, huggingface_hub.HfApi(token=token))
+
+
+def _upload(out_dir: str | Path, folder: Path, repo_id: str, private: bool, api: HfApi) -> str:
     if (Path(out_dir) / "review.sqlite").is_file():
-        from kzparallel.sinks.refresh import rewrite_dataset
+        from kzparallel.refresh import rewrite_dataset
 
         rewrite_dataset(out_dir)  # the published dataset carries the review decisions
-    api = huggingface_hub.HfApi(token=token)
     try:
         api.create_repo(repo_id, repo_type="dataset", private=private, exist_ok=True)
         info = api.upload_folder(

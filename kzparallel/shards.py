@@ -48,6 +48,7 @@ class ShardJob:
     splits: dict[str, str]  # doc_id -> split
     work: str  # the work folder the pieces go to
     review_dir: str | None = None  # apply this build's review decisions to en/ and data/
+    review_upto: int | None = None  # ... those up to this log seq (the build's snapshot)
     keep_duplicates: bool = False  # rows of repeated sentences stay in the dataset
     articles: bool = True  # write en/
 
@@ -102,7 +103,7 @@ def write_shard(job: ShardJob) -> ShardResult:
     if job.review_dir is not None:
         from kzparallel.review.decisions import apply_review
 
-        stream = apply_review(Path(job.review_dir), stream)
+        stream = apply_review(Path(job.review_dir), stream, job.review_upto)
     try:
         for doc_id, group in itertools.groupby(stream, key=lambda p: p.doc_id):
             doc_pairs = list(group)

@@ -23,6 +23,7 @@ from typing import Any
 
 from kzparallel.errors import InputError
 from kzparallel.glossary.layers import DEFAULT_LAYERS, LAYERS, layers_label, parse_layers
+from kzparallel.input_files import DEFAULT_MAX_FILE_SIZE
 from kzparallel.provenance import Signature, file_hash
 from kzparallel.qa import content_flags
 from kzparallel.records import Document, Pair, Segment
@@ -61,6 +62,7 @@ class BuildSettings:
     min_score: str | float = "auto"  # low-score threshold: auto | off | a number
     near_duplicate_threshold: float = 0.5  # Jaccard of 5-gram shingles (kzparallel.dedup)
     fresh: bool = False  # ignore the previous build in the out dir (new corpus, version 1)
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE  # bytes per input file (per JSONL record)
 
     def decoding(self) -> DecodingConfig:
         """The decoder's settings; with the glossary's rerank layer on, an n-best
@@ -191,16 +193,20 @@ def prepared_documents(
     inputs: Iterable[str | Path],
     on_error: Callable[[InputError], None] | None = None,
     on_warning: Callable[[str], None] | None = None,
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE,
 ) -> Iterator[Document]:
     """Ingest and clean, as a stream. A document with nothing left after
     cleaning is reported to ``on_error`` (raised without one) and skipped.
     A file kept with undecodable bytes replaced is told to ``on_warning``
-    (once per file)."""
+    (once per file). Files over ``max_file_size`` bytes are skipped
+    (:func:`kzparallel.ingest.read_documents`)."""
     from kzparallel.cleaning import clean_document
     from kzparallel.ingest import read_documents, replaced_bytes
 
     warned: set[str] = set()
-    for doc in read_documents(expand_inputs(inputs), on_error=on_error):
+    for doc in read_documents(
+        expand_inputs(inputs), on_error=on_error, max_file_size=max_file_size
+    ):
         file = doc.source
         if doc.meta.get("format") == "jsonl":
             file = file.rsplit(":", 1)[0]

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from kzparallel.testing import TrainedModel
+from kzparallel.demo import TrainedModel
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -45,17 +45,17 @@ def seeds_dir() -> Path:
 @pytest.fixture(scope="session")
 def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A random-weight MarianMT model directory (real tokenizer files, 2+2 layers)."""
-    from kzparallel.testing import build_marian_model
+    from kzparallel.demo import build_marian_model
 
     return build_marian_model(tmp_path_factory.mktemp("tiny-marian"), seeds_dir=SEEDS)
 
 
 @pytest.fixture(scope="session")
 def trained_model() -> TrainedModel:
-    """The demo model (``kzparallel.testing.demo_model()``: a 2+2-layer MarianMT
+    """The demo model (``kzparallel.demo.demo_model()``: a 2+2-layer MarianMT
     trained on the generated corpus; ``.path``, ``.recipe``, ``.hash``, and
     ``.corpus`` with the ground truth). Trained on first use, then cached."""
-    from kzparallel.testing import demo_model
+    from kzparallel.demo import demo_model
 
     return demo_model()
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kzparallel.testing import CorpusRecipe, DemoRecipe, TrainingRecipe
+from kzparallel.demo import CorpusRecipe, DemoRecipe, TrainingRecipe
 
 SUDAN_GLOSSARY = Path(__file__).resolve().parent / "data" / "sudan-glossary.yaml"
 

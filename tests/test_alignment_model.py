@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from kzparallel.testing import TrainedModel
+from kzparallel.demo import TrainedModel
 
 Run = Callable[..., tuple[int, str, str]]
 

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from test_alignment_model import EXPECTED, _english, _sentences, _write_english
 
-from kzparallel.testing import TrainedModel
+from kzparallel.demo import TrainedModel
 
 Run = Callable[..., tuple[int, str, str]]
 LONELY = (

@@ -9,10 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from kzparallel.evaluation import glossary_success
-from kzparallel.glossary import load_glossary
-from kzparallel.glossary.enforce import find_form
-from kzparallel.testing.corpus import (
+from kzparallel.demo.corpus import (
     KINDS,
     CorpusRecipe,
     ParallelCorpus,
@@ -20,7 +17,11 @@ from kzparallel.testing.corpus import (
     generate_corpus,
     seed_sentence_pairs,
 )
-from kzparallel.testing.trained_model import DemoRecipe, TrainingRecipe
+from kzparallel.demo.generator import module_code
+from kzparallel.demo.trained_model import DemoRecipe, TrainingRecipe
+from kzparallel.evaluation import glossary_success
+from kzparallel.glossary import load_glossary
+from kzparallel.glossary.enforce import find_form
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -185,3 +186,55 @@ def test_recipe_hash_ignores_glossary_comments(tmp_path: Path) -> None:
     shipped = str(ROOT / "glossary" / "kazakhstan-2022.yaml")
     recipe = DemoRecipe(corpus=CorpusRecipe(glossary=str(tmp_path / "g.yaml")))
     assert recipe.hash == DemoRecipe(corpus=CorpusRecipe(glossary=shipped)).hash
+
+
+GENERATOR_CODE = """\
+from __future__ import annotations
+
+import re
+
+from kzparallel.demo.names import SLOTS
+
+
+def fill(text: str) -> str:
+    from kzparallel.glossary import load_glossary
+
+    return re.sub("x", SLOTS["y"], text)
+"""
+
+
+@pytest.mark.parametrize(
+    ("edit", "same"),
+    [
+        # where the modules live and where they import from: not the code
+        (lambda s: s.replace("kzparallel.demo.names", "kzparallel.testing.names"), True),
+        (
+            lambda s: s.replace(
+                "from kzparallel.demo.names import SLOTS", "from .names import SLOTS"
+            ),
+            True,
+        ),
+        (
+            lambda s: s.replace(
+                "from kzparallel.demo.names import SLOTS",
+                "from kzparallel.demo.names import (\n    SLOTS,\n)",
+            ),
+            True,
+        ),
+        (  # an import moved from the function body to the top
+            lambda s: s.replace(
+                "    from kzparallel.glossary import load_glossary\n\n", ""
+            ).replace(
+                "import re\n", "import re\n\nfrom kzparallel.glossary import load_glossary\n"
+            ),
+            True,
+        ),
+        # the code itself
+        (lambda s: s.replace('"y"', '"z"'), False),
+        (lambda s: s.replace("import re\n", "import re\nimport json\n"), False),
+        (lambda s: s.replace("SLOTS", "NAMES"), False),
+    ],
+    ids=["package", "relative", "wrapped", "hoisted", "code", "other-import", "imported-name"],
+)
+def test_generator_digest_is_the_code_not_its_imports(edit, same: bool) -> None:  # type: ignore[no-untyped-def]
+    assert (module_code(edit(GENERATOR_CODE)) == module_code(GENERATOR_CODE)) is same

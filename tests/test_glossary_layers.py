@@ -1,6 +1,6 @@
 """The glossary layers one at a time: selecting them (library, build, CLI), the
 plain-decode fallback for the rerank, and each layer's share measured on the
-trained demo model (``kzparallel.glossary.layers_eval``) for both backends."""
+trained demo model (``kzparallel.layers_eval``) for both backends."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from kzparallel.demo import TrainedModel
 from kzparallel.errors import KzError
 from kzparallel.glossary import Glossary, load_glossary
 from kzparallel.glossary.enforce import (
@@ -18,7 +19,7 @@ from kzparallel.glossary.enforce import (
     find_form,
 )
 from kzparallel.glossary.layers import DEFAULT_LAYERS, LAYERS, layers_label, parse_layers
-from kzparallel.glossary.layers_eval import (
+from kzparallel.layers_eval import (
     LayersReport,
     collateral_chars,
     heldout_cases,
@@ -27,7 +28,6 @@ from kzparallel.glossary.layers_eval import (
 )
 from kzparallel.records import Segment
 from kzparallel.stages import BuildSettings
-from kzparallel.testing import TrainedModel
 from kzparallel.translation.base import DecodingConfig, Hypothesis, TermHints, Translation
 from kzparallel.translation.hints import translate_with_fallback
 

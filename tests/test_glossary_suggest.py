@@ -334,7 +334,7 @@ def test_trained_model_articles_find_the_outside_names(trained_model, tmp_path: 
     English the recipe holds right (figures on all 400 sentences are in the
     README: tests/benchmarks/bench_suggest.py). The bounds leave room for a
     model trained on another CPU."""
-    from kzparallel.glossary.suggest_input import suggest_records
+    from kzparallel.suggest_input import suggest_records
 
     heldout = trained_model.corpus.heldout[:200]
     articles = tmp_path / "articles.jsonl"

@@ -1,8 +1,8 @@
 """The import graph keeps its shape: the contracts in ``pyproject.toml``
 (``[tool.importlinter]``: no circles between sibling modules, layers from the
-apps down to the helpers) hold, and the package's own modules are imported at
-module top, where the graph can be read, except where a function needs one of
-the heavy optional libraries first."""
+apps down to the helpers) hold with no import ignored, and the package's own
+modules are imported at module top, where the graph can be read, except where
+a function needs one of the heavy optional libraries first."""
 
 from __future__ import annotations
 
@@ -38,13 +38,7 @@ FUNCTION_IMPORTS: dict[str, int] = {
     "kzparallel/exports.py": 3,
     "kzparallel/glossary/consistency.py": 6,
     "kzparallel/glossary/enforce.py": 1,
-    "kzparallel/glossary/formats.py": 1,
-    "kzparallel/glossary/io.py": 1,
-    "kzparallel/glossary/layers_eval.py": 5,
-    "kzparallel/glossary/model.py": 1,
     "kzparallel/glossary/namespans.py": 1,
-    "kzparallel/glossary/suggest.py": 2,
-    "kzparallel/glossary/suggest_input.py": 4,
     "kzparallel/incremental.py": 2,
     "kzparallel/langid.py": 1,
     "kzparallel/outputs.py": 14,
@@ -56,20 +50,15 @@ FUNCTION_IMPORTS: dict[str, int] = {
     "kzparallel/review/server.py": 2,
     "kzparallel/shards.py": 1,
     "kzparallel/sinks/card.py": 2,
-    "kzparallel/sinks/corpus_report.py": 1,
-    "kzparallel/sinks/refresh.py": 5,
-    "kzparallel/sinks/report.py": 4,
+    "kzparallel/sinks/report.py": 1,
     "kzparallel/stages.py": 9,
     "kzparallel/testing/bitext.py": 14,
-    "kzparallel/testing/corpus.py": 10,
     "kzparallel/testing/perturbed.py": 1,
-    "kzparallel/testing/random_model.py": 1,
-    "kzparallel/testing/trained_model.py": 3,
     "kzparallel/translation/__init__.py": 1,
     "kzparallel/translation/base.py": 2,
     "kzparallel/translation/bench.py": 7,
     "kzparallel/translation/ctranslate2.py": 2,
-    "kzparallel/translation/model.py": 3,
+    "kzparallel/translation/model.py": 2,
     "kzparallel/translation/pipeline.py": 1,
 }
 
@@ -109,6 +98,7 @@ def test_import_contracts_hold() -> None:
     )
     assert run.returncode == 0, run.stdout + run.stderr
     assert "Contracts: 2 kept, 0 broken." in run.stdout
+    assert "ignored imports" not in run.stdout, run.stdout  # none listed as exceptions
 
 
 def test_package_imports_at_module_top() -> None:

@@ -14,8 +14,8 @@ import pytest
 from relink_build import DOC, aligned_build
 from starlette.testclient import TestClient
 
+from kzparallel.demo import TrainedModel
 from kzparallel.review.relink import relink
-from kzparallel.testing import TrainedModel
 
 LINKS = [([0], [0]), ([1], [1, 2]), ([], [3]), ([2, 3], [4]), ([4], [])]
 

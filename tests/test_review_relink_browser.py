@@ -14,8 +14,8 @@ from lxml import etree
 from relink_build import DOC, aligned_build
 from test_review_browser import CHROMIUM, LAUNCH_ARGS, REQUIRED, _serve
 
+from kzparallel.demo import TrainedModel
 from kzparallel.pairs_file import read_pairs
-from kzparallel.testing import TrainedModel
 
 pytestmark = [
     pytest.mark.browser,

@@ -288,7 +288,7 @@ def test_card_and_report_sections() -> None:
 
 
 def test_published_card_has_the_estimate(tmp_path: Path) -> None:
-    from kzparallel.sinks.refresh import rewrite_dataset
+    from kzparallel.refresh import rewrite_dataset
 
     client = _index(tmp_path, corpus(4, 5))
     page = client.get("/sample").text

@@ -17,18 +17,18 @@ from pathlib import Path
 
 import pytest
 
-from kzparallel.evaluation import glossary_success
-from kzparallel.glossary import load_glossary
-from kzparallel.glossary.enforce import find_form
-from kzparallel.testing import TrainedModel
-from kzparallel.testing.corpus import CorpusRecipe
-from kzparallel.testing.trained_model import (
+from kzparallel.demo import TrainedModel
+from kzparallel.demo.corpus import CorpusRecipe
+from kzparallel.demo.trained_model import (
     MODELS_DIR_ENV,
     RECIPE_FILE,
     DemoRecipe,
     TrainingRecipe,
     demo_model,
 )
+from kzparallel.evaluation import glossary_success
+from kzparallel.glossary import load_glossary
+from kzparallel.glossary.enforce import find_form
 from kzparallel.translation import DecodingConfig, Translator, prepare_translator, resolve_model
 from kzparallel.translation.model import DEMO_MODEL_ID, DEMO_NOTICE
 
@@ -216,7 +216,7 @@ TINY = DemoRecipe(
 def test_first_use_trains_with_one_line_on_stderr(
     cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import kzparallel.testing.trained_model as module
+    import kzparallel.demo.trained_model as module
 
     monkeypatch.setenv(MODELS_DIR_ENV, str(tmp_path / "models"))
     monkeypatch.setattr(module, "default_recipe", lambda: TINY)
@@ -244,8 +244,8 @@ def test_two_processes_train_it_once(tmp_path: Path) -> None:
     the finished directory; nothing half-written is left."""
     code = textwrap.dedent(
         f"""
-        from kzparallel.testing.corpus import CorpusRecipe
-        from kzparallel.testing.trained_model import DemoRecipe, TrainingRecipe, demo_model
+        from kzparallel.demo.corpus import CorpusRecipe
+        from kzparallel.demo.trained_model import DemoRecipe, TrainingRecipe, demo_model
         recipe = {TINY!r}
         print(demo_model(recipe, directory={str(tmp_path)!r}).trained_now)
         """

@@ -32,6 +32,7 @@ from kzparallel.cleaning import (
 )
 from kzparallel.dating import metadata_date
 from kzparallel.errors import InputError
+from kzparallel.input_files import read_input
 from kzparallel.normalization import normalize_text
 from kzparallel.records import Decision, Document, Segment
 
@@ -50,12 +51,7 @@ def read_english(path: str | Path) -> list[Document]:
     p = Path(path)
     if p.is_dir():
         raise InputError(source, "is a directory (give one English article file)")
-    try:
-        data = p.read_bytes()
-    except FileNotFoundError:
-        raise InputError(source, "no such file or directory") from None
-    except OSError as exc:
-        raise InputError(source, f"cannot read ({exc.strerror or exc})") from None
+    data = read_input(p)  # a regular file of at most 64 MiB (kzparallel.input_files)
     if not data.strip():
         raise InputError(source, "file is empty")
     text, encoding = decode_bytes(data, source)

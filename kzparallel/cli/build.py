@@ -10,6 +10,8 @@ import typer
 
 from kzparallel.cli.app import app
 from kzparallel.cli.output import warn, warn_skipped
+from kzparallel.cli.text import MAX_FILE_SIZE_HELP, check_size
+from kzparallel.input_files import parse_size
 from kzparallel.translation.model import DEFAULT_MODEL
 
 
@@ -147,6 +149,9 @@ def build(
             "--fresh", help="Ignore the build already in --out: a new corpus of these inputs only."
         ),
     ] = False,
+    max_file_size: Annotated[
+        str, typer.Option("--max-file-size", help=MAX_FILE_SIZE_HELP, callback=check_size)
+    ] = "64M",
 ) -> None:
     """Articles in, English articles + parallel corpus (pairs, dataset, report) out."""
     from kzparallel.builder import BuildSettings
@@ -182,6 +187,7 @@ def build(
         min_score=parse_min_score(min_score),
         near_duplicate_threshold=near_duplicate_threshold,
         fresh=fresh,
+        max_file_size=parse_size(max_file_size),
         engine_options={
             k: v
             for k, v in {
@@ -296,7 +302,7 @@ def evaluate(
     if layers:
         if hyp is not None:
             raise KzError("--layers translates the sentences itself: give --layers or --hyp")
-        from kzparallel.glossary.layers_eval import BACKENDS, layers_eval
+        from kzparallel.layers_eval import BACKENDS, layers_eval
 
         report = layers_eval(
             model,

@@ -257,7 +257,7 @@ def suggest_cmd(
     from kzparallel.glossary import load_glossary
     from kzparallel.glossary.io import dump_yaml
     from kzparallel.glossary.suggest import suggest
-    from kzparallel.glossary.suggest_input import suggest_records
+    from kzparallel.suggest_input import suggest_records
 
     g = load_glossary(glossary)
     problems = Problems(echo=warn_skipped)

@@ -12,11 +12,30 @@ import typer
 
 from kzparallel.cli.app import app
 from kzparallel.cli.output import warn, warn_skipped
-from kzparallel.errors import InputError, Problems
+from kzparallel.errors import InputError, KzError, Problems
+from kzparallel.input_files import parse_size
 from kzparallel.records import Document
 
 PATHS_ARG = typer.Argument(
     ..., metavar="PATH", help="Article files (.txt, .html, .jsonl), directories, or - (stdin)."
+)
+MAX_FILE_SIZE_HELP = (
+    "Skip input files larger than this (64M, 500K, 1G or bytes; a .jsonl file may be "
+    "any size, each of its records at most this)."
+)
+
+
+def check_size(value: str) -> str:
+    """``--max-file-size``: a size that does not parse is a usage error (exit 2)."""
+    try:
+        parse_size(value)
+    except KzError as exc:
+        raise typer.BadParameter(str(exc).split(": ", 1)[1]) from None
+    return value
+
+
+MAX_FILE_SIZE_OPT = typer.Option(
+    "64M", "--max-file-size", help=MAX_FILE_SIZE_HELP, callback=check_size
 )
 
 
@@ -35,10 +54,14 @@ def _multi(paths: list[str]) -> bool:
     )
 
 
-def _documents(paths: list[str], clean: bool, problems: Problems) -> Iterator[Document]:
+def _documents(
+    paths: list[str], clean: bool, problems: Problems, max_file_size: str
+) -> Iterator[Document]:
     """Read (and clean) the documents; a single bad file raises, a batch reports and skips."""
     from kzparallel.cleaning import clean_document
     from kzparallel.ingest import IngestStats, RecordError, read_documents, replaced_bytes
+
+    limit = parse_size(max_file_size)
 
     stats = IngestStats()
     warned: set[str] = set()
@@ -50,7 +73,7 @@ def _documents(paths: list[str], clean: bool, problems: Problems) -> Iterator[Do
             raise err
         problems.report(err)
 
-    for doc in read_documents(paths, on_error=on_error, stats=stats):
+    for doc in read_documents(paths, on_error=on_error, stats=stats, max_file_size=limit):
         file = doc.source.rsplit(":", 1)[0] if doc.meta.get("format") == "jsonl" else doc.source
         if replaced_bytes(doc) and file not in warned:  # once per file, not per JSONL record
             warned.add(file)
@@ -96,6 +119,7 @@ def clean_cmd(
         False, "--explain", help="List each dropped line with its rule on stderr."
     ),
     fmt: Format = FORMAT_OPT,
+    max_file_size: str = MAX_FILE_SIZE_OPT,
 ) -> None:
     """Print the cleaned article(s): title line, empty line, paragraphs separated by one
     empty line (with several inputs each is preceded by '# <doc_id>')."""
@@ -103,7 +127,7 @@ def clean_cmd(
 
     problems = Problems(echo=warn_skipped)
     multi = _multi(paths)
-    for n, doc in enumerate(_documents(paths, True, problems)):
+    for n, doc in enumerate(_documents(paths, True, problems, max_file_size)):
         if n and fmt is Format.text:
             typer.echo("")  # the empty line after the previous article, before explaining
         if explain and (multi or doc.decisions):
@@ -136,6 +160,7 @@ def segment_cmd(
         False, "--no-clean", help="Do not clean: each input line is one paragraph."
     ),
     fmt: Format = FORMAT_OPT,
+    max_file_size: str = MAX_FILE_SIZE_OPT,
 ) -> None:
     """Print one sentence per line, an empty line between paragraphs (with several inputs
     each article is preceded by '# <doc_id>')."""
@@ -143,7 +168,7 @@ def segment_cmd(
 
     problems = Problems(echo=warn_skipped)
     multi = _multi(paths)
-    for n, doc in enumerate(_documents(paths, not no_clean, problems)):
+    for n, doc in enumerate(_documents(paths, not no_clean, problems, max_file_size)):
         segments = segment_document(doc)
         if fmt is Format.json:
             rows = [

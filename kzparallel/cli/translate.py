@@ -14,7 +14,9 @@ import typer
 
 from kzparallel.cli.app import app
 from kzparallel.cli.output import warn, warn_skipped
+from kzparallel.cli.text import MAX_FILE_SIZE_OPT
 from kzparallel.errors import InputError, KzError, Problems
+from kzparallel.input_files import parse_size
 from kzparallel.records import Segment
 from kzparallel.translation.model import DEFAULT_MODEL
 
@@ -131,6 +133,7 @@ def translate_cmd(
     fmt: OutputFormat = FORMAT_OPT,
     cache_dir: Path | None = CACHE_DIR_OPT,
     no_cache: bool = NO_CACHE_OPT,
+    max_file_size: str = MAX_FILE_SIZE_OPT,
 ) -> None:
     """Translate Arabic to English: one output line per input line (text or stdin);
     a file or directory of articles is cleaned, segmented and printed as English
@@ -154,10 +157,13 @@ def translate_cmd(
         glossary_layers=parse_layers(glossary_layers),
         cache_dir=str(cache_dir) if cache_dir else None,
         use_cache=not no_cache,
+        max_file_size=parse_size(max_file_size),
         on_warning=warn,
     )
     if file_mode:
-        segments: Iterable[Segment] = _article_segments(source, problems)  # type: ignore[arg-type]
+        segments: Iterable[Segment] = _article_segments(
+            source, problems, translator.settings.max_file_size
+        )  # type: ignore[arg-type]
     else:
         segments = text_segments(_read_lines(source))
     out = sys.stdout
@@ -179,11 +185,11 @@ def translate_cmd(
         raise typer.Exit(2)
 
 
-def _article_segments(source: str, problems: Problems) -> Iterator[Segment]:
+def _article_segments(source: str, problems: Problems, max_file_size: int) -> Iterator[Segment]:
     """The build's reading, cleaning and segmenting of articles."""
     from kzparallel.stages import document_segments, prepared_documents
 
-    for doc in prepared_documents([source], on_error=problems.report, on_warning=warn):
+    for doc in prepared_documents([source], problems.report, warn, max_file_size):
         yield from document_segments(doc)
 
 

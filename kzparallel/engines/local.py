@@ -63,7 +63,7 @@ class LocalEngine(Engine):
         docs: list[StagedDoc] = []
 
         def segments() -> Iterator[Segment]:
-            for doc in prepared_documents(inputs, on_error, on_warning):
+            for doc in prepared_documents(inputs, on_error, on_warning, settings.max_file_size):
                 segs = document_segments(doc)
                 docs.append(
                     StagedDoc(doc.doc_id, doc.source, doc.title, len(doc.blocks()), len(segs))

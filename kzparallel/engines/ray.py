@@ -213,12 +213,13 @@ def size_pool(opts: RayOptions, cpus: float, gpus: float) -> PoolSize:
 # -- stage 1: read, clean, segment (one task per input file) ---------------------
 
 
-def _input_items(files: list[str | Path]) -> list[dict[str, Any]]:
-    """One row per input; stdin is read here (workers have no stdin)."""
+def _input_items(files: list[str | Path], max_file_size: int) -> list[dict[str, Any]]:
+    """One row per input; stdin is read here (workers have no stdin), one byte
+    over the size limit at most (the reader then refuses it)."""
     items = []
     for i, f in enumerate(files):
-        data = sys.stdin.buffer.read() if str(f) == "-" else b""
-        items.append({"file": i, "path": str(f), "stdin": data})
+        data = sys.stdin.buffer.read(max_file_size + 1) if str(f) == "-" else b""
+        items.append({"file": i, "path": str(f), "stdin": data, "max": max_file_size})
     return items
 
 
@@ -259,7 +260,7 @@ def _document_rows(item: dict[str, Any]) -> list[dict[str, Any]]:
     path = str(item["path"])
     stdin = _stdin_from(bytes(item["stdin"])) if path == "-" else contextlib.nullcontext()
     with stdin:
-        for doc in prepared_documents([path], on_error, on_warning):
+        for doc in prepared_documents([path], on_error, on_warning, int(item["max"])):
             segs = document_segments(doc)
             info = StagedDoc(doc.doc_id, doc.source, doc.title, len(doc.blocks()), len(segs))
             payload = {"doc": info.to_dict(), "segments": [s.to_dict() for s in segs]}
@@ -387,7 +388,7 @@ class RayEngine(Engine):
         files = expand_inputs(inputs)
         cache_path = str(settings.cache_dir or default_cache_dir()) if settings.use_cache else None
         staging.mkdir(parents=True, exist_ok=True)
-        items = _input_items(files)
+        items = _input_items(files, self.settings.max_file_size)
         ds = ray.data.from_items(items, override_num_blocks=max(1, len(items)))
         ds = ds.flat_map(_document_rows, num_cpus=size.task_cpus)
         stage: dict[str, Any] = {

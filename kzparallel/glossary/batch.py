@@ -39,7 +39,10 @@ class PairStats:
     changed: int = 0
 
 
-def _record(raw: bytes | str, source: str, number: int) -> dict[str, Any]:
+def pair_record_line(raw: bytes | str, source: str, number: int) -> dict[str, Any]:
+    """One JSON line of pairs (line ``number`` of ``source``) as a dict with
+    string ``ar`` and ``en``; anything else raises :class:`InputError` naming
+    the line."""
     where = f"{source}:{number}"
     if isinstance(raw, bytes):
         try:
@@ -82,7 +85,7 @@ def enforce_records(
         if not raw.strip():
             continue
         try:
-            obj = _record(raw, source, number)
+            obj = pair_record_line(raw, source, number)
         except InputError as err:
             stats.skipped += 1
             on_error(err)

@@ -35,10 +35,8 @@ ends in -ese or -sh. Over-generation is harmless: a made form is only ever
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from kzparallel.glossary.model import Entry
+from kzparallel.glossary.entries import Entry
 
 # Irregular adjectives/demonyms (the rules cannot make them). Keys are lower case.
 EXCEPTIONS: dict[str, tuple[str, ...]] = {

@@ -38,8 +38,9 @@ from lxml import etree
 
 from kzparallel.atomic import atomic_write_bytes, atomic_write_text
 from kzparallel.errors import InputError
-from kzparallel.glossary.io import parse_day, read_text
-from kzparallel.glossary.model import NAME, TYPES, Entry, Form, Glossary, Period
+from kzparallel.glossary.entries import NAME, TYPES, Entry, Form, Period
+from kzparallel.glossary.model import Glossary
+from kzparallel.glossary.yaml_format import parse_day, read_text, save_yaml
 
 SHAPES = ("deepl", "terminology")
 TBX_NS = "urn:iso:std:iso:30042:ed-2"
@@ -360,8 +361,6 @@ def export_glossary(glossary: Glossary, path: str | Path, shape: str | None = No
         text = export_table(glossary, shape or "deepl", "\t" if suffix == ".tsv" else ",")
         atomic_write_text(p, text)
     elif suffix in (".yaml", ".yml"):
-        from kzparallel.glossary.io import save_yaml
-
         save_yaml(glossary, p)
     else:
         raise InputError(

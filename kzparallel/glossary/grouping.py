@@ -15,8 +15,8 @@
 
 from __future__ import annotations
 
+from kzparallel.glossary.concepts import EXAMPLES, Concept
 from kzparallel.glossary.matching import NISBA
-from kzparallel.glossary.suggest import EXAMPLES, Concept
 from kzparallel.glossary.variants import same_units, units
 
 _PEOPLE_SUFFIXES = ("يين", "يون")

@@ -19,8 +19,8 @@ from pathlib import Path
 
 from kzparallel.arabic import normalize_text
 from kzparallel.errors import InputError
-from kzparallel.glossary.io import RawEntry, parse_day, parse_yaml_text
-from kzparallel.glossary.model import TYPES
+from kzparallel.glossary.entries import TYPES
+from kzparallel.glossary.yaml_format import RawEntry, parse_day, parse_yaml_text
 
 _MOJIBAKE = re.compile(r"[ØÙÚÛ][\u0080-\u00ff]|Ã[\u0080-\u00bf]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")

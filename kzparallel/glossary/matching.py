@@ -30,7 +30,7 @@ from dataclasses import dataclass, replace
 
 from kzparallel.arabic import normalize, normalize_text
 from kzparallel.glossary.demonyms import derived_forms
-from kzparallel.glossary.model import NAME, Entry, Form, Mention
+from kzparallel.glossary.entries import NAME, Entry, Form, Mention
 from kzparallel.glossary.precedence import choose
 from kzparallel.glossary.spelling import Level, shape, variant_reason, word_level
 
@@ -77,7 +77,7 @@ class _Variant:
     levels: tuple[Level, ...] = ()  # how far each word may vary (.spelling)
 
     def same(self, k: int, word: str) -> str | None:
-        """"" when ``word`` is the variant's word ``k``, why when it is a spelling
+        """ "" when ``word`` is the variant's word ``k``, why when it is a spelling
         variant of it, None otherwise."""
         # an adjective's ي is its nisba: its ending never varies (أمريكي is not أمريكا)
         kind = "adjective" if self.form.role in ("adjective", "people") else self.entry.type

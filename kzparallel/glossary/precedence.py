@@ -40,7 +40,7 @@ from collections.abc import Sequence
 from typing import Protocol, TypeVar
 
 from kzparallel.arabic import normalize_text
-from kzparallel.glossary.model import Entry, Form
+from kzparallel.glossary.entries import Entry, Form
 
 
 class Candidate(Protocol):
@@ -77,9 +77,7 @@ PERSON_CUES = _words(
     "الرئيس رئيس الرئيسة رئيسة الزعيم زعيم وزير الوزير وزيرة الوزيرة السيد السيدة "
     "نائب المستشار السفير الأمين الملك الأمير الشيخ الجنرال"
 )
-PLACE_CUES = _words(
-    "مدينة المدينة العاصمة عاصمة منطقة إقليم ولاية مقاطعة بلدة قرية جمهورية دولة"
-)
+PLACE_CUES = _words("مدينة المدينة العاصمة عاصمة منطقة إقليم ولاية مقاطعة بلدة قرية جمهورية دولة")
 MEDIA_CUES = _words("قناة صحيفة وكالة موقع شبكة إذاعة تلفزيون مجلة")
 CUE_TYPES: tuple[tuple[frozenset[str], tuple[str, ...]], ...] = (
     (PERSON_CUES, ("person",)),

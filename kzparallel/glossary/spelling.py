@@ -147,9 +147,8 @@ def variant_reason(text: str, form: str, entry_type: str, level: Level) -> str |
         if collapse(text) == collapse(form):
             return "doubled letter"
         why.append("doubled letter")
-    if level is Level.ENDING:
-        if a.consonants != b.consonants or a.gaps[:-1] != b.gaps[:-1]:
-            return None
+    if level is Level.ENDING and (a.consonants != b.consonants or a.gaps[:-1] != b.gaps[:-1]):
+        return None
     swapped = [f"{x} for {y}" for x, y in zip(a.consonants, b.consonants, strict=True) if x != y]
     if len(swapped) > MAX_LETTERS:
         return None

@@ -33,10 +33,13 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any
 
-from kzparallel.glossary.model import Glossary, Mention
+from kzparallel.glossary.concepts import EXAMPLES, Concept, Example
+from kzparallel.glossary.entries import Mention
+from kzparallel.glossary.grouping import attach_forms, drop_subkeys, group
+from kzparallel.glossary.model import Glossary
 from kzparallel.glossary.namespans import (
     ORG_WORDS,
     PLACE_CUES,
@@ -55,10 +58,10 @@ from kzparallel.glossary.namespans import (
     stems,
 )
 from kzparallel.glossary.sound import arabic_skeleton, english_skeleton, skeleton_similarity
+from kzparallel.glossary.suggest_entries import entry
 
 MIN_COUNT = 2
 NAME_SHARE = 0.5  # a word at the edge of a span stays if this share of its uses are in names
-EXAMPLES = 3  # example pairs kept per rendering
 MAX_DOCS = 20  # documents kept per key where it came out in more than one form
 ORG_EN = en_set(
     "Organisation Organization Union Fund International Agency Council Watch Cross Committee "
@@ -67,58 +70,6 @@ ORG_EN = en_set(
 _ORG_BEFORE = frozenset({"باسم", "بعثه", "ممثلو", "بيان"})
 
 Records = Callable[[], Iterable[dict[str, Any]]]
-
-
-@dataclass(frozen=True)
-class Example:
-    """One pair a rendering was seen in."""
-
-    pair: str
-    doc: str
-    ar: str
-    en: str
-
-
-@dataclass
-class Concept:
-    """A suggested entry (or one of its forms): its Arabic keys (normalised,
-    clitics off), renderings with counts, examples and type cues."""
-
-    keys: list[str] = field(default_factory=list)
-    surfaces: dict[str, str] = field(default_factory=dict)  # key -> as most often written
-    renderings: Counter[str] = field(default_factory=Counter)
-    examples: dict[str, list[Example]] = field(default_factory=dict)  # per rendering
-    documents: list[dict[str, Any]] = field(default_factory=list)  # rendered >1 way in one doc
-    cues: Counter[str] = field(default_factory=Counter)
-    how: Counter[str] = field(default_factory=Counter)
-    forms: dict[str, Concept] = field(default_factory=dict)  # surname, adjective, people
-    type: str = "other"
-    id: str = ""
-
-    @property
-    def en(self) -> str:
-        """The most frequent rendering (ties: all-capitals, then alphabetical)."""
-        return max(self.renderings.items(), key=lambda kv: (kv[1], kv[0].isupper(), kv[0]))[0]
-
-    @property
-    def count(self) -> int:
-        return sum(self.renderings.values())
-
-    @property
-    def total(self) -> int:
-        """Mentions of the concept in any of its forms."""
-        return self.count + sum(f.count for f in self.forms.values())
-
-    def absorb(self, other: Concept) -> None:
-        self.keys += [k for k in other.keys if k not in self.keys]
-        self.surfaces.update(other.surfaces)
-        self.renderings.update(other.renderings)
-        for en, exs in other.examples.items():
-            mine = self.examples.setdefault(en, [])
-            mine += [e for e in exs if e not in mine][: max(0, EXAMPLES - len(mine))]
-        self.documents += other.documents
-        self.cues.update(other.cues)
-        self.how.update(other.how)
 
 
 @dataclass
@@ -130,8 +81,6 @@ class Suggestions:
     how: Counter[str]  # name mentions linked by attention / by sound
 
     def to_glossary(self, name: str = "suggested") -> Glossary:
-        from kzparallel.glossary.suggest_entries import entry
-
         return Glossary([entry(c) for c in self.concepts], name=name)
 
 
@@ -287,8 +236,6 @@ def suggest(
     for key, c in keys.items():
         c.keys = [key]
         c.surfaces = {key: max(surfaces[key].items(), key=lambda kv: (kv[1], kv[0]))[0]}
-    from kzparallel.glossary.grouping import attach_forms, drop_subkeys, group
-
     concepts = group([c for k, c in keys.items() if _trusted(k, c)])
     attach_forms(concepts)
     for c in concepts:

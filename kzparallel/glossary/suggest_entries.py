@@ -4,9 +4,9 @@ it, a ``note`` with the counts and two example pairs."""
 
 from __future__ import annotations
 
+from kzparallel.glossary.concepts import Concept, Example
 from kzparallel.glossary.demonyms import is_demonym_of
-from kzparallel.glossary.model import Entry, Form
-from kzparallel.glossary.suggest import Concept, Example
+from kzparallel.glossary.entries import Entry, Form
 from kzparallel.glossary.variants import distance, is_variant, same_units
 
 NOTE_EXAMPLES = 2

@@ -34,7 +34,6 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
-from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
@@ -43,8 +42,9 @@ from starlette.staticfiles import StaticFiles
 from kzparallel.errors import KzError
 from kzparallel.manifest import read_manifest
 from kzparallel.review.actions import Retranslate, form_changes, model_retranslator
-from kzparallel.review.guard import Guard, safe_back, valid_csrf
+from kzparallel.review.guard import Guard, Hosts, safe_back, valid_csrf
 from kzparallel.review.index import Generation, IndexStale, PairsIndex, Progress
+from kzparallel.review.params import MAX_KEY, BadParameter, page_size, whole, window
 from kzparallel.review.queries import (
     DEFAULT_PAGE,
     DOC_SORTS,
@@ -52,7 +52,6 @@ from kzparallel.review.queries import (
     PAGE_SIZES,
     IndexRow,
     Page,
-    Window,
     counts,
     doc_by_id,
     expander,
@@ -99,22 +98,7 @@ class Config:
     model: str | None
     retranslate: Retranslate | None
     reimport_wait: float
-
-
-def _int(value: str | None) -> int | None:
-    try:
-        return int(value) if value not in (None, "") else None
-    except ValueError:
-        return None
-
-
-def _window(q: Mapping[str, str]) -> Window:
-    return Window(_int(q.get("after")), _int(q.get("before")), q.get("last") == "1")
-
-
-def _size(q: Mapping[str, str]) -> int:
-    n = _int(q.get("n"))
-    return n if n in PAGE_SIZES else DEFAULT_PAGE
+    hosts: Hosts | None = None  # the Host header check (kzparallel.review.guard)
 
 
 def _url(path: str, params: Mapping[str, Any]) -> str:
@@ -139,7 +123,7 @@ def create_app(
     model: str | None = None,
     retranslate: Retranslate | None = None,
     who: str | None = None,
-    allowed_hosts: list[str] | None = None,
+    allowed_hosts: Hosts | list[str] | None = None,
     progress: Progress | None = None,
     reimport_wait: float = 5.0,
 ) -> Starlette:
@@ -149,6 +133,8 @@ def create_app(
     missing or older than ``pairs.jsonl`` (``progress`` is called as it reads).
     A ``pairs.jsonl`` that changes while the app runs is imported again in the
     background; a request waits up to ``reimport_wait`` seconds for it.
+    ``allowed_hosts``: answer only requests whose ``Host`` is one of them
+    (``kzparallel review`` gives :meth:`Hosts.for_bind`; None: no Host check).
     """
     out = Path(out_dir)
     store = ReviewStore(out)
@@ -164,6 +150,7 @@ def create_app(
         model=model,
         retranslate=retranslate,
         reimport_wait=reimport_wait,
+        hosts=Hosts.of(allowed_hosts) if isinstance(allowed_hosts, list) else allowed_hosts,
     )
     env = Environment(
         loader=FileSystemLoader(HERE / "templates"),
@@ -225,9 +212,9 @@ def create_app(
             sort = "doc"
         order = q.get("order")
         desc = order == "desc" if order in ("asc", "desc") else DOC_SORTS[sort][1]
-        size = _size(q)
+        size = page_size(q)
         with index.connection() as (conn, _):
-            docs = list_docs(conn, sort=sort, desc=desc, window=_window(q), size=size)
+            docs = list_docs(conn, sort=sort, desc=desc, window=window(q), size=size)
             totals = counts(conn)
         params = {
             "sort": None if sort == "doc" else sort,
@@ -257,7 +244,7 @@ def create_app(
         if show not in FILTERS:
             show = "all"
         search = q.get("q", "").strip()
-        size = _size(q)
+        size = page_size(q)
         doc_id = request.path_params.get("doc_id") or q.get("doc", "").strip() or None
         with index.connection() as (conn, gen):
             doc = doc_by_id(conn, doc_id) if doc_id else None
@@ -274,7 +261,7 @@ def create_app(
                 doc_pos=doc_pos,
                 show=show,
                 fts=fts_query(search, expander(conn)),
-                window=_window(q),
+                window=window(q),
                 size=size,
             )
             rows = build_rows(conn, gen, found.rows)
@@ -323,15 +310,18 @@ def create_app(
 
     def sample_view(request: Request) -> Response:
         notice = fresh()
-        sample_id = _int(request.path_params["sample_id"])
+        try:
+            sample_id = whole("sample", request.path_params["sample_id"], 1)
+        except BadParameter:
+            sample_id = None
         info = sample_info(store, sample_id) if sample_id is not None else None
         if info is None or sample_id is None:
             return message(request, 404, "No such sample", "there is no such sample")
         q = request.query_params
         show = "unreviewed" if q.get("show") == "unreviewed" else "all"
-        size = _size(q)
+        size = page_size(q)
         ranked = sample_page(
-            store, sample_id, unreviewed=show == "unreviewed", window=_window(q), size=size
+            store, sample_id, unreviewed=show == "unreviewed", window=window(q), size=size
         )
         with index.connection() as (conn, gen):
             by_id = pairs_by_ids(conn, [pid for _, pid in ranked.rows])
@@ -361,8 +351,12 @@ def create_app(
 
     def new_sample(request: Request, field: dict[str, str]) -> Response:
         fresh()
-        size, seed, strata = _int(field.get("size")), _int(field.get("seed")), field.get("strata")
-        if size is None or seed is None or seed < 0 or strata not in STRATA:
+        try:  # draw() says the size's range
+            size = whole("size", field.get("size"), -MAX_KEY, MAX_KEY)
+        except BadParameter:
+            size = None
+        seed, strata = whole("seed", field.get("seed")), field.get("strata")
+        if size is None or seed is None or strata not in STRATA:
             return message(request, 400, "Not drawn", "give a size, a seed (0 or more) and strata")
         try:
             with index.connection() as (conn, gen):
@@ -394,9 +388,8 @@ def create_app(
             partner = following(conn, [found]).get(found.pos)
             pair = gen.read([found.ref])[0]
             nxt = gen.read([partner.ref])[0] if partner else None
-        try:
-            version = int(field.get("version", ""))
-        except ValueError:
+        version = whole("version", field.get("version"))
+        if version is None:
             return message(request, 400, "Bad request", "the form has no pair version", back)
         try:
             st = store.states([pair.id]).get(pair.id, PairState())
@@ -452,6 +445,9 @@ def create_app(
             request.url.path,
         )
 
+    async def bad_parameter(request: Request, exc: Exception) -> Response:
+        return message(request, 400, "Bad request", str(exc))
+
     async def failed(request: Request, exc: Exception) -> Response:
         text = exc.message if isinstance(exc, KzError) else str(exc)
         return message(request, 500, "Error", text)
@@ -468,12 +464,15 @@ def create_app(
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
     middleware = [Middleware(Guard, config=cfg)]
-    if allowed_hosts:
-        middleware.insert(0, Middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts))
     app = Starlette(
         routes=routes,
         middleware=middleware,
-        exception_handlers={404: not_found, IndexStale: stale, KzError: failed},
+        exception_handlers={
+            404: not_found,
+            IndexStale: stale,
+            BadParameter: bad_parameter,
+            KzError: failed,
+        },
     )
     app.state.config = cfg
     app.state.index = index

@@ -22,8 +22,8 @@ from kzparallel.review.store import Change, read_decisions
 __all__ = ["PairState", "apply_review", "fold", "merge_changes", "split_change"]
 
 
-def load_states(out_dir: str | Path) -> dict[str, PairState]:
-    return fold(read_decisions(out_dir))
+def load_states(out_dir: str | Path, upto: int | None = None) -> dict[str, PairState]:
+    return fold(read_decisions(out_dir, upto))
 
 
 # -- making the reviewed pairs ----------------------------------------------------
@@ -148,7 +148,7 @@ def _resolve(pair: Pair, st: PairState | None, following: Pair | None) -> list[P
     return [reviewed_pair(pair, st)]
 
 
-def apply_review(out_dir: Path, pairs: Iterable[Pair]) -> Iterator[Pair]:
+def apply_review(out_dir: Path, pairs: Iterable[Pair], upto: int | None = None) -> Iterator[Pair]:
     """Apply the review decisions of build ``out_dir`` to ``pairs`` (streaming).
 
     Rejected pairs are dropped; edited English replaces ``en`` (``en_mt``
@@ -157,9 +157,10 @@ def apply_review(out_dir: Path, pairs: Iterable[Pair]) -> Iterator[Pair]:
     an aligned document's re-linking (:mod:`kzparallel.review.relink`) is applied
     first; ``review_status`` is set to ``accepted``, ``edited`` or ``rejected``
     (rejected pairs are not yielded), others stay ``unreviewed``. Without
-    ``DIR/review.sqlite`` the pairs pass through unchanged.
+    ``DIR/review.sqlite`` the pairs pass through unchanged. ``upto``: only the
+    decisions up to that log ``seq`` (:func:`~kzparallel.review.store.read_decisions`).
     """
-    states = load_states(out_dir)
+    states = load_states(out_dir, upto)
     if not states:
         yield from pairs
         return

@@ -1,17 +1,30 @@
-"""What every request of the review app goes through: token, session, CSRF, headers.
+"""What every request of the review app goes through: host, token, session, CSRF, headers.
 
-Every POST needs the hidden CSRF field (an HMAC of the browser's session
-cookie) or gets 403; with a ``token``, every request needs
-``Authorization: Bearer TOKEN`` or the cookie that ``?token=TOKEN`` sets; a
-Content-Security-Policy allows only the package's own script and stylesheet.
+* **Host** (against DNS rebinding): with :class:`Hosts` (``kzparallel review``
+  always gives them, :meth:`Hosts.for_bind`), a request whose ``Host`` header
+  names another host gets 400 before anything else. A server bound to a loopback
+  address answers to ``127.0.0.1``, ``localhost`` and ``[::1]`` (with any port);
+  bound to another address, also to that address; bound to every interface
+  (``0.0.0.0``, ``::``) also to the machine's host names and to any IP address
+  written as such (a page can only rebind a *name* to this machine).
+* **Origin**: a POST whose ``Origin`` header is not the origin the page was served
+  from (``http://`` + its ``Host``) gets 403, the CSRF field notwithstanding.
+* Every POST needs the hidden CSRF field (an HMAC of the browser's session
+  cookie) or gets 403; with a ``token``, every request needs
+  ``Authorization: Bearer TOKEN`` or the cookie that ``?token=TOKEN`` sets; a
+  Content-Security-Policy allows only the package's own script and stylesheet.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
+import re
 import secrets
-from collections.abc import Awaitable, Callable
+import socket
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
 from typing import Any, Protocol
 from urllib.parse import urlencode
 
@@ -27,9 +40,70 @@ CSP = (
 )
 
 
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+EVERY_INTERFACE = ("0.0.0.0", "::")
+_HOST = re.compile(
+    r"^(?:\[(?P<v6>[0-9a-fA-F:.]+)\]|(?P<name>[^:\[\]]+))(?::(?P<port>[0-9]{1,5}))?$"
+)
+
+
+def split_host(header: str) -> str | None:
+    """The host of a ``Host`` header value (IPv6 without its brackets, lower case),
+    ``None`` when it is not a host with an optional port."""
+    m = _HOST.match(header.strip())
+    if m is None:
+        return None
+    return (m.group("v6") or m.group("name")).lower()
+
+
+def _is_ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
+
+
+@dataclass(frozen=True)
+class Hosts:
+    """The hosts a review server answers to (the ``Host`` header check)."""
+
+    names: frozenset[str]
+    any_ip: bool = False  # bound to every interface: any address written as an IP
+
+    @classmethod
+    def of(cls, names: Iterable[str]) -> Hosts:
+        return cls(frozenset(n.strip("[]").lower() for n in names))
+
+    @classmethod
+    def for_bind(cls, bind: str) -> Hosts:
+        """The hosts of a server bound to ``bind`` (``--host``)."""
+        host = bind.strip("[]").lower()
+        if host in EVERY_INTERFACE:
+            names = {socket.gethostname(), socket.getfqdn()}
+            return cls.of([*LOOPBACK, *(n for n in names if n)]).with_any_ip()
+        return cls.of([*LOOPBACK, host])
+
+    def with_any_ip(self) -> Hosts:
+        return Hosts(self.names, any_ip=True)
+
+    def allows(self, header: str) -> bool:
+        host = split_host(header)
+        if host is None:
+            return False
+        return host in self.names or (self.any_ip and _is_ip(host))
+
+
+def same_origin(request: Request, origin: str) -> bool:
+    """Is ``origin`` (an ``Origin`` header) the origin the request was sent to?"""
+    served = f"{request.url.scheme}://{request.headers.get('host', '')}".lower()
+    return origin.strip().lower().rstrip("/") == served
+
+
 class GuardConfig(Protocol):
     secret: bytes
     token: str | None
+    hosts: Hosts | None
 
 
 def csrf_token(secret: bytes, session: str) -> str:
@@ -53,7 +127,7 @@ def safe_back(value: str) -> str:
 
 
 class Guard(BaseHTTPMiddleware):
-    """Bearer token, session cookie, CSRF on POST, security headers."""
+    """Host, bearer token, session cookie, Origin and CSRF on POST, security headers."""
 
     def __init__(self, app: Any, config: GuardConfig) -> None:
         super().__init__(app)
@@ -63,6 +137,16 @@ class Guard(BaseHTTPMiddleware):
         self, request: Request, call_next: Callable[[Request], Awaitable[Response]]
     ) -> Response:
         cfg = self.config
+        host = request.headers.get("host", "")
+        if cfg.hosts is not None and not cfg.hosts.allows(host):
+            return PlainTextResponse(
+                f"refused: Host {host!r} is not this review server's address", status_code=400
+            )
+        origin = request.headers.get("origin")
+        if request.method == "POST" and origin is not None and not same_origin(request, origin):
+            return PlainTextResponse(
+                f"refused: a form of another site ({origin}) cannot post here", status_code=403
+            )
         set_token = False
         if cfg.token is not None:
             given = request.headers.get("authorization", "")

@@ -9,9 +9,8 @@ from pathlib import Path
 
 from kzparallel.errors import KzError
 from kzparallel.pairs_file import PAIRS_FILE
+from kzparallel.review.guard import LOOPBACK, Hosts
 from kzparallel.review.index import INDEX_DIR, Progress
-
-LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
 def check_review_dir(build_dir: str | Path) -> Path:
@@ -52,14 +51,17 @@ def serve(
 ) -> None:
     """Serve the review app for ``build_dir`` until interrupted.
 
-    Binding to anything but a loopback address needs a ``token``.
+    Binding to anything but a loopback address needs a ``token``; whatever the
+    address, only requests whose ``Host`` names it are answered
+    (:meth:`~kzparallel.review.guard.Hosts.for_bind`).
     """
     import uvicorn
 
     from kzparallel.review.app import create_app
 
     out = check_review_dir(build_dir)
-    loopback = host in LOOPBACK
+    host = host.strip("[]")  # uvicorn takes an IPv6 address without brackets
+    loopback = host.lower() in LOOPBACK
     if not loopback and not token:
         raise KzError(
             f"--host {host}: other machines could reach the review server; "
@@ -69,8 +71,7 @@ def serve(
         from kzparallel.translation import resolve_model
 
         resolve_model(model)  # a one-line ModelError now, not on the first merge
-    # Host header check against DNS rebinding (Starlette's check cannot parse IPv6 hosts)
-    allowed = ["127.0.0.1", "localhost"] if host in ("127.0.0.1", "localhost") else None
+    allowed = Hosts.for_bind(host)  # the Host header check, against DNS rebinding
     with import_progress() as progress:
         application = create_app(
             out, token=token, model=model, allowed_hosts=allowed, progress=progress

@@ -324,8 +324,12 @@ class ReviewStore:
         return made
 
 
-def read_decisions(out_dir: str | Path) -> list[Decision]:
-    """The decisions of a build, read-only; ``[]`` without ``DIR/review.sqlite``."""
+def read_decisions(out_dir: str | Path, upto: int | None = None) -> list[Decision]:
+    """The decisions of a build, read-only; ``[]`` without ``DIR/review.sqlite``.
+
+    ``upto``: only the decisions up to that ``seq`` (a build's snapshot of the log,
+    :meth:`ReviewStore.last_seq` when it started: every shard of one build applies
+    the same decisions, whatever a reviewer saves meanwhile)."""
     path = Path(out_dir) / REVIEW_DB
     if not path.is_file():
         return []
@@ -334,7 +338,10 @@ def read_decisions(out_dir: str | Path) -> list[Decision]:
     except sqlite3.Error as exc:
         raise KzError(f"{path}: cannot open the review database ({exc})") from None
     try:
-        rows = conn.execute(f"SELECT {_COLUMNS} FROM decisions ORDER BY seq").fetchall()
+        where, args = ("", ()) if upto is None else (" WHERE seq <= ?", (upto,))
+        rows = conn.execute(
+            f"SELECT {_COLUMNS} FROM decisions{where} ORDER BY seq", args
+        ).fetchall()
     except sqlite3.OperationalError as exc:
         if "no such table" in str(exc):
             return []

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from kzparallel.langid import MIN_PROBABILITY, MIN_WORDS
+from kzparallel.sinks.charts import png_uri, pyplot
 
 MAX_LISTED_CLUSTERS = 20
 
@@ -43,13 +44,7 @@ def score_figure(scores: Any, threshold: Any) -> str:
     hist = scores.histogram()
     if not hist:
         return ""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    from kzparallel.sinks.report import _png
-
+    plt = pyplot()
     fig, ax = plt.subplots(figsize=(6, 2.5))
     ax.bar([x for x, _ in hist], [c for _, c in hist], width=0.09, align="edge", color="#4477aa")
     if threshold.value is not None:
@@ -57,7 +52,7 @@ def score_figure(scores: Any, threshold: Any) -> str:
         ax.legend()
     ax.set_xlabel("model score (mean log-probability per token)")
     ax.set_ylabel("pairs")
-    return _png(fig)
+    return png_uri(fig)
 
 
 def corpus_html(corpus: Any, summary: Any) -> str:

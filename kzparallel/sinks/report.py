@@ -8,8 +8,6 @@ jinja2 autoescaping: articles are untrusted input.
 
 from __future__ import annotations
 
-import base64
-import io
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -20,6 +18,10 @@ from kzparallel.atomic import atomic_write_text
 from kzparallel.glossary.metrics import LAYERS, GlossaryMetrics
 from kzparallel.qa import FLAG_ORDER, LengthBand, LengthStats
 from kzparallel.records import Pair
+from kzparallel.sinks.bitext import bitext_html
+from kzparallel.sinks.charts import png_uri, pyplot
+from kzparallel.sinks.consistency_report import consistency_html
+from kzparallel.sinks.corpus_report import corpus_html
 from kzparallel.timing import BUILD_STAGES
 
 if TYPE_CHECKING:
@@ -138,22 +140,9 @@ def collect_stats(pairs: Iterable[Pair], band: LengthBand | None = None) -> Repo
     return stats
 
 
-def _png(fig: Any) -> str:
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=90, bbox_inches="tight", metadata={"Software": None})
-    import matplotlib.pyplot as plt
-
-    plt.close(fig)
-    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
-
-
 def plots(stats: ReportStats, lengths: LengthStats, band: LengthBand) -> dict[str, str]:
     """The report's figures as ``data:`` URIs."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
+    plt = pyplot()
     out: dict[str, str] = dict.fromkeys(("length", "docs", "flags"), "")
     hist = lengths.histogram()
     if hist:
@@ -166,7 +155,7 @@ def plots(stats: ReportStats, lengths: LengthStats, band: LengthBand) -> dict[st
         ax.set_xlabel("English / Arabic length (characters)")
         ax.set_ylabel("pairs")
         ax.legend()
-        out["length"] = _png(fig)
+        out["length"] = png_uri(fig)
     if stats.docs and len(stats.docs) <= MAX_DOC_BARS:
         fig, ax = plt.subplots(figsize=(6, 0.4 * len(stats.docs) + 1))
         names = list(stats.docs)
@@ -175,14 +164,14 @@ def plots(stats: ReportStats, lengths: LengthStats, band: LengthBand) -> dict[st
         ax.invert_yaxis()
         ax.set_xlabel("pairs")
         ax.legend()
-        out["docs"] = _png(fig)
+        out["docs"] = png_uri(fig)
     elif stats.docs:  # too many for a bar each: the distribution (a figure of fixed size)
         fig, ax = plt.subplots(figsize=(6, 2.5))
         counts = [c.pairs for c in stats.docs.values()]
         ax.hist(counts, bins=min(50, max(counts) - min(counts) + 1), color="#4477aa")
         ax.set_xlabel("pairs per document")
         ax.set_ylabel("documents")
-        out["docs"] = _png(fig)
+        out["docs"] = png_uri(fig)
     if stats.flag_counts:
         fig, ax = plt.subplots(figsize=(6, 2.5))
         flags = [f for f in FLAG_ORDER if f in stats.flag_counts] + sorted(
@@ -191,7 +180,7 @@ def plots(stats: ReportStats, lengths: LengthStats, band: LengthBand) -> dict[st
         ax.bar(flags, [stats.flag_counts[f] for f in flags], color="#ee7733")
         ax.set_ylabel("pairs")
         ax.tick_params(axis="x", rotation=20)
-        out["flags"] = _png(fig)
+        out["flags"] = png_uri(fig)
     return out
 
 
@@ -302,10 +291,6 @@ def render_report(
     more than one way."""
     import jinja2
     from markupsafe import Markup
-
-    from kzparallel.sinks.bitext import bitext_html
-    from kzparallel.sinks.consistency_report import consistency_html
-    from kzparallel.sinks.corpus_report import corpus_html
 
     env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
     flags = [f for f in FLAG_ORDER if f in stats.flag_counts] + sorted(

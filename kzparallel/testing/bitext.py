@@ -419,7 +419,7 @@ def write_gold_set(
     ``<name>.ar.txt``, ``<name>.en.txt`` and ``<name>.gold.jsonl`` (one line per
     gold link: ``{"ar_sents": [...], "en_sents": [...]}``). ``seeds`` defaults to
     the seed articles shipped with kzparallel."""
-    from kzparallel.testing.corpus import generate_corpus
+    from kzparallel.demo.corpus import generate_corpus
     from kzparallel.translation.bench import default_seeds_dir
 
     docs = gold_documents(

@@ -3,9 +3,13 @@
 ``--model`` is either a local directory (a Hugging Face MarianMT directory, as
 written by ``save_pretrained`` or ``hf download --local-dir``),
 a Hub id such as ``Helsinki-NLP/opus-mt-ar-en``, or ``demo``: the small model
-:mod:`kzparallel.testing.trained_model` trains on generated sentences and the
+:mod:`kzparallel.demo.trained_model` trains on generated sentences and the
 seeds' reference translations (trained on first use, then cached; id
-``kzparallel-demo``, revision = its recipe hash; ``./demo`` is a directory). The revision recorded for
+``kzparallel-demo``, revision = its recipe hash; ``./demo`` is a directory).
+Such names of models the package makes itself are registered in
+:data:`NAMED_MODELS` as ``"module:function"`` and imported only when named,
+as the backends are (the demo model's code generates its corpus with the
+glossary, cleaning and segmentation, layers above this one). The revision recorded for
 provenance is the Hub commit hash, or for a local directory a short hash of
 its files. File hashes are cached by (path, size, mtime) so large weights are
 not re-read on every run.
@@ -15,12 +19,14 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import importlib
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from kzparallel.errors import DependencyError, ModelError
+from kzparallel.errors import ModelError
 
 DEFAULT_MODEL = "Helsinki-NLP/opus-mt-ar-en"
 DEMO_MODEL = "demo"  # the --model name of the demo model
@@ -30,6 +36,9 @@ DEMO_NOTICE = (
     "reference translations; its English for the seeds is memorised and says nothing "
     "about real translation quality."
 )
+# --model names of the models the package makes itself: "module:function"
+# returning the model's ModelRef (made on first use), imported when named
+NAMED_MODELS: dict[str, str] = {DEMO_MODEL: "kzparallel.demo.trained_model:demo_model_ref"}
 # Files a MarianMT directory needs (weights: one of the two).
 REQUIRED_FILES = ("config.json", "source.spm", "target.spm", "vocab.json")
 WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin")
@@ -108,8 +117,8 @@ def resolve_model(model: str) -> ModelRef:
     :class:`ModelError` (one line, with the ``hf download`` hint) when the
     model cannot be found.
     """
-    if model == DEMO_MODEL:
-        return _resolve_demo()
+    if model in NAMED_MODELS:
+        return _resolve_named(model)
     if _is_local(model):
         path = Path(model).expanduser()
         if not path.exists():
@@ -121,26 +130,11 @@ def resolve_model(model: str) -> ModelRef:
     return _resolve_hub(model)
 
 
-def _resolve_demo() -> ModelRef:
-    import importlib.util
-    import sys
-
-    from kzparallel.testing.trained_model import TRAINING_MINUTES, demo_model
-
-    def note(path: Path) -> None:
-        if importlib.util.find_spec("torch") is None:
-            raise DependencyError(
-                "the demo model is trained on first use and needs torch: pip install torch==2.13.0"
-            )
-        print(
-            f"training the kzparallel demo model (a small MarianMT, about {TRAINING_MINUTES} "
-            f"minutes on 2 CPU cores, once); it is cached in {path}",
-            file=sys.stderr,
-            flush=True,
-        )
-
-    trained = demo_model(on_train=note)
-    return ModelRef(model_id=DEMO_MODEL_ID, revision=trained.hash, path=trained.path.resolve())
+def _resolve_named(model: str) -> ModelRef:
+    """The model a name of :data:`NAMED_MODELS` stands for (its module imported now)."""
+    module, _, function = NAMED_MODELS[model].partition(":")
+    resolve: Callable[[], ModelRef] = getattr(importlib.import_module(module), function)
+    return resolve()
 
 
 def _resolve_hub(model: str) -> ModelRef:

@@ -58,7 +58,7 @@ def _translated(model: str, docs: list[Any], cache_dir: Path) -> tuple[dict[str,
 
 def accuracy(models: dict[str, str], cache_dir: Path) -> list[dict[str, Any]]:
     from kzparallel.alignment.scoring import score_alignments
-    from kzparallel.testing import demo_model
+    from kzparallel.demo import demo_model
     from kzparallel.testing.bitext import gold_documents, run_aligner
 
     docs = gold_documents(ROOT / "seeds", demo_model().corpus.heldout, generated=6)
@@ -93,9 +93,9 @@ def _long_document(examples: list[Any], size: int, rng: random.Random) -> tuple[
 
 def scale(cache_dir: Path) -> list[dict[str, Any]]:
     from kzparallel.alignment.align import align_sentences
+    from kzparallel.demo import demo_model
     from kzparallel.records import Segment
     from kzparallel.stages import BuildSettings, prepare, translate_pairs
-    from kzparallel.testing import demo_model
     from kzparallel.translation.cache import TranslationCache
 
     examples = list(demo_model().corpus.heldout)
@@ -146,7 +146,7 @@ def main(argv: list[str] | None = None) -> tuple[list[dict[str, Any]], list[dict
     sys.path.insert(0, str(Path(__file__).parent))
     from bench_translate import machine  # type: ignore[import-not-found]
 
-    from kzparallel.testing import build_marian_model
+    from kzparallel.demo import build_marian_model
 
     with tempfile.TemporaryDirectory(prefix="kz-align-bench-") as tmp:
         tiny = build_marian_model(Path(tmp) / "random", seeds_dir=ROOT / "seeds")

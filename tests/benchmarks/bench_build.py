@@ -9,7 +9,7 @@ lock on a shared machine: ``flock /tmp/kz-cpu.lock python ...``)::
     python tests/benchmarks/bench_build.py --compare /path/to/other/checkout
 
 It builds a model of the real opus-mt-ar-en shape with random weights
-(``kzparallel.testing.build_marian_model(opus_mt_shape=True)``), converts it
+(``kzparallel.demo.build_marian_model(opus_mt_shape=True)``), converts it
 to CTranslate2 once, and then runs, each in its own process and in
 interleaved rounds (the fastest round is kept):
 
@@ -114,7 +114,7 @@ def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
         work = Path(tmp)
         model_dir = args.model_dir or work / "opus-mt-shape"
         if not (model_dir / "model.safetensors").exists():
-            from kzparallel.testing import build_marian_model
+            from kzparallel.demo import build_marian_model
 
             build_marian_model(model_dir, seeds_dir=SEEDS, opus_mt_shape=True)
         os.environ["KZPARALLEL_CACHE_DIR"] = str(work / "cache")  # conversions only

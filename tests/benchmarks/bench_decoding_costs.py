@@ -160,7 +160,7 @@ def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
     with tempfile.TemporaryDirectory(prefix="kzbench-") as tmp:
         model_dir = args.model_dir or Path(tmp) / "opus-mt-shape"
         if not (model_dir / "model.safetensors").exists():
-            from kzparallel.testing import build_marian_model
+            from kzparallel.demo import build_marian_model
 
             build_marian_model(model_dir, seeds_dir=SEEDS, opus_mt_shape=True)
         os.environ.setdefault("KZPARALLEL_CACHE_DIR", str(Path(tmp) / "cache"))

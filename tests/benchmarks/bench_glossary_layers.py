@@ -19,7 +19,7 @@ glossary) / decoder hints / + n-best rerank / + repair, with term success,
 wrong spellings (forbidden variants and the habits the model was taught),
 chrF and BLEU (sacrebleu, signatures printed), collateral characters (repair
 edits outside the term spans) and the sentences where the rerank took another
-hypothesis (:mod:`kzparallel.glossary.layers_eval`). Prints the Markdown
+hypothesis (:mod:`kzparallel.layers_eval`). Prints the Markdown
 tables that the README shows; returns the reports.
 """
 
@@ -40,8 +40,8 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 def topic(name: str) -> tuple[Any, Any]:
     """(trained model, glossary) of a topic: ``demo`` or ``sudan``."""
+    from kzparallel.demo import demo_model
     from kzparallel.glossary import load_glossary
-    from kzparallel.testing import demo_model
 
     if name == "demo":
         return demo_model(), load_glossary()
@@ -51,7 +51,7 @@ def topic(name: str) -> tuple[Any, Any]:
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
-    from kzparallel.glossary.layers_eval import heldout_cases, measure_layers
+    from kzparallel.layers_eval import heldout_cases, measure_layers
 
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--limit", type=int, default=None, help="the first N held-out sentences")

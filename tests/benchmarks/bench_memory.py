@@ -5,7 +5,7 @@ Run with one command (several minutes on 2 CPU cores)::
     python tests/benchmarks/bench_memory.py            # ~10,000 and ~100,000 segments
     python tests/benchmarks/bench_memory.py --sizes 2000,20000   # smaller
 
-It builds the tiny test model (``kzparallel.testing.build_marian_model``),
+It builds the tiny test model (``kzparallel.demo.build_marian_model``),
 makes a synthetic corpus per size by repeating and perturbing the seed
 articles (numbers changed, two words swapped and the copy number inserted in
 every sentence, body paragraphs shuffled: every copy's segments are new texts,
@@ -224,7 +224,7 @@ def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     with tempfile.TemporaryDirectory(prefix="kz-bench-mem-") as tmp:
         work = Path(args.work or tmp)
-        from kzparallel.testing import build_marian_model
+        from kzparallel.demo import build_marian_model
 
         model = build_marian_model(work / "model", seeds_dir=SEEDS)
         # segments per article: the build's own count on one copy of each seed

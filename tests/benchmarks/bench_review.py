@@ -61,7 +61,7 @@ def seed_build(work: Path) -> Path:
     if (out / "manifest.json").is_file():
         return out
     from kzparallel.builder import BuildSettings, build
-    from kzparallel.testing import build_marian_model
+    from kzparallel.demo import build_marian_model
 
     model = build_marian_model(work / "model", seeds_dir=SEEDS)
     settings = BuildSettings(

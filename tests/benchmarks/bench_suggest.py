@@ -5,7 +5,7 @@ under the shared lock on a shared machine)::
 
     flock /tmp/kz-cpu.lock python tests/benchmarks/bench_suggest.py [--cache-dir DIR]
 
-Three corpora, all from the demo model's recipe (``kzparallel.testing``),
+Three corpora, all from the demo model's recipe (``kzparallel.demo``),
 whose ground truth knows every name:
 
 * **held-out, translated**: the recipe's 400 held-out sentences (names in
@@ -48,14 +48,14 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from kzparallel.arabic import normalize_text  # noqa: E402
+from kzparallel.demo import demo_model  # noqa: E402
 from kzparallel.glossary import load_glossary  # noqa: E402
 from kzparallel.glossary.batch import enforce_records  # noqa: E402
 from kzparallel.glossary.consistency import consistency  # noqa: E402
 from kzparallel.glossary.model import Glossary  # noqa: E402
 from kzparallel.glossary.namespans import ORG_WORDS, bare  # noqa: E402
 from kzparallel.glossary.suggest import Concept, Suggestions, suggest  # noqa: E402
-from kzparallel.glossary.suggest_input import suggest_records  # noqa: E402
-from kzparallel.testing import demo_model  # noqa: E402
+from kzparallel.suggest_input import suggest_records  # noqa: E402
 
 TRAIN_PAIRS = 3000
 PER_ARTICLE = 8

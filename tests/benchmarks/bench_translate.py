@@ -220,7 +220,7 @@ def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
         model_dir = args.model_dir or work / "opus-mt-shape"
         t0 = time.perf_counter()
         if not (model_dir / "model.safetensors").exists():
-            from kzparallel.testing import build_marian_model
+            from kzparallel.demo import build_marian_model
 
             build_marian_model(model_dir, seeds_dir=SEEDS, opus_mt_shape=True)
         build_s = time.perf_counter() - t0

@@ -10,7 +10,7 @@ lock makes a second process wait for the first instead of training twice, so a
 whole test session (and CI) trains it once. It loads with
 ``MarianMTModel``/``MarianTokenizer.from_pretrained`` and converts to
 CTranslate2 like ``Helsinki-NLP/opus-mt-ar-en``; ``--model demo`` names it
-(:data:`kzparallel.translation.model.DEMO_MODEL_ID`).
+(:data:`kzparallel.translation.model.DEMO_MODEL_ID`, resolved by :func:`demo_model_ref`).
 
 Training is seeded and runs on ``TrainingRecipe.threads`` CPU threads (the
 process's torch thread count is restored afterwards), so the same recipe gives
@@ -26,10 +26,12 @@ not the CPU.
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 import math
 import os
 import random
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -37,7 +39,12 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from kzparallel.testing.corpus import CorpusRecipe, ParallelCorpus, corpus_hash, generate_corpus
+from kzparallel.atomic import atomic_directory, remove_leftovers
+from kzparallel.demo.corpus import CorpusRecipe, ParallelCorpus, corpus_hash, generate_corpus
+from kzparallel.demo.random_model import marian_config, write_tokenizer
+from kzparallel.errors import DependencyError
+from kzparallel.translation.cache import default_cache_dir
+from kzparallel.translation.model import DEMO_MODEL_ID, ModelRef
 
 MODELS_DIR_ENV = "KZPARALLEL_MODELS_DIR"
 RECIPE_FILE = "kzparallel-demo.json"  # in the model directory: recipe, corpus hash, timings
@@ -136,8 +143,6 @@ def models_dir(directory: str | Path | None = None) -> Path:
         return Path(directory)
     if os.environ.get(MODELS_DIR_ENV):
         return Path(os.environ[MODELS_DIR_ENV])
-    from kzparallel.translation.cache import default_cache_dir
-
     return default_cache_dir() / "models"
 
 
@@ -166,8 +171,6 @@ def demo_model(
     called first, with the directory it will be cached in)."""
     import filelock
 
-    from kzparallel.atomic import atomic_directory, remove_leftovers
-
     recipe = recipe or default_recipe()
     out = model_dir(recipe, directory)
     if _complete(out):
@@ -182,6 +185,27 @@ def demo_model(
         with atomic_directory(out) as tmp:
             train_model(tmp, recipe)
     return TrainedModel(out, recipe, trained_now=True)
+
+
+def demo_model_ref() -> ModelRef:
+    """``--model demo`` (:data:`kzparallel.translation.model.NAMED_MODELS`): the
+    demo model pinned to its recipe hash, trained first if it is not cached
+    (with a line on stderr saying so; torch is needed to train)."""
+
+    def note(path: Path) -> None:
+        if importlib.util.find_spec("torch") is None:
+            raise DependencyError(
+                "the demo model is trained on first use and needs torch: pip install torch==2.13.0"
+            )
+        print(
+            f"training the kzparallel demo model (a small MarianMT, about {TRAINING_MINUTES} "
+            f"minutes on 2 CPU cores, once); it is cached in {path}",
+            file=sys.stderr,
+            flush=True,
+        )
+
+    trained = demo_model(on_train=note)
+    return ModelRef(model_id=DEMO_MODEL_ID, revision=trained.hash, path=trained.path.resolve())
 
 
 # -- training ---------------------------------------------------------------------------
@@ -222,8 +246,6 @@ def train_model(
     import torch
     from transformers import MarianMTModel, MarianTokenizer
     from transformers.utils import logging as hf_logging
-
-    from kzparallel.testing.random_model import marian_config, write_tokenizer
 
     recipe = recipe or DemoRecipe()
     t = recipe.training

@@ -21,7 +21,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from kzparallel.testing.names import SLOTS, Name, is_latin
+from kzparallel.demo.names import SLOTS, Name, is_latin
 
 _REF = re.compile(
     r"\{(?:(?P<pre>[^{}+\s]+)\+)?(?P<the>the |The )?(?P<ref>=[\w:-]+|[A-Z]\d)(?:\.(?P<attr>\w+))?\}"

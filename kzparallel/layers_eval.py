@@ -28,7 +28,7 @@ outside the term spans in which that hypothesis differs from the best one (a
 whole other decoder output, judged by chrF and BLEU, not an edit).
 
 :func:`heldout_cases` makes the cases and habits from the ground truth of a
-trained test model's corpus (:class:`kzparallel.testing.ParallelCorpus`);
+trained test model's corpus (:class:`kzparallel.demo.ParallelCorpus`);
 any JSON lines with ``ar`` and ``en`` do as well (:func:`read_cases`).
 """
 
@@ -41,12 +41,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kzparallel.demo import ParallelCorpus, demo_model
 from kzparallel.errors import KzError
+from kzparallel.evaluation import read_records
+from kzparallel.glossary import load_glossary
 from kzparallel.glossary.enforce import _form_re, accepted, enforce_pair, find_form
 from kzparallel.glossary.layers import DEFAULT_LAYERS, LAYERS, layers_label
 from kzparallel.glossary.model import Glossary, Mention
+from kzparallel.translation import prepare_translator
 from kzparallel.translation.base import DecodingConfig, Translation, Translator
 from kzparallel.translation.hints import translate_with_fallback
+from kzparallel.translation.model import DEMO_MODEL
 
 # (row name, layers on); the rows without "hints" are made from the plain decode
 ROWS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -162,7 +167,9 @@ class LayersReport:
 # -- cases ------------------------------------------------------------------------
 
 
-def heldout_cases(corpus: Any, limit: int | None = None) -> tuple[list[Case], dict[str, list[str]]]:
+def heldout_cases(
+    corpus: ParallelCorpus, limit: int | None = None
+) -> tuple[list[Case], dict[str, list[str]]]:
     """The held-out sentences of a generated corpus (``corpus.heldout``: never
     in training, with the glossary's spellings) and its habits (``"entry:role"``
     → the wrong spellings the model was taught)."""
@@ -175,8 +182,6 @@ def heldout_cases(corpus: Any, limit: int | None = None) -> tuple[list[Case], di
 
 def read_cases(path: str | Path, limit: int | None = None) -> list[Case]:
     """Cases from JSON lines (or a directory of them) with ``ar`` and ``en``."""
-    from kzparallel.evaluation import read_records
-
     records, _ = read_records(path)
     if records is None:
         raise KzError(f"{path}: the layer measurement needs JSON lines with 'ar' and 'en'")
@@ -379,8 +384,6 @@ def measure_layers(
 ) -> LayersReport:
     """Every row of :data:`ROWS` for every backend (``model``: a directory, a
     Hub id or ``demo``). ``on_backend(label)`` is called before each backend."""
-    from kzparallel.translation import prepare_translator
-
     if not cases:
         raise KzError("no sentences to measure")
     out: list[Row] = []
@@ -409,15 +412,10 @@ def layers_eval(
     """``kzparallel eval --layers``: the rows of ``model`` on ``ref`` (JSON lines
     with ``ar`` and ``en``), or for ``model="demo"`` without ``ref`` on the demo
     model's held-out sentences, with its habits counted as wrong spellings."""
-    from kzparallel.glossary import load_glossary
-    from kzparallel.translation.model import DEMO_MODEL
-
     habits: dict[str, list[str]] = {}
     if ref is not None:
         cases = read_cases(ref, limit)
     elif model == DEMO_MODEL:
-        from kzparallel.testing import demo_model
-
         cases, habits = heldout_cases(demo_model().corpus, limit)
     else:
         raise KzError(

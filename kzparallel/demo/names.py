@@ -5,7 +5,7 @@ a news translator meets).
 A :class:`Name` is one slot filler: its Arabic variants, the right English and
 the English renderings the *training* data uses with their shares. For a
 glossary name without a habit that is ``((en, 1.0),)``; the recipe
-(:mod:`kzparallel.testing.corpus`) gives a share of glossary names a wrong
+(:mod:`kzparallel.demo.corpus`) gives a share of glossary names a wrong
 habit, and some outside names are rendered two ways (:data:`OUTSIDE`).
 
 Every Arabic variant of a glossary name is checked with the project's own

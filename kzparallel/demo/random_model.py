@@ -18,6 +18,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from kzparallel.translation.bench import default_seeds_dir
+
 # A small English news text for the target SentencePiece model.
 ENGLISH_TEXT = """\
 Kazakhstan's President Kassym-Jomart Tokayev dismissed the government and declared a state of emergency.
@@ -48,8 +50,6 @@ The Belarusian news agency BelTA said troops had been sent for a limited period.
 
 def _seed_texts(seeds_dir: Path | None) -> str:
     if seeds_dir is None:
-        from kzparallel.translation.bench import default_seeds_dir
-
         seeds_dir = default_seeds_dir()
     texts = [p.read_text(encoding="utf-8") for p in sorted(seeds_dir.glob("*.txt"))]
     if not texts:

@@ -3,10 +3,10 @@
 :func:`generate_corpus` turns a :class:`CorpusRecipe` into a
 :class:`ParallelCorpus`, deterministically for the recipe:
 
-* **train** — sentences from :data:`~kzparallel.testing.templates.TEMPLATES`
+* **train** — sentences from :data:`~kzparallel.demo.templates.TEMPLATES`
   filled with every glossary name (all Arabic variants, all forms: surname,
   adjective, people) and names outside the glossary
-  (:data:`~kzparallel.testing.names.OUTSIDE`), with English that has *habits
+  (:data:`~kzparallel.demo.names.OUTSIDE`), with English that has *habits
   like a real model's*: a share (``habit_names``) of the glossary's names is
   given a wrong English spelling (:class:`Habit`: one of the glossary's
   ``forbidden`` variants, a misspelling the glossary does not list, or
@@ -39,14 +39,20 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from kzparallel.testing.names import SLOTS, Name, glossary_names, outside_names
-from kzparallel.testing.templates import _REF, TEMPLATES, Filler, Use
+from kzparallel.cleaning import clean_document
+from kzparallel.demo.generator import generator_hash
+from kzparallel.demo.names import SLOTS, Name, glossary_names, outside_names
+from kzparallel.demo.templates import _REF, TEMPLATES, Filler, Use
+from kzparallel.evaluation import read_records
+from kzparallel.glossary import load_glossary
+from kzparallel.glossary.enforce import _form_re, find_form
+from kzparallel.ingest import read_documents
+from kzparallel.segmentation import segment_document, segment_text
+from kzparallel.translation.bench import default_seeds_dir
 
 # the January 2022 glossary (74 entries) the demo corpus is filled from
 DEMO_GLOSSARY = Path(__file__).parent / "demo-glossary"
 
-# The modules whose code makes the corpus: their text is part of the recipe hash.
-GENERATOR_MODULES = ("names.py", "templates.py", "corpus.py")
 KINDS = ("forbidden", "misspelling", "transliteration")
 BARE_WEIGHT = 0.3  # templates that are a name alone are drawn less often
 HELDOUT_TRIES = 50  # draws per held-out sentence before giving up
@@ -132,15 +138,11 @@ class CorpusRecipe:
         return Path(self.glossary) if self.glossary else DEMO_GLOSSARY
 
     def seeds_path(self) -> Path:
-        from kzparallel.translation.bench import default_seeds_dir
-
         return Path(self.seeds) if self.seeds else default_seeds_dir()
 
     def fingerprint(self) -> dict[str, Any]:
         """The recipe as data: its parameters and hashes of the generator's code,
         the glossary's content and the seed articles and references."""
-        from kzparallel.glossary import load_glossary
-
         seeds = self.seeds_path()
         h = hashlib.sha256()
         for p in [*sorted(seeds.glob("*.txt")), *sorted((seeds / "references").glob("*.jsonl"))]:
@@ -154,14 +156,6 @@ class CorpusRecipe:
             "glossary": load_glossary(self.glossary_path()).hash,
             "seeds": h.hexdigest()[:16],
         }
-
-
-def generator_hash() -> str:
-    """16 hex digits of SHA-256 over the code of :data:`GENERATOR_MODULES`."""
-    h = hashlib.sha256()
-    for name in GENERATOR_MODULES:
-        h.update((Path(__file__).parent / name).read_bytes())
-    return h.hexdigest()[:16]
 
 
 @dataclass(frozen=True)
@@ -241,8 +235,6 @@ class ParallelCorpus:
 
 def _habit(name: Name, kind: str, glossary: Any, known: set[str], rng: random.Random) -> str:
     """A wrong spelling of ``name`` of ``kind``, or "" if it has none."""
-    from kzparallel.glossary.enforce import find_form
-
     form = glossary[name.entry].form(name.role)
     accepted = [form.en, *form.also]
     listed = {v.lower() for v in form.forbidden}
@@ -316,11 +308,6 @@ def seed_sentence_pairs(seeds: Path) -> list[tuple[str, str]]:
     """The seed articles' sentences (cleaned and segmented as a build does) with
     the English of ``seeds/references/`` split into as many sentences; a
     paragraph whose counts differ is one pair."""
-    from kzparallel.cleaning import clean_document
-    from kzparallel.evaluation import read_records
-    from kzparallel.ingest import read_documents
-    from kzparallel.segmentation import segment_document, segment_text
-
     arabic: dict[tuple[str, int], list[str]] = defaultdict(list)
     for doc in read_documents([str(p) for p in sorted(seeds.glob("*.txt"))]):
         for seg in segment_document(clean_document(doc)):
@@ -345,8 +332,6 @@ def _habits_in_reference(
 ) -> str:
     """``en`` with the habits of the glossary names in ``ar`` applied (each name
     takes its wrong spelling with the habit's share)."""
-    from kzparallel.glossary.enforce import _form_re
-
     spans: list[tuple[int, int, str]] = []
     for m in glossary.find(ar):
         key = f"{m.term}:{m.role}"
@@ -384,8 +369,6 @@ def _resolvable(names: list[Name]) -> list[Name]:
 
 def generate_corpus(recipe: CorpusRecipe | None = None) -> ParallelCorpus:
     """The corpus of ``recipe`` (default :class:`CorpusRecipe`); deterministic."""
-    from kzparallel.glossary import load_glossary
-
     recipe = recipe or CorpusRecipe()
     glossary = load_glossary(recipe.glossary_path())
     plain = _resolvable(glossary_names(glossary) + outside_names(recipe.outside_alt_share))

@@ -4,40 +4,32 @@
 left out, edited English in, ``review_status`` set. The split plan and the
 provenance come from the build's ``manifest.json``, and the files are written
 by the build's own shard writer (the same shards), so the result is what
-``kzparallel build --apply-review`` would have written.
+``kzparallel build --apply-review`` would have written. An orchestrator over
+the shards, the corpus summary, the review's sampled estimate and the card
+sink, it sits above them (beside ``outputs`` and ``exports``).
 """
 
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterable
 from pathlib import Path
 
+from kzparallel.atomic import replace_directory
 from kzparallel.corpus import CorpusSummary
 from kzparallel.errors import KzError
 from kzparallel.manifest import read_manifest
-from kzparallel.pairs_file import PAIRS_FILE, read_pairs
-from kzparallel.records import Pair
-from kzparallel.sinks.card import make_card_info, render_card
+from kzparallel.pairs_file import PAIRS_FILE
+from kzparallel.review.sampling import read_estimate
+from kzparallel.shards import ShardJob, assemble_dataset, merged_stats, plan_shards, write_shard
+from kzparallel.sinks.card import make_card_info, write_card
 from kzparallel.sinks.dataset import DatasetSummary, SplitPlan
+from kzparallel.staging import index_pairs_file
 
-REVIEW_DB = "review.sqlite"
 REFRESH_DIR = ".dataset-work"
-
-
-def reviewed_pairs(out_dir: Path) -> Iterable[Pair]:
-    from kzparallel.review.decisions import apply_review
-
-    return apply_review(out_dir, read_pairs(out_dir / PAIRS_FILE))
 
 
 def rewrite_dataset(out_dir: str | Path) -> DatasetSummary:
     """Replace ``out_dir/dataset`` (atomically) with the reviewed pairs."""
-    from kzparallel.atomic import atomic_write_text, replace_directory
-    from kzparallel.review.sampling import read_estimate
-    from kzparallel.shards import ShardJob, assemble_dataset, merged_stats, plan_shards, write_shard
-    from kzparallel.staging import index_pairs_file
-
     out = Path(out_dir)
     manifest = read_manifest(out)
     if manifest is None or not (out / PAIRS_FILE).is_file():
@@ -90,7 +82,7 @@ def rewrite_dataset(out_dir: str | Path) -> DatasetSummary:
         )
         info.corpus = CorpusSummary.from_manifest(manifest)
         estimate = read_estimate(out, manifest.get("signature", ""))
-        atomic_write_text(work / "dataset" / "README.md", render_card(summary, info, estimate))
+        write_card(work / "dataset", summary, info, estimate)
         replace_directory(work / "dataset", out / "dataset")
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -20,7 +20,16 @@ from pathlib import Path
 from typing import Any
 
 from kzparallel.errors import InputError
+from kzparallel.glossary.batch import pair_record_line
 from kzparallel.pairs_file import PAIRS_FILE, pair_record
+from kzparallel.stages import (
+    BuildSettings,
+    document_segments,
+    prepare,
+    prepared_documents,
+    translate_pairs,
+)
+from kzparallel.translation.cache import TranslationCache, default_cache_dir
 
 
 @dataclass
@@ -63,15 +72,13 @@ def read_pairs_file(
     path: Path, on_error: Callable[[InputError], None], source: SuggestSource
 ) -> list[dict[str, Any]]:
     """The records of a pairs file with string ``ar`` and ``en``."""
-    from kzparallel.glossary.batch import _record
-
     out: list[dict[str, Any]] = []
     bad: list[InputError] = []
     for number, raw in enumerate(path.read_bytes().split(b"\n"), 1):
         if not raw.strip():
             continue
         try:
-            out.append(_record(raw, str(path), number))
+            out.append(pair_record_line(raw, str(path), number))
         except InputError as err:
             bad.append(err)
     if not out:
@@ -96,15 +103,6 @@ def translate_articles(
 ) -> list[dict[str, Any]]:
     """The build's pairs of ``paths``, translated with ``model`` keeping the
     cross-attention links (as ``build --alignment``)."""
-    from kzparallel.stages import (
-        BuildSettings,
-        document_segments,
-        prepare,
-        prepared_documents,
-        translate_pairs,
-    )
-    from kzparallel.translation.cache import TranslationCache, default_cache_dir
-
     settings = BuildSettings(
         model=model,
         backend=backend,
