@@ -19,7 +19,7 @@ def mention_rows(segments: Iterable[Segment], glossary: Glossary) -> Iterator[di
     (offsets in the sentence, numbered as ``segment --format json`` does)."""
     for seg in segments:
         for m in glossary.find(seg.text, date=seg.date):
-            yield {
+            row: dict[str, Any] = {
                 "doc_id": seg.doc_id,
                 "para": seg.para,
                 "sent": seg.sent,
@@ -29,6 +29,9 @@ def mention_rows(segments: Iterable[Segment], glossary: Glossary) -> Iterator[di
                 "term": m.term,
                 "en": m.en,
             }
+            if m.match != "exact":  # a spelling variant says which
+                row["match"] = m.match
+            yield row
 
 
 @dataclass

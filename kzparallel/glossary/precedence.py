@@ -6,8 +6,9 @@ them may cover the same words (نور سلطان the city inside نور سلطا
 the person; روسيا inside روسيا اليوم the channel). The rule, in this order:
 
 1. **Words around it.** A match is dropped when the word after it is one of
-   its entry's (or form's) ``not_before`` words, or the word before it one of
-   its ``not_after`` words (a conjunction و or ف on that word aside). A match
+   its entry's (or form's) ``not_before`` words as written (مجلس الشيوخ
+   الأمريكي; والأمريكي begins another item), or the word before it one of
+   its ``not_after`` words, a conjunction و or ف on it aside (ونادي أستانا). A match
    of an ``org`` entry that starts with a document's noun (معاهدة, اتفاقية,
    ميثاق, اتفاق) followed by a word of concluding (المبرمة, الموقعة) or a
    year (عام 1992, 1992) names the treaty, not the organisation
@@ -93,8 +94,11 @@ def _bare(word: str) -> tuple[str, ...]:
     return (word,)
 
 
-def _one_of(word: str | None, words: frozenset[str]) -> bool:
-    return word is not None and any(w in words for w in _bare(word))
+def _one_of(word: str | None, words: frozenset[str], *, bare: bool = True) -> bool:
+    """``word`` is one of ``words`` (``bare``: also without a conjunction in front)."""
+    if word is None:
+        return False
+    return any(w in words for w in _bare(word)) if bare else word in words
 
 
 def _context(entry: Entry, form: Form) -> tuple[frozenset[str], frozenset[str]]:
@@ -125,7 +129,7 @@ def allowed(c: Candidate, words: Sequence[str]) -> bool:
     not_before, not_after = _context(c.entry, c.form)
     nxt = words[c.last + 1] if c.last + 1 < len(words) else None
     prev = words[c.first - 1] if c.first > 0 else None
-    if not_before and _one_of(nxt, not_before):
+    if not_before and _one_of(nxt, not_before, bare=False):  # والأمريكي: another item
         return False
     if not_after and _one_of(prev, not_after):
         return False

@@ -143,7 +143,7 @@ def variant_reason(text: str, form: str, entry_type: str, level: Level) -> str |
     if len(a.consonants) != len(b.consonants) or a.skeleton != b.skeleton:
         return None
     why: list[str] = []
-    if collapse(text) != text or collapse(form) != form:
+    if _RUNS.findall(text) != _RUNS.findall(form):  # a letter doubled in one of them
         if collapse(text) == collapse(form):
             return "doubled letter"
         why.append("doubled letter")
