@@ -220,3 +220,16 @@ def test_context_fields_load_and_round_trip(tmp_path: Path) -> None:
     assert gl.find("مجلس الشيوخ الأمريكي") == []
     # an entry without context fields keeps its dictionary (and the glossary's hash)
     assert "not_before" not in Entry("x", "place", ("أ",), "X").to_dict()
+
+
+def test_a_sign_at_the_end_of_a_variant_is_part_of_it() -> None:
+    """أوبك+ is its own entry's: the + is no letter, but the variant needs it."""
+    gl = Glossary(
+        [
+            Entry("opec", "acronym", ("أوبك",), "OPEC"),
+            Entry("opec-plus", "acronym", ("أوبك+", "أوبك بلس"), "OPEC+"),
+        ]
+    )
+    got = [(m.surface, m.term) for m in gl.find("قرر تحالف أوبك+ ما لم تقرره أوبك وحدها")]
+    assert got == [("أوبك+", "opec-plus"), ("أوبك", "opec")]
+    assert [m.term for m in gl.find("اجتماع أوبك بلس")] == ["opec-plus"]

@@ -13,7 +13,8 @@ word:
 * a variant is always matched whole: nothing that belongs to the name is
   taken for a clitic (ألماتي keeps its ال, كازاخستان its ك);
 * between the words of a multi-word variant only spaces, quotes and
-  hyphens may stand (منظمة «معاهدة الأمن الجماعي»);
+  hyphens may stand (منظمة «معاهدة الأمن الجماعي»); a variant that ends in
+  + or # needs it in the text (أوبك+ is not أوبك);
 * a word of a person's or place's name also matches its systematic spelling
   variants (توقاييف for توكاييف, نظربائيف for نزارباييف; :mod:`.spelling`),
   and the mention records which (``Mention.match``);
@@ -75,6 +76,7 @@ class _Variant:
     article_initial: bool  # starts with a bare ال (an article belonging to the name)
     suffixes: tuple[tuple[str, str], ...]  # (suffix, role it gives)
     levels: tuple[Level, ...] = ()  # how far each word may vary (.spelling)
+    mark: str = ""  # a sign the variant ends in, which the text must have (أوبك+)
 
     def same(self, k: int, word: str) -> str | None:
         """ "" when ``word`` is the variant's word ``k``, why when it is a spelling
@@ -160,6 +162,7 @@ class Matcher:
                             text.startswith(_ARTICLE) and len(tokens[0]) > 2,
                             _suffix_roles(entry, form, text),
                             tuple(word_level(entry.type, t) for t in tokens),
+                            _mark(normalize_text(text)),
                         )
                     )
         for v in _exact_where_they_collide(variants):
@@ -226,14 +229,17 @@ class Matcher:
         if n == 1:
             if first_suffix not in roles:
                 return None
+            end = _marked_end(norm, words[i].end(), v.mark)
+            if end is None:
+                return None
             return _Candidate(
                 i,
                 i,
                 words[i].start(),
-                words[i].end(),
+                end,
                 v,
                 roles[first_suffix],
-                len(core),
+                len(core) + len(v.mark),
                 plen + len(first_suffix),
                 tuple(why),
             )
@@ -268,14 +274,17 @@ class Matcher:
         tail, stem, same = found
         if same:
             why.append(_why(stem, v.tokens[-1], same))
+        end = _marked_end(norm, words[i + n - 1].end(), v.mark)
+        if end is None:
+            return None
         return _Candidate(
             i,
             i + n - 1,
             words[i].start(),
-            words[i + n - 1].end(),
+            end,
             v,
             roles[tail],
-            weight + len(stem),
+            weight + len(stem) + len(v.mark),
             plen + len(tail),
             tuple(why),
         )
@@ -311,6 +320,22 @@ class Matcher:
                 )
             )
         return mentions
+
+
+_MARK = re.compile(r"[+#]+$")
+
+
+def _mark(norm: str) -> str:
+    """The sign a normalised variant ends in (+ #: أوبك+ is not أوبك), or ""."""
+    m = _MARK.search(norm)
+    return m.group() if m else ""
+
+
+def _marked_end(norm: str, end: int, mark: str) -> int | None:
+    """The match's end with its ``mark`` (None: the text lacks it)."""
+    if not mark:
+        return end
+    return end + len(mark) if norm.startswith(mark, end) else None
 
 
 def _why(word: str, token: str, reason: str) -> str:
