@@ -253,9 +253,8 @@ def test_apply_review_applies_one_snapshot_of_the_decisions(
 ) -> None:
     """``build --apply-review`` while a reviewer saves: every shard applies the
     decisions saved before the build wrote its shards, none saved meanwhile."""
-    from kzparallel.builder import BuildSettings, build
-
     from kzparallel import outputs
+    from kzparallel.builder import BuildSettings, build
     from kzparallel.pairs_file import read_pairs
     from kzparallel.review.state import Change
     from kzparallel.review.store import ReviewStore
