@@ -314,3 +314,11 @@ def test_the_terms_record_says_which_spelling_matched(g: Glossary) -> None:
     assert variant.terms[0]["ok"] is True
     exact = enforce_pair("وأكد توكاييف ذلك", "Tokayev confirmed it", g)
     assert "match" not in exact.terms[0]  # an exact match: no key, the record as before
+
+
+def test_a_variant_is_reported_against_the_closest_spelling() -> None:
+    """توقاييف is one change from توكاييف and two from توكايف: the mention says so."""
+    for spellings in (("توكايف", "توكاييف"), ("توكاييف", "توكايف")):
+        gl = Glossary([Entry("tokayev", "person", spellings, "Tokayev")])
+        (m,) = gl.find("وحذر توقاييف")
+        assert m.match == "variant of توكاييف: توقاييف for توكاييف (ق for ك)"

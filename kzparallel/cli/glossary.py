@@ -13,6 +13,7 @@ import typer
 
 from kzparallel.cli.app import app
 from kzparallel.cli.output import warn, warn_skipped
+from kzparallel.cli.text import MAX_FILE_SIZE_OPT
 from kzparallel.errors import InputError, Problems
 from kzparallel.translation.model import DEFAULT_MODEL as DEFAULT_MODEL_ID
 
@@ -72,9 +73,11 @@ def find_cmd(
     no_clean: bool = typer.Option(
         False, "--no-clean", help="Do not clean: each input line is one paragraph."
     ),
+    max_file_size: str = MAX_FILE_SIZE_OPT,
 ) -> None:
     """Print one JSON line per glossary mention: doc_id, para, sent (as `segment --format
-    json` numbers them), start, end (in the sentence), surface, term, en."""
+    json` numbers them), start, end (in the sentence), surface, term, en (and match, for
+    a spelling variant)."""
     from kzparallel.cli.text import _documents
     from kzparallel.glossary import load_glossary
     from kzparallel.glossary.batch import mention_rows
@@ -82,7 +85,7 @@ def find_cmd(
 
     g = load_glossary(glossary)
     problems = Problems(echo=warn_skipped)
-    for doc in _documents(paths, not no_clean, problems):
+    for doc in _documents(paths, not no_clean, problems, max_file_size):
         for row in mention_rows(segment_document(doc), g):
             typer.echo(_dump(row))
 

@@ -16,7 +16,8 @@ from kzparallel.records import Segment
 
 def mention_rows(segments: Iterable[Segment], glossary: Glossary) -> Iterator[dict[str, Any]]:
     """One row per mention: ``doc_id, para, sent, start, end, surface, term, en``
-    (offsets in the sentence, numbered as ``segment --format json`` does)."""
+    (offsets in the sentence, numbered as ``segment --format json`` does), and
+    ``match`` for a spelling variant (:attr:`Mention.match`)."""
     for seg in segments:
         for m in glossary.find(seg.text, date=seg.date):
             row: dict[str, Any] = {

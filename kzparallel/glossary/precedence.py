@@ -24,7 +24,8 @@ the person; روسيا inside روسيا اليوم the channel). The rule, in t
    beats the city in it, a channel's name (روسيا اليوم) the country in it,
    an organisation's name (منتدى أستانا الدولي, وكالة الفضاء الروسية) the
    place in it.
-4. On equal length, the exact spelling before a variant; then the **entry
+4. On equal length, the exact spelling before a variant, and a variant of
+   one spelling with fewer differences before one of another; then the **entry
    type** the word before asks for — a title (الرئيس, وزير) a person, a
    place noun (مدينة, العاصمة) a place, a medium's noun (قناة, صحيفة,
    وكالة) an organisation or acronym; then fewer clitic letters, text
@@ -169,6 +170,7 @@ def choose(cands: Sequence[C], words: Sequence[str]) -> list[C]:
         key=lambda c: (
             -c.weight,
             bool(c.why),
+            sum(len(w.split(", ")) for w in c.why),  # the closest of an entry's spellings
             cue_rank(c, words),
             c.affix,
             c.first,
