@@ -127,7 +127,10 @@ def _document_head(word: str) -> str:
 
 def allowed(c: Candidate, words: Sequence[str]) -> bool:
     """Rule 1: the words around the match do not rule it out."""
-    not_before, not_after = _context(c.entry, c.form)
+    e, f = c.entry, c.form
+    if not (e.not_before or e.not_after or f.not_before or f.not_after):
+        return not _names_a_document(c, words)
+    not_before, not_after = _context(e, f)
     nxt = words[c.last + 1] if c.last + 1 < len(words) else None
     prev = words[c.first - 1] if c.first > 0 else None
     if not_before and _one_of(nxt, not_before, bare=False):  # والأمريكي: another item

@@ -47,6 +47,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import Enum
+from functools import lru_cache
 from itertools import combinations
 
 VOWELS = frozenset("اويء")
@@ -99,6 +100,7 @@ class Shape:
         return "".join(CLASSES.get(c, c) for c in self.consonants)
 
 
+@lru_cache(maxsize=65536)
 def shape(word: str) -> Shape:
     """The :class:`Shape` of a normalised word (doubled letters collapsed; a
     final ه is a vowel, ta marbuta)."""
@@ -183,6 +185,7 @@ def _extra(short: str, long: str) -> str:
     return "".join(out)
 
 
+@lru_cache(maxsize=65536)
 def variant_reason(text: str, form: str, kind: str, level: Level) -> str | None:
     """Why the text's word ``text`` is a spelling of the glossary's word ``form``
     (both normalised): "" when they are the same word, a short description of
