@@ -52,6 +52,16 @@ def test_find_no_clean_from_stdin(cli) -> None:  # type: ignore[no-untyped-def]
     )
 
 
+def test_find_says_which_spelling_a_variant_is(cli) -> None:  # type: ignore[no-untyped-def]
+    code, out, err = cli("glossary", "find", "--no-clean", "-", stdin="وحذر توقاييف\n".encode())
+    assert (code, err) == (0, "")
+    assert out == (
+        '{"doc_id": "stdin", "para": 0, "sent": 0, "start": 5, "end": 12, "surface": "توقاييف", '
+        '"term": "tokayev", "en": "Tokayev", '
+        '"match": "variant of توكاييف: توقاييف for توكاييف (ق for ك)"}\n'
+    )
+
+
 def test_find_with_another_glossary(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     g = tmp_path / "g.csv"
     g.write_text("ألماتي,Almaty City\n", encoding="utf-8")

@@ -76,7 +76,8 @@ def find_cmd(
     max_file_size: str = MAX_FILE_SIZE_OPT,
 ) -> None:
     """Print one JSON line per glossary mention: doc_id, para, sent (as `segment --format
-    json` numbers them), start, end (in the sentence), surface, term, en."""
+    json` numbers them), start, end (in the sentence), surface, term, en (and match, for
+    a spelling variant)."""
     from kzparallel.cli.text import _documents
     from kzparallel.glossary import load_glossary
     from kzparallel.glossary.batch import mention_rows

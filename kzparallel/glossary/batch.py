@@ -16,10 +16,11 @@ from kzparallel.records import Segment
 
 def mention_rows(segments: Iterable[Segment], glossary: Glossary) -> Iterator[dict[str, Any]]:
     """One row per mention: ``doc_id, para, sent, start, end, surface, term, en``
-    (offsets in the sentence, numbered as ``segment --format json`` does)."""
+    (offsets in the sentence, numbered as ``segment --format json`` does), and
+    ``match`` for a spelling variant (:attr:`Mention.match`)."""
     for seg in segments:
         for m in glossary.find(seg.text, date=seg.date):
-            yield {
+            row: dict[str, Any] = {
                 "doc_id": seg.doc_id,
                 "para": seg.para,
                 "sent": seg.sent,
@@ -29,6 +30,9 @@ def mention_rows(segments: Iterable[Segment], glossary: Glossary) -> Iterator[di
                 "term": m.term,
                 "en": m.en,
             }
+            if m.match != "exact":  # a spelling variant says which
+                row["match"] = m.match
+            yield row
 
 
 @dataclass

@@ -469,7 +469,7 @@ def _repaired(
 def _record(
     m: Mention, ok: tuple[str, int, int] | None, layer: str | None, reason: str
 ) -> dict[str, Any]:
-    return {
+    record = {
         "term": m.term,
         "surface": m.surface,
         "start": m.start,
@@ -480,6 +480,9 @@ def _record(
         "reason": reason,
         "found": ok[0] if ok is not None else None,
     }
+    if m.match != "exact":  # a spelling variant says which (an exact match: no key)
+        record["match"] = m.match
+    return record
 
 
 def enforce_pair(

@@ -51,6 +51,9 @@ class Form:
     also: tuple[str, ...] = ()
     forbidden: tuple[str, ...] = ()
     line: int = 0
+    # not a mention before / after one of these words (see .precedence)
+    not_before: tuple[str, ...] = ()
+    not_after: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {"ar": list(self.ar), "en": self.en}
@@ -58,7 +61,17 @@ class Form:
             d["also"] = list(self.also)
         if self.forbidden:
             d["forbidden"] = list(self.forbidden)
+        _context_dict(d, self.not_before, self.not_after)
         return d
+
+
+def _context_dict(
+    d: dict[str, Any], not_before: tuple[str, ...], not_after: tuple[str, ...]
+) -> None:
+    if not_before:
+        d["not_before"] = list(not_before)
+    if not_after:
+        d["not_after"] = list(not_after)
 
 
 @dataclass(frozen=True)
@@ -114,6 +127,9 @@ class Entry:
     note: str = ""
     line: int = 0
     periods: tuple[Period, ...] = ()
+    # not a mention before / after one of these words, in any form (see .precedence)
+    not_before: tuple[str, ...] = ()
+    not_after: tuple[str, ...] = ()
 
     @property
     def name(self) -> Form:
@@ -167,6 +183,7 @@ class Entry:
             d["forms"] = {f.role: f.to_dict() for f in self.forms}
         if self.periods:
             d["periods"] = [p.to_dict() for p in self.periods]
+        _context_dict(d, self.not_before, self.not_after)
         if self.note:
             d["note"] = self.note
         return d
@@ -191,6 +208,8 @@ class Mention:
     variant: str = ""  # the glossary's Arabic variant that matched
     # a place named as a noun may come out as its adjective or people (Syria: Syrian)
     derived: tuple[str, ...] = ()
+    # "exact", or why the text's spelling is a variant of ``variant`` (see .spelling)
+    match: str = "exact"
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -79,9 +79,11 @@ class RawEntry:
         return f.items if f is not None else []
 
 
-_LIST_KEYS = ("ar", "also", "forbidden")
+_CONTEXT_KEYS = ("not_before", "not_after")  # words that rule a match out (.precedence)
+_LIST_KEYS = ("ar", "also", "forbidden", *_CONTEXT_KEYS)
 _ENTRY_KEYS = ("id", "type", "ar", "en", "also", "forbidden", "forms", "periods", "note")
-_FORM_KEYS = ("ar", "en", "also", "forbidden")
+_ENTRY_KEYS += _CONTEXT_KEYS
+_FORM_KEYS = ("ar", "en", "also", "forbidden", *_CONTEXT_KEYS)
 _PERIOD_KEYS = ("from", "until", "en", "also", "forbidden")
 
 
@@ -195,6 +197,8 @@ def _form(role: str, raw: RawEntry) -> Form:
         tuple(v for v, _ in raw.items("also")),
         tuple(v for v, _ in raw.items("forbidden")),
         raw.line,
+        tuple(v for v, _ in raw.items("not_before")),
+        tuple(v for v, _ in raw.items("not_after")),
     )
 
 
@@ -275,6 +279,8 @@ def build_entry(raw: RawEntry, source: str) -> Entry:
         raw.text("note"),
         raw.line,
         _periods(raw, entry_id, source),
+        name.not_before,
+        name.not_after,
     )
 
 
