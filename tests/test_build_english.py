@@ -218,10 +218,11 @@ def test_gold_sets_through_the_build(
 
 
 def _readme_session() -> list[tuple[str, list[str]]]:
-    """The README's `build --english` example: (command, expected output lines)."""
+    """The `build --english` example of kzparallel/alignment/README.md: (command, expected output lines)."""
     import re
 
-    text = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    page = Path(__file__).resolve().parent.parent / "kzparallel" / "alignment" / "README.md"
+    text = page.read_text(encoding="utf-8")
     block = next(
         m.group(1)
         for m in re.finditer(r"^```bash\n(.*?)^```$", text, re.M | re.S)

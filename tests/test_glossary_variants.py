@@ -4,7 +4,7 @@ place forms (:mod:`kzparallel.glossary.demonyms`), on tables of real pairs.
 ``VARIANTS`` are spellings of one name as news and transliteration systems
 write them; ``NOT_VARIANTS`` are different names and words that look alike.
 The matcher's known errors on these tables are listed with the reason, and
-the precision and recall they give are the README's.
+the precision and recall they give are glossary/README.md's.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from kzparallel.glossary.demonyms import demonyms, derived_forms
 from kzparallel.glossary.model import Entry, Form
 from kzparallel.glossary.variants import is_variant, same_units, units
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+README = Path(__file__).resolve().parent.parent / "glossary" / "README.md"
 
 VARIANTS = [
     # (one spelling, another spelling of the same name)
@@ -343,7 +343,7 @@ def test_derived_forms_of_an_entry() -> None:
 
 
 def test_the_spelling_ratio_it_replaced_scores_as_the_readme_says() -> None:
-    """The comparison in the README: the repair's former test, difflib's ratio of
+    """The comparison in glossary/README.md: the repair's former test, difflib's ratio of
     the lower-cased spellings (or of their letters only) at 0.8."""
     from difflib import SequenceMatcher
 

@@ -20,7 +20,7 @@ wrong spellings (forbidden variants and the habits the model was taught),
 chrF and BLEU (sacrebleu, signatures printed), collateral characters (repair
 edits outside the term spans) and the sentences where the rerank took another
 hypothesis (:mod:`kzparallel.layers_eval`). Prints the Markdown
-tables that the README shows; returns the reports.
+tables that glossary/README.md shows; returns the reports.
 """
 
 from __future__ import annotations

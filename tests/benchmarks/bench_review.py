@@ -412,7 +412,7 @@ def machine() -> str:
 
 
 def table(results: list[dict[str, Any]]) -> str:
-    """The README table."""
+    """The table of tests/benchmarks/README.md."""
     mb = 1024 * 1024
 
     def cell(r: dict[str, Any], kind: str) -> str:

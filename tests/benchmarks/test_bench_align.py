@@ -1,6 +1,6 @@
 """Runs the alignment benchmark under pytest (``-m benchmark``; skipped by default).
 
-The figures go into the README; the accuracy target itself (strict F1 >= 0.95 with
+The figures go into tests/benchmarks/README.md; the accuracy target itself (strict F1 >= 0.95 with
 the trained model) is asserted in the normal suite
 (``tests/test_alignment_model.py::test_strict_f1_on_the_gold_sets``).
 """

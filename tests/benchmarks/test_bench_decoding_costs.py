@@ -1,6 +1,6 @@
 """Runs the decoding-costs benchmark under pytest (``-m benchmark``; skipped by default).
 
-Speed is reported, not asserted: the figures go into the README.
+Speed is reported, not asserted: the figures go into tests/benchmarks/README.md.
 """
 
 from __future__ import annotations

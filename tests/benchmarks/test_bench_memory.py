@@ -1,7 +1,7 @@
 """The streaming benchmark (``-m benchmark``; skipped by default) and a fast
 check of its synthetic corpus (runs with the normal suite).
 
-Peak memory is reported, not asserted: the figures go into the README.
+Peak memory is reported, not asserted: the figures go into tests/benchmarks/README.md.
 """
 
 from __future__ import annotations

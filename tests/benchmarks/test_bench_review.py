@@ -1,7 +1,7 @@
 """The review app benchmark (``-m benchmark``; skipped by default), and fast checks
 of its corpus generator and of its concurrent-reviewer test (normal suite).
 
-Times and memory are reported, not asserted: the figures go into the README.
+Times and memory are reported, not asserted: the figures go into tests/benchmarks/README.md.
 What is asserted is that no decision was lost or applied twice.
 """
 

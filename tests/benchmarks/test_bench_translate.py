@@ -1,6 +1,6 @@
 """Runs the translation benchmark under pytest (``-m benchmark``; skipped by default).
 
-Speed and memory are reported, not asserted: the figures go into the README.
+Speed and memory are reported, not asserted: the figures go into tests/benchmarks/README.md.
 """
 
 from __future__ import annotations
