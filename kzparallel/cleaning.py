@@ -4,22 +4,28 @@ One non-empty source line is one candidate paragraph. A line is either kept
 whole (normalised by :func:`kzparallel.normalization.normalize_text`) or
 dropped with a :class:`~kzparallel.records.Decision` naming the rule; nothing is
 cut out of the middle of a kept paragraph. The only edit inside a kept line is
-on the headline: a trailing ``" | section"`` part and trailing emoji are removed
-(recorded as ``title-suffix``).
+on the headline: a trailing ``" | section"`` part and trailing emoji, and a site's
+or section's name or a media label before or after it, are removed (recorded as
+``title-suffix`` / ``title-prefix``: :mod:`kzparallel.cleaning_headline`).
 
 How the article is found:
 
 1. Lines that are boilerplate by themselves (:func:`cleaning_rules.line_rule`:
    URLs, handles, counters, non-Arabic, credits, markers, UI labels, bullet
    menu items — but a bulleted list between two prose paragraphs is kept) are
-   dropped wherever they are; a line repeating an earlier line is a ``duplicate``.
+   dropped wherever they are, then the furniture told by its shape
+   (:data:`cleaning_furniture.LINE_RULES`: promos, widgets, mastheads, bylines,
+   datelines); a line repeating an earlier line is a ``duplicate``.
 2. The body starts at the first prose line (ends like a sentence and has at
    least 6 words, or has 25+ words). The headline is the first remaining line
-   before it with at least 4 words (preferring one the page repeats later);
-   everything else before the headline is ``navigation``.
+   before it with at least 4 words (preferring one the page repeats later; a
+   shorter one only when it reads like a clause); everything else before the
+   headline is ``navigation``.
 3. After the headline: repeated headlines, a comments/related label and the
    list of other headlines after it, and duplicates or ``…``-truncated copies
-   of other paragraphs are dropped.
+   of other paragraphs are dropped; then the furniture told by its place
+   (:data:`cleaning_furniture.PLACE_RULES`: captions and section labels around
+   the body, a list of other headlines after it).
 
 See :data:`kzparallel.cleaning_rules.RULES` for the rule ids.
 """
@@ -31,9 +37,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from kzparallel import cleaning_furniture as F
+from kzparallel import cleaning_headline as H
 from kzparallel import cleaning_rules as R
 from kzparallel.arabic import has_arabic
 from kzparallel.dating import with_date
+from kzparallel.line_joins import JOIN_RULES, join_continued_lines
 from kzparallel.normalization import normalize_text
 from kzparallel.records import Decision, Document
 
@@ -75,6 +84,7 @@ def clean_document(doc: Document) -> Document:
     meta = dict(doc.meta)
 
     _drop_by_line_rules(lines, meta)
+    F.drop_furniture_lines(lines, meta)
     keep_bullets_inside_the_body(lines)
     drop_repeats(lines)
 
@@ -88,21 +98,24 @@ def clean_document(doc: Document) -> Document:
             title = title_line.text
             _drop_before(lines, title_line)
     if title:
-        title, suffix_decisions = _clean_title(title, title_line)
+        title, suffix_decisions = _clean_title(title, title_line, lines)
         decisions += suffix_decisions
         _drop_repeated_headline(lines, title, title_line)
     body = [ln for ln in lines if ln is not title_line]
     drop_after_labels(body)
     _drop_copies(body)
+    F.drop_furniture_around_body(body, title or "")
+    paragraphs, joins = join_continued_lines(body)  # a sentence cut by a line break
 
     for ln in lines:
         if ln.rule is not None:
             decisions.append(Decision(ln.number, ln.rule, ln.raw.strip(), ln.detail))
+    decisions += joins
     decisions.sort(key=lambda d: d.line)
     cleaned = replace(
         doc,
         title=title or None,
-        paragraphs=[ln.text for ln in body if ln.kept],
+        paragraphs=paragraphs,
         decisions=decisions,
         meta=meta,
     )
@@ -158,7 +171,7 @@ def _find_title(lines: list[SourceLine]) -> SourceLine | None:
     for ln in candidates:
         if len(R.words(ln.text)) >= MIN_TITLE_WORDS:
             return ln
-    return candidates[-1]
+    return candidates[-1] if H.may_be_headline(candidates[-1].text) else None
 
 
 def _drop_before(lines: list[SourceLine], title_line: SourceLine) -> None:
@@ -169,7 +182,9 @@ def _drop_before(lines: list[SourceLine], title_line: SourceLine) -> None:
             ln.drop("navigation", "before the headline")
 
 
-def _clean_title(title: str, title_line: SourceLine | None) -> tuple[str, list[Decision]]:
+def _clean_title(
+    title: str, title_line: SourceLine | None, lines: list[SourceLine]
+) -> tuple[str, list[Decision]]:
     number = title_line.number if title_line else 0
     decisions = []
     head, suffix = R.split_title_suffix(title)
@@ -177,6 +192,8 @@ def _clean_title(title: str, title_line: SourceLine | None) -> tuple[str, list[D
     removed = " ".join(x for x in (suffix, symbols) if x)
     if removed:
         decisions.append(Decision(number, "title-suffix", removed, "removed from the headline"))
+    head, edits = H.headline_edits(head, [ln for ln in lines if ln is not title_line])
+    decisions += [Decision(number, rule, text, why) for rule, text, why in edits]
     return head, decisions
 
 
@@ -256,9 +273,11 @@ def _drop_partial_word(text: str) -> str:
 
 
 def explain_lines(doc: Document) -> list[str]:
-    """``# dropped <line>: <rule>: <text> [<detail>]`` for each decision of a cleaned document."""
+    """``# dropped <line>: <rule>: <text> [<detail>]`` for each decision of a cleaned document
+    (``# joined`` for a line joined to the one before it: :mod:`kzparallel.line_joins`)."""
     out = []
     for d in doc.decisions:
         detail = f" [{d.detail}]" if d.detail else ""
-        out.append(f"# dropped {d.line}: {d.rule}: {d.text}{detail}")
+        verb = "joined" if d.rule in JOIN_RULES else "dropped"
+        out.append(f"# {verb} {d.line}: {d.rule}: {d.text}{detail}")
     return out

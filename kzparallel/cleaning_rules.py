@@ -33,7 +33,23 @@ RULES: dict[str, str] = {
     "related-headlines": "list of other headlines after a comments/related label",
     "duplicate": "the same text as an earlier line",
     "truncated-copy": "a copy of earlier (or later) text cut off with '…' or '...'",
+    # furniture told by shape and place (kzparallel.cleaning_furniture)
+    "title-prefix": "a site's or section's name, a media label ('فيديو..') or an update "
+    "marker removed from the start of the headline",
+    "caption": "photo caption: a short label without a verb or a stop just before the body "
+    "or after a photo or source credit, or a caption the page repeats before the body",
+    "section-label": "a news section's label outside the body ('أخبار سياسة', 'عربي ودولي'), "
+    "a one- or two-word label after the body, 'خاص بـ...'",
+    "promo": "follow-us / subscribe / download-the-app promotion ('تابعونا على تيليجرام') "
+    "or newsletter prompt",
+    "share": "share, copy-link, print, font-size, rating or search-box widget ('انسخ الرابط')",
+    "masthead": "the site's masthead ('رئيس التحرير', 'رئيس مجلس الإدارة') and the name under it",
+    "dateline": "a dateline on a line of its own ('القاهرة - واس', 'موسكو (د ب أ)'); a dateline "
+    "that starts the lead sentence stays in it",
 }
+
+# Decision rules that edit a kept line (the headline) instead of dropping it.
+EDIT_RULES: frozenset[str] = frozenset({"title-prefix", "title-suffix"})
 
 
 def _wordset(words: str) -> frozenset[str]:
@@ -59,6 +75,11 @@ _CAPTION_AGENCY = re.compile(
     r"(?:\s*[-/،,]\s*[^()\[\]]{1,30})?\s*[)\]]$",
     re.IGNORECASE,
 )
+# a line that is only a numeric date and time: "07/01/2022", "2019-06-10 09:12:23"
+_NUMERIC_DATE = re.compile(
+    r"^[\W_]*\d{1,4}\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{1,4}(?:\s*[,،-]?\s*\d{1,2}:\d{2}(?::\d{2})?)?[\W_]*$"
+)
+_NUMBER_ENDING_A_SENTENCE = re.compile(r"^\d[\d,.]*[.۔][\"'”’»)]*$")
 _TIMESTAMP_PREFIX = re.compile(
     r"^(?:آخر تحديث|تاريخ النشر|تاريخ التحديث|نشر في|نُشر في|تم النشر|Published|Updated|Last updated)\b",
     re.IGNORECASE,
@@ -84,7 +105,8 @@ _CREDIT_START = re.compile(
 )
 _COMMENTS = re.compile(r"تعليق|comment|leave a reply|reply", re.IGNORECASE)
 _RELATED = re.compile(
-    r"اقرأ|إقرأ|ذات صلة|الأكثر|المزيد|شاهد أيضا|شاهد أيضاً|قد يعجبك|متعلقة|وسوم|الكلمات المفتاحية|"
+    r"اقرأ|إقرأ|ذات صلة|الأكثر|المزيد|شاهد أيضا|شاهد أيضاً|قد يعجبك|قد يهمك|ننصحك|لا تفوت|متعلقة|"
+    r"وسوم|الكلمات المفتاحية|"
     r"read more|related|most read|more stories|tags",
     re.IGNORECASE,
 )
@@ -177,6 +199,10 @@ def line_rule(line: str) -> tuple[str, str] | None:
     if _HANDLE.match(line):
         return "social-handle", ""
     if not has_letters(line):
+        if _NUMERIC_DATE.match(line):
+            return "timestamp", ""
+        if _NUMBER_ENDING_A_SENTENCE.match(line):
+            return None  # "1992." : the end of a hard-wrapped sentence
         return "counter", "no words"
     body, bullet = strip_bullet(line)
     if _COUNTER.match(body) and len(words(body)) <= 2:

@@ -69,7 +69,7 @@ class CorpusOptions:
 
 
 def corpus_options(settings: Any) -> CorpusOptions:
-    """The corpus options of a ``kzparallel.build.BuildSettings``."""
+    """The corpus options of a ``kzparallel.builder.BuildSettings``."""
     from kzparallel.scores import parse_min_score
 
     return CorpusOptions(

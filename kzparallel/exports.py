@@ -92,7 +92,7 @@ def write_tmx(pairs: Iterable[Pair], path: str | Path, signature: str) -> int:
     """Stream ``pairs`` into a TMX 1.4b file."""
     from lxml import etree
 
-    from kzparallel import __version__
+    from kzparallel.version import __version__
 
     xml_lang = "{http://www.w3.org/XML/1998/namespace}lang"
     n = 0

@@ -208,13 +208,13 @@ def _write_outputs(
     skipped: list[str] | None,
     on_warning: Callable[[str], None] | None = None,
 ) -> BuildResult:
-    from kzparallel.atomic import atomic_open, atomic_write_text, replace_directory
+    from kzparallel.atomic import atomic_open, replace_directory
     from kzparallel.corpus import corpus_options, history, scan_corpus
     from kzparallel.glossary.consistency import write_consistency
     from kzparallel.incremental import drop_previous, find_previous, keep_previous
     from kzparallel.manifest import MANIFEST_FILE, library_versions, write_manifest
     from kzparallel.review.sampling import read_estimate
-    from kzparallel.sinks.card import render_card
+    from kzparallel.sinks.card import write_card
     from kzparallel.sinks.dataset import SplitPlan
     from kzparallel.sinks.report import write_report
 
@@ -303,8 +303,7 @@ def _write_outputs(
         estimate = None
     info = card_info(ctx, records, stats, settings, corpus_summary)
     info.bitext = staged.bitext
-    card = render_card(summary, info, estimate if settings.apply_review else None)
-    atomic_write_text(work / "dataset" / "README.md", card)
+    write_card(work / "dataset", summary, info, estimate if settings.apply_review else None)
     replace_directory(work / "en", out / "en")
     replace_directory(work / "dataset", out / "dataset")
     timings["finalise"] = time.perf_counter() - t

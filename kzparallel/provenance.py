@@ -31,7 +31,7 @@ class Signature:
     version: str = ""
 
     def __str__(self) -> str:
-        from kzparallel import __version__
+        from kzparallel.version import __version__
 
         parts = [f"model:{self.model}@{self.revision[:12] or 'unknown'}", f"backend:{self.backend}"]
         parts += [f"{k}:{v}" for k, v in sorted(self.decoding.items())]

@@ -14,14 +14,14 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from kzparallel.atomic import atomic_write_text, replace_directory
+from kzparallel.atomic import replace_directory
 from kzparallel.corpus import CorpusSummary
 from kzparallel.errors import KzError
 from kzparallel.manifest import read_manifest
 from kzparallel.pairs_file import PAIRS_FILE
 from kzparallel.review.sampling import read_estimate
 from kzparallel.shards import ShardJob, assemble_dataset, merged_stats, plan_shards, write_shard
-from kzparallel.sinks.card import make_card_info, render_card
+from kzparallel.sinks.card import make_card_info, write_card
 from kzparallel.sinks.dataset import DatasetSummary, SplitPlan
 from kzparallel.staging import index_pairs_file
 
@@ -82,7 +82,7 @@ def rewrite_dataset(out_dir: str | Path) -> DatasetSummary:
         )
         info.corpus = CorpusSummary.from_manifest(manifest)
         estimate = read_estimate(out, manifest.get("signature", ""))
-        atomic_write_text(work / "dataset" / "README.md", render_card(summary, info, estimate))
+        write_card(work / "dataset", summary, info, estimate)
         replace_directory(work / "dataset", out / "dataset")
     finally:
         shutil.rmtree(work, ignore_errors=True)

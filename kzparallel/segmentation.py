@@ -4,14 +4,22 @@ Conventions (see the README section "Segmentation"):
 
 * A sentence ends after a run of terminators ``. ! ? ؟ … ۔`` (``..``/``...``
   included) together with any closing quotes/brackets that follow it, when the
-  run is followed by whitespace or the end of the paragraph. So ``"...ذلك".``
-  ends after the period, ``...ذلك."`` after the quote.
-* Never inside a number (``9.00``, ``6-1-2022``), a URL (also with the Arabic
-  ``؟`` in it), an e-mail address, or after an initial/abbreviation: a single
-  letter (``د.``, ``أ.``, ``U.S.``) or a known short abbreviation (``Mr.``) —
-  but the era mark after a year (``عام 1991 م.``) does end a sentence.
+  run is followed by whitespace, the end of the paragraph or a word
+  (``هناك.وقال``, ``said.The``). So ``"...ذلك".`` ends after the period,
+  ``...ذلك."`` after the quote.
+* Never inside a number (``9.00``, ``6-1-2022``, ``17.09.2022``), a URL (also
+  with the Arabic ``؟`` in it), an e-mail address, a domain name (``RT.com``),
+  a Latin name with a dot (``ASP.NET``, ``report.pdf``), or after an
+  initial/abbreviation: a single letter (``د.``, ``أ.``, ``U.S.``, ``ص.ب``) or a
+  known short abbreviation (``Mr.``) — but the era mark after a year
+  (``عام 1991 م.``) does end a sentence. Never before a lower-case Latin word
+  after ``.``/an ellipsis, nor after a list number (``1.``) that starts the
+  paragraph or follows a sentence end or a colon.
 * Never inside a short parenthesis ``( ... )`` / ``[ ... ]`` that closes in the
   same paragraph (e.g. the dateline ``( أردو بوینت نتورك ۔ / سبوتنيك - 11 ...)``).
+* Inside a quotation (:mod:`kzparallel.quotations`) only in a long one with a
+  quoted sentence on each side of the stop (:func:`_quotation_allows`); a ``!``
+  or ``?`` closing a short quotation does not end the sentence quoting it.
 * A one-word piece between two periods (``... بالقيادة. الاضطرابات.``) is not a
   sentence: it stays with the sentence before it.
 * A line break and the end of the paragraph are always boundaries.
@@ -32,12 +40,21 @@ import re
 import unicodedata
 from collections.abc import Callable
 
+from kzparallel.quotations import innermost, quotation_spans
 from kzparallel.records import Document, Segment
 
 TERMINATORS = ".!?؟…۔"
 CLOSERS = "\"'”’»›)]}"
 _OPEN_BRACKETS = {"(": ")", "[": "]"}
 MAX_PARENTHESIS = 200  # characters; a longer bracket does not hold sentences together
+# A stop inside a quotation ends a sentence only in a long quotation (LONG_QUOTE_WORDS)
+# and with a quoted sentence on each side of it: QUOTED_SENTENCE_WORDS words after a
+# period, QUOTED_EXCLAMATION_WORDS after "!" "?" "؟" or an ellipsis, which also mark a
+# pause inside a slogan or a cry ("كفى! نريد الماء").
+LONG_QUOTE_WORDS = 6
+QUOTED_SENTENCE_WORDS = 2
+QUOTED_EXCLAMATION_WORDS = 3
+_OPENERS = "«“‹„\"'([{"
 
 
 # Latin abbreviations that take a period but rarely end a sentence.
@@ -47,12 +64,22 @@ def _wordset(words: str) -> frozenset[str]:
 
 ABBREVIATIONS = _wordset(
     "mr mrs ms dr prof st jr sr inc ltd co corp vs etc no gen col lt sgt gov sen rep "
-    "jan feb mar apr jun jul aug sep sept oct nov dec approx dept est fig"
+    "jan feb mar apr jun jul aug sep sept oct nov dec approx dept est fig ph"
 )
 
 _ERA_MARKS = frozenset({"م", "ه", "هـ"})  # AD / AH after a year
 _TERMINATOR_RUN = re.compile(r"[.!?؟…۔]+[\"'”’»›)\]}]*")
 _URL = re.compile(r"(?:https?://|ftp://|www\.)\S+|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.IGNORECASE)
+# a bare domain name: Latin labels and a lower-case top-level domain ("RT.com", "sputnik.ae")
+_TLDS = (
+    "com net org info biz gov edu int mil io tv me co news online site ae sa eg qa kw bh om jo "
+    "lb sy iq ps ye ma dz tn ly sd ru kz uz kg tj tm ua by cn tr ir uk us fr de it es ch be nl "
+    "eu in pk az am ge af"
+)
+_DOMAIN = re.compile(
+    r"(?<![A-Za-z0-9.-])(?:[A-Za-z0-9][A-Za-z0-9-]*\.)+(?:" + "|".join(_TLDS.split()) + r")"
+    r"(?![A-Za-z0-9-])(?:/\S*)?"
+)
 _INITIALS = re.compile(r"(?:[^\W\d_]\.)*[^\W\d_]")  # "د" / "U.S" / "أ.د" before the period
 _BRACKET = re.compile(r"[()\[\]\n]")
 _LINEBREAK = re.compile(r"[\n\r\u2028\u2029\x0b\x0c\x1c-\x1e\x85]+")
@@ -61,7 +88,7 @@ _LINEBREAK = re.compile(r"[\n\r\u2028\u2029\x0b\x0c\x1c-\x1e\x85]+")
 def _protected(text: str) -> list[tuple[int, int]]:
     """Spans inside which no sentence boundary may fall: URLs, e-mails, short brackets."""
     spans = []
-    for m in _URL.finditer(text):
+    for m in [*_URL.finditer(text), *_DOMAIN.finditer(text)]:
         end = m.end()
         while end > m.start() and text[end - 1] in TERMINATORS + CLOSERS + ",،;؛:":
             end -= 1
@@ -115,20 +142,108 @@ def _is_abbreviation(text: str, dot: int) -> bool:
 def _boundaries(text: str) -> list[int]:
     """End offsets of sentences (before the whitespace that follows them)."""
     inside = _inside(_protected(text))
-    ends: list[int] = []
+    quotes = quotation_spans(text)
+    opening_marks = {o for o, _ in quotes}
+    ends = [m.start() for m in _LINEBREAK.finditer(text)]
     for m in _TERMINATOR_RUN.finditer(text):
         end = m.end()
-        if end < len(text) and not text[end].isspace():
-            continue  # "9.00", "watch؟v=", "U.S.A": no whitespace after the run
+        while end > m.start() + 1 and end - 1 in opening_marks:
+            end -= 1  # "هناك."وقال ..." : the mark opens the next sentence's quotation
+        tight = end < len(text) and not text[end].isspace()
+        if tight and not _word_follows(text, end):
+            continue  # "9.00", "watch؟v=", "17.09.2022": no letter after the run
         if inside(m.start()):
             continue
-        run = m.group()
-        if run.rstrip(CLOSERS) == "." and _is_abbreviation(text, m.start()):
+        run = text[m.start() : end]
+        stops = run.rstrip(CLOSERS)
+        if stops == "." and _is_abbreviation(text, m.start()):
+            continue
+        if tight and stops == "." and _name_with_a_dot(text, m.start()):
+            continue
+        if set(stops) <= set(".…") and _lower_latin_follows(text, end):
+            continue  # "wait... and see", "etc. and so on": the sentence goes on
+        if stops == "." and _is_list_number(text, m.start(), ends):
+            continue
+        if not _quotation_allows(text, quotes, m.start(), end, ends):
             continue
         ends.append(end)
-    for m in _LINEBREAK.finditer(text):
-        ends.append(m.start())
     return sorted(set(ends))
+
+
+def _word_follows(text: str, end: int) -> bool:
+    """Does a word start at ``text[end]`` (a letter, or an opening mark and a letter)?"""
+    if text[end] in _OPENERS and end + 1 < len(text):
+        end += 1
+    return text[end].isalpha()
+
+
+def _name_with_a_dot(text: str, dot: int) -> bool:
+    """Latin letters on both sides of a period with no space: a name, not two sentences
+    (``ASP.NET``, ``file.pdf``, ``e.g``); ``said.The`` is two sentences."""
+    before = re.search(r"[A-Za-z0-9]+$", text[:dot])
+    after = re.match(r"[A-Za-z]+", text[dot + 1 :])
+    if not before or not after:
+        return False
+    word = after.group()
+    return word.islower() or (word.isupper() and before.group().isupper())
+
+
+def _lower_latin_follows(text: str, end: int) -> bool:
+    rest = text[end:].lstrip()
+    return bool(rest) and "a" <= rest[0] <= "z"
+
+
+def _is_list_number(text: str, dot: int, ends: list[int]) -> bool:
+    """``1.`` / ``12.`` that starts the paragraph, follows a sentence end or a colon:
+    the number of a list item, not a sentence."""
+    m = re.search(r"(?:^|(?<=\s))[0-9٠-٩]{1,3}$", text[:dot])
+    if not m:
+        return False
+    before = text[: m.start()].rstrip()
+    return not before or before.endswith((":", "：")) or len(before) in _stripped_ends(text, ends)
+
+
+def _stripped_ends(text: str, ends: list[int]) -> set[int]:
+    out = set()
+    for e in ends:
+        while e > 0 and text[e - 1].isspace():
+            e -= 1
+        out.add(e)
+    return out
+
+
+def _quotation_allows(
+    text: str, quotes: list[tuple[int, int]], start: int, end: int, ends: list[int]
+) -> bool:
+    """A stop inside a quotation (before its closing mark) ends a sentence only when
+    the quotation is long (:data:`LONG_QUOTE_WORDS`) and has a sentence of its own on
+    each side of the stop (since the opening mark or the last break inside it):
+    :data:`QUOTED_SENTENCE_WORDS` words after a period, :data:`QUOTED_EXCLAMATION_WORDS`
+    after the other stops. A ``!`` or ``?`` that the closing mark of a short quotation
+    follows (``وهتفوا "ارحل!" ثم تفرقوا``) does not end the sentence that quotes it."""
+    stops = text[start:end].rstrip(CLOSERS)
+    q = innermost(quotes, start, end)
+    if q is None:
+        closed = next(((o, c) for o, c in quotes if start <= c < end), None)
+        if closed is None or stops in ".۔":
+            return True
+        # '"ارحل!" هتفوا' : a short cry or question quoted inside the sentence
+        o, c = closed
+        return _count_words(text[o + 1 : c]) >= LONG_QUOTE_WORDS or any(
+            o < e <= start for e in ends
+        )
+    o, c = q
+    since = max([o + 1, *(e for e in ends if o < e <= start)])
+    need = QUOTED_SENTENCE_WORDS if stops in ".۔" else QUOTED_EXCLAMATION_WORDS
+    return (
+        _count_words(text[o + 1 : c]) >= LONG_QUOTE_WORDS
+        and _count_words(text[since:start]) >= need
+        and _count_words(text[end:c]) >= need
+    )
+
+
+def _count_words(text: str) -> int:
+    return sum(1 for w in text.split() if any(ch.isalpha() for ch in w))
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:

@@ -11,7 +11,7 @@ them over workers::
                                        (glossary enforcement + per-pair QA) (Pair stream)
 
 The sinks that turn the pairs into the outputs are in :mod:`kzparallel.outputs`;
-:func:`kzparallel.build.build` chooses the engine and calls them.
+:func:`kzparallel.builder.build` chooses the engine and calls them.
 """
 
 from __future__ import annotations
@@ -136,8 +136,8 @@ def prepare(settings: BuildSettings) -> tuple[BuildContext, Any]:
     Returns the context and the translator spec (``spec.load`` is the lazy
     translator factory for ``translate_segments``).
     """
-    from kzparallel import __version__
     from kzparallel.translation import prepare_translator
+    from kzparallel.version import __version__
 
     kw: dict[str, Any] = {}
     if settings.alignment:

@@ -19,7 +19,7 @@ SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
 
 def seed_documents() -> list[Document]:
-    from kzparallel.build import prepared_documents
+    from kzparallel.builder import prepared_documents
 
     return list(prepared_documents([SEEDS]))
 
@@ -53,7 +53,7 @@ def english(ar: str) -> tuple[str, float]:
 
 
 def pairs_of(docs: Sequence[Document], ctx: Any) -> Iterator[Pair]:
-    from kzparallel.build import document_segments
+    from kzparallel.builder import document_segments
     from kzparallel.qa import content_flags
 
     for doc in docs:
@@ -73,7 +73,7 @@ def pairs_of(docs: Sequence[Document], ctx: Any) -> Iterator[Pair]:
 
 
 def context(glossary: str = "none") -> Any:
-    from kzparallel.build import BuildContext
+    from kzparallel.builder import BuildContext
     from kzparallel.provenance import Signature
     from kzparallel.translation.base import DecodingConfig
     from kzparallel.translation.model import ModelRef
@@ -87,7 +87,7 @@ def context(glossary: str = "none") -> Any:
 def build_docs(docs: Sequence[Document], out: Path, ctx: Any = None, **settings: Any) -> Any:
     """``write_outputs`` over the synthetic pairs of ``docs``, staged as an engine
     stages them."""
-    from kzparallel.build import (
+    from kzparallel.builder import (
         STAGING_DIR,
         BuildSettings,
         PartWriter,

@@ -14,7 +14,7 @@ def aligned_build(model: Path, base: Path, cache: Path) -> tuple[Path, list[str]
     """``(build dir, the English sentences of the gold)``."""
     import json
 
-    from kzparallel.build import BuildSettings, build
+    from kzparallel.builder import BuildSettings, build
     from kzparallel.testing.bitext import write_gold_set
 
     gold = base / "gold"

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 import yaml
 
-from kzparallel.build import BuildResult, BuildSettings, build, check_out_dir, prepare
+from kzparallel.builder import BuildResult, BuildSettings, build, check_out_dir, prepare
 from kzparallel.errors import KzError
 from kzparallel.pairs_file import read_pairs
 from kzparallel.records import pair_id
@@ -179,10 +179,18 @@ def test_dataset_card_header(built: dict[str, Any]) -> None:
     assert header["language"] == ["ar", "en"]
     assert header["task_categories"] == ["translation"]
     assert header["license"] == "other"
+    assert (header["license_name"], header["license_link"]) == (
+        "news-publishers-copyright",
+        "LICENSE.md",
+    )
+    assert (built["out"] / "dataset" / "LICENSE.md").read_text("utf-8").startswith("# License\n")
+    assert header["annotations_creators"] == ["machine-generated"]
+    assert header["language_creators"] == ["found", "machine-generated"]
     assert header["size_categories"] == ["n<1K"]
     assert header["configs"] == [
         {
-            "config_name": "default",
+            "config_name": "ar-en",
+            "default": True,
             "data_files": [
                 {"split": s, "path": f"data/{s}-00000-of-00001.parquet"} for s in ("train", "test")
             ],
@@ -204,12 +212,33 @@ def test_dataset_card_header(built: dict[str, Any]) -> None:
     assert info["dataset_size"] == sum(s["num_bytes"] for s in info["splits"])
     assert built["first"].signature in text
     # the prose names the build's documents (not any particular topic)
-    assert "made from 5 Arabic news\narticle(s) with [kzparallel]" in text
+    assert "made from 5 Arabic news\narticle(s) with kzparallel 0.1.0." in text
     sources = text.split("## Sources\n")[1].split("## ")[0].split()
     seeds = Path(__file__).resolve().parent.parent / "seeds"
     assert [w.strip("`:") for w in sources if w.startswith("`")] == sorted(
         p.stem for p in seeds.glob("*.txt")
     )
+
+
+def test_the_card_round_trips_and_both_ways_of_loading_agree(built: dict[str, Any]) -> None:
+    """The card is what the Hub's own :class:`DatasetCard` reads and writes, and
+    ``load_dataset(folder)`` (the card's config) gives the rows that
+    ``load_dataset("parquet", data_files=...)`` gives from the files themselves."""
+    from datasets import load_dataset
+    from huggingface_hub import DatasetCard
+
+    folder = built["out"] / "dataset"
+    card = DatasetCard.load(folder / "README.md")
+    header = yaml.safe_load((folder / "README.md").read_text("utf-8").split("---\n")[1])
+    assert card.data.to_dict() == header
+    assert card.data.configs[0]["config_name"] == "ar-en"
+    files = {s: str(folder / "data" / f"{s}-00000-of-00001.parquet") for s in ("train", "test")}
+    by_card = load_dataset(str(folder), download_mode="force_redownload")
+    by_files = load_dataset("parquet", data_files=files)
+    assert sorted(by_card) == sorted(by_files) == ["test", "train"]
+    for split in files:
+        assert by_card[split].features == by_files[split].features
+        assert by_card[split].to_list() == by_files[split].to_list()
 
 
 def test_card_lists_at_most_50_documents() -> None:

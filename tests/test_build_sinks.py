@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from kzparallel.build import BuildResult
+from kzparallel.builder import BuildResult
 from kzparallel.errors import KzError
 from kzparallel.pairs_file import pair_line, read_pairs, write_pairs
 from kzparallel.qa import DEFAULT_BAND, LengthStats
@@ -159,7 +159,7 @@ def test_report_escapes_article_text() -> None:
 
 
 def test_make_pair_provenance_qa_and_alignment() -> None:
-    from kzparallel.build import BuildContext, make_pair
+    from kzparallel.builder import BuildContext, make_pair
     from kzparallel.provenance import Signature
     from kzparallel.records import Segment
     from kzparallel.translation.base import DecodingConfig, Hypothesis, Translation

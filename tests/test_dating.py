@@ -227,7 +227,7 @@ def test_a_build_enforces_the_form_of_each_articles_day(
 ) -> None:
     """End to end with the random-weight model: pairs.jsonl records each
     document's date, and the capital's mention requires the name of that day."""
-    from kzparallel.build import BuildSettings, build
+    from kzparallel.builder import BuildSettings, build
 
     folder, expected = articles
     settings = BuildSettings(

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from kzparallel.build import BuildSettings, build
+from kzparallel.builder import BuildSettings, build
 from kzparallel.glossary.layers import LAYERS
 from kzparallel.translation import DecodingConfig, TermHints, Translator, load_translator
 from kzparallel.translation.hints import Suppressions, occurs_in, suppressible
@@ -356,9 +356,7 @@ def test_a_build_without_the_glossary_is_the_engines_plain_translation(
     translator = translators[backend]
     plain = translator.translate([p["ar"] for p in pairs], DecodingConfig())
     assert len(pairs) > 100
-    assert [(p["en"], p["score"]) for p in pairs] == [
-        (t.text, round(t.score, 4)) for t in plain
-    ]
+    assert [(p["en"], p["score"]) for p in pairs] == [(t.text, round(t.score, 4)) for t in plain]
 
 
 # -- transformers: the hints of every sentence in one processor -------------------------

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from kzparallel.build import BuildSettings, build
+from kzparallel.builder import BuildSettings, build
 from kzparallel.engines import ENGINES, Engine, engine_class
 from kzparallel.errors import KzError
 
@@ -34,7 +34,7 @@ def _modules_after(statement: str) -> set[str]:
 def test_engines_use_only_the_stages(name: str) -> None:
     module = ENGINES[name].partition(":")[0]
     loaded = _modules_after(f"import {module}")
-    assert "kzparallel.build" not in loaded
+    assert "kzparallel.builder" not in loaded
     assert not {m for m in loaded if m.startswith("kzparallel.engines.") and m != module} - {
         "kzparallel.engines.base"
     }

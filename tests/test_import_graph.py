@@ -22,7 +22,7 @@ FUNCTION_IMPORTS: dict[str, int] = {
     "kzparallel/alignment/documents.py": 5,
     "kzparallel/alignment/english.py": 2,
     "kzparallel/alignment/similarity.py": 1,
-    "kzparallel/build.py": 1,
+    "kzparallel/builder.py": 1,
     "kzparallel/build_bench.py": 1,
     "kzparallel/cli/align.py": 3,
     "kzparallel/cli/app.py": 1,

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from conftest import Cli
 
-from kzparallel.build import BuildSettings, build
+from kzparallel.builder import BuildSettings, build
 from kzparallel.errors import DependencyError, KzError
 from kzparallel.translation.base import available_cpus
 

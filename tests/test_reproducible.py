@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 from conftest import Cli
 
-from kzparallel.build import BuildSettings, build
+from kzparallel.builder import BuildSettings, build
 from kzparallel.testing import write_perturbed_corpus
 from kzparallel.translation.base import available_cpus
 
@@ -152,7 +152,7 @@ def test_translate_a_file_or_the_same_sentences_piped_alone(
     same sentences give piped in (all at once, or one per call). Without the
     glossary: its hints may depend on the article's date, which a piped
     sentence does not have (the builds above compare with the glossary)."""
-    from kzparallel.build import document_segments, prepared_documents
+    from kzparallel.builder import document_segments, prepared_documents
     from kzparallel.segmentation import segment_text
 
     files = corpus[:12]

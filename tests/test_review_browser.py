@@ -56,7 +56,7 @@ LAUNCH_ARGS = [
 
 
 def _settings(tiny_model: Path, cache: Path) -> Any:
-    from kzparallel.build import BuildSettings
+    from kzparallel.builder import BuildSettings
 
     return BuildSettings(
         model=str(tiny_model),
@@ -70,7 +70,7 @@ def _settings(tiny_model: Path, cache: Path) -> Any:
 
 @pytest.fixture(scope="module")
 def build_dir(tiny_model: Path, seeds_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from kzparallel.build import build
+    from kzparallel.builder import build
 
     base = tmp_path_factory.mktemp("review-build")
     inputs = base / "in"
@@ -446,7 +446,7 @@ def test_a_long_english_line_without_spaces_wraps(
 
 def test_rebuild_keeps_the_decisions(build_dir: Path, tiny_model: Path) -> None:
     """Runs last: a re-build over the same inputs leaves review.sqlite and its decisions."""
-    from kzparallel.build import build
+    from kzparallel.builder import build
     from kzparallel.review.decisions import apply_review
     from kzparallel.review.store import read_decisions
 
@@ -482,7 +482,7 @@ def test_the_document_view_of_a_demo_model_build_shows_its_english_and_terms(
     forms are marked."""
     from playwright.sync_api import expect
 
-    from kzparallel.build import BuildSettings, build
+    from kzparallel.builder import BuildSettings, build
 
     out = tmp_path / "out"
     settings = BuildSettings(model=os.fspath(trained_model), cache_dir=str(tmp_path / "cache"))

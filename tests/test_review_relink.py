@@ -109,7 +109,7 @@ def _pairs(path: Path) -> list[dict[str, Any]]:
 def test_relink_in_the_app_is_a_decision_applied_by_exports_and_dataset(
     built: tuple[Path, list[str]], tmp_path: Path
 ) -> None:
-    from kzparallel.build import BuildSettings, build
+    from kzparallel.builder import BuildSettings, build
     from kzparallel.exports import export
     from kzparallel.review.app import create_app
     from kzparallel.review.store import read_decisions

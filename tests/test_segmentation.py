@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from kzparallel.quotations import MAX_QUOTE, quotation_spans
 from kzparallel.records import Document
 from kzparallel.segmentation import covering, segment_document, segment_text, split_long
 
@@ -334,3 +335,228 @@ def test_differences_from_pysbd_on_the_seeds() -> None:
 
 def segment_text_spans(text: str) -> list[tuple[int, int]]:
     return [(s.start, s.end) for s in segment_text(text)]
+
+
+# --------------------------------------------------------------------------- other sites
+
+# (rule, paragraph, expected sentences): what pages of other sites do, in sentences
+# written for these tests.
+BREAK_CASES = [
+    (
+        "stop directly before an Arabic word",
+        "وصل الوفد إلى المدينة مساء أمس.وقال رئيسه إن الزيارة ناجحة.",
+        ["وصل الوفد إلى المدينة مساء أمس.", "وقال رئيسه إن الزيارة ناجحة."],
+    ),
+    (
+        "stop after a space, directly before a word",
+        "ارتفعت الأسعار بنسبة 4% .وتتوقع الحكومة تراجعها قريبا.",
+        ["ارتفعت الأسعار بنسبة 4% .", "وتتوقع الحكومة تراجعها قريبا."],
+    ),
+    (
+        "Latin stop directly before a capital",
+        "The committee met on Monday.It will meet again in May.",
+        ["The committee met on Monday.", "It will meet again in May."],
+    ),
+    (
+        "Arabic question mark directly before a word",
+        "هل يعود الهدوء إلى الأسواق؟يرى المراقبون ذلك.",
+        ["هل يعود الهدوء إلى الأسواق؟", "يرى المراقبون ذلك."],
+    ),
+    (
+        "exclamation mark directly before a word",
+        "يا له من يوم طويل!وانتهى الحفل بعد منتصف الليل.",
+        ["يا له من يوم طويل!", "وانتهى الحفل بعد منتصف الليل."],
+    ),
+    (
+        "Latin question mark directly before a word",
+        "Is the strike over?Nobody knows yet.",
+        ["Is the strike over?", "Nobody knows yet."],
+    ),
+    (
+        "closing quote after the stop, then a word",
+        'وقال المتحدث "انتهت الجولة الأولى".وبدأت الثانية صباح اليوم.',
+        ['وقال المتحدث "انتهت الجولة الأولى".', "وبدأت الثانية صباح اليوم."],
+    ),
+    (
+        "guillemet opening the next sentence",
+        "انتهى الاجتماع.«سنلتقي مجددا الشهر المقبل» قال الرئيس.",
+        ["انتهى الاجتماع.", "«سنلتقي مجددا الشهر المقبل» قال الرئيس."],
+    ),
+    (
+        "straight quote opening the next sentence",
+        'انتهى الاجتماع."سنلتقي مجددا الشهر المقبل" قال الرئيس.',
+        ["انتهى الاجتماع.", '"سنلتقي مجددا الشهر المقبل" قال الرئيس.'],
+    ),
+    (
+        "domain name at the end of a sentence",
+        "نشر الخبر موقع RT.com.وأكدته مصادر أخرى.",
+        ["نشر الخبر موقع RT.com.", "وأكدته مصادر أخرى."],
+    ),
+    (
+        "ellipsis directly before an Arabic word",
+        "تأخر القطار ساعتين…وغضب الركاب كثيرا.",
+        ["تأخر القطار ساعتين…", "وغضب الركاب كثيرا."],
+    ),
+    (
+        "list numbers start their item's sentence",
+        "الشروط هي: 1. التسجيل المسبق. 2. دفع الرسوم كاملة.",
+        ["الشروط هي: 1. التسجيل المسبق.", "2. دفع الرسوم كاملة."],
+    ),
+    (
+        "number at the end of a sentence is no list number",
+        "بلغ عدد الزوار 120. وقالت الإدارة إن العدد قياسي.",
+        ["بلغ عدد الزوار 120.", "وقالت الإدارة إن العدد قياسي."],
+    ),
+]
+
+# (what, one sentence that must not be broken)
+NO_BREAK_CASES = [
+    ("decimals", "بلغ معدل النمو 3.5 في المئة، أي ٣٫٥ بالأرقام العربية، أو 3,5 بالفاصلة."),
+    ("decimal before a word", "ارتفع المؤشر 2.5مرة خلال العام."),
+    ("times", "تبدأ الجلسة في الساعة 10.30 وتنتهي في 12:45 ظهرا."),
+    ("dates", "وقعت الاتفاقية في 17.09.2022 ونشرت في 2022/9/17 رسميا."),
+    ("version numbers", "أصدرت الشركة النسخة 4.2.1 من تطبيقها الجديد."),
+    ("URL", "ونشر البيان على https://news.example.org/a/b.html?id=3 أمس."),
+    ("e-mail address", "راسلوا المحرر على editor.desk@example.org لمزيد من التفاصيل."),
+    ("domain names", "نقل موقع RT.com ووكالة sputnikarabic.ae الخبر عن www.example.com ظهرا."),
+    ("domain name with a capital", "وأكد موقع News.Example.net الخبر نفسه."),
+    ("Latin name with a dot", "يعمل الموقع بتقنية ASP.NET منذ سنوات ويرفق الملف report.pdf."),
+    ("Latin initials", "كتب J. R. R. Tolkien رواياته بالإنجليزية."),
+    ("Arabic initials", "وحاضر أ. د. سامي في الندوة ثم ألقى أ.د.سامي كلمة."),
+    ("Latin abbreviations", "قال Dr. Adams من U.S. Army إن الخطة، e.g. في الشمال، ناجحة."),
+    ("degree abbreviation", "حصل الباحث على درجة Ph.D في الاقتصاد."),
+    ("post-office box", "أرسلوا الطلبات إلى ص.ب 1234 في المدينة."),
+    ("era mark inside a sentence", "بني المعبد نحو عام 300 ق.م على التل."),
+    ("Arabic abbreviation glued to a name", "وقال د.سامي إن الوضع مستقر."),
+    ("Arabic abbreviation before a name", "وصرح د. خالد بأن الوضع مستقر."),
+    ("ellipsis before a lower-case word", "He paused... and then went on with the speech."),
+    ("ellipsis character before a lower-case word", "Prices rose… but only slightly."),
+    ("abbreviation before a lower-case word", "They sold fruit, bread, etc. and went home."),
+    ("list number starting the paragraph", "1. تسجيل الأسماء قبل الموعد المحدد."),
+    ("list number after a colon", "وأول الشروط: 1. تسجيل الأسماء قبل الموعد."),
+]
+
+# (rule, paragraph, expected sentences): stops inside quotations
+QUOTE_CASES = [
+    (
+        "short cry inside a quotation",
+        "ورفع المحتجون لافتة «كفى! نريد الماء» أمام المبنى.",
+        ["ورفع المحتجون لافتة «كفى! نريد الماء» أمام المبنى."],
+    ),
+    (
+        "questions inside a short quotation",
+        'وسأل الصحفي "لماذا؟ ومتى؟" فلم يجب أحد.',
+        ['وسأل الصحفي "لماذا؟ ومتى؟" فلم يجب أحد.'],
+    ),
+    (
+        "a short cry quoted inside the sentence",
+        'وهتف المحتجون "ارحل!" ثم تفرقوا بهدوء.',
+        ['وهتف المحتجون "ارحل!" ثم تفرقوا بهدوء.'],
+    ),
+    (
+        "a long quotation ending in an exclamation ends the sentence",
+        "وقالت «لن نقبل بالمزيد من الوعود الفارغة!» ثم غادرت.",
+        ["وقالت «لن نقبل بالمزيد من الوعود الفارغة!»", "ثم غادرت."],
+    ),
+    (
+        "ellipsis after two quoted words",
+        "وكتب على حسابه “شكرا للجميع.. نلتقي قريبا في العاصمة” ثم أغلق الحساب.",
+        ["وكتب على حسابه “شكرا للجميع.. نلتقي قريبا في العاصمة” ثم أغلق الحساب."],
+    ),
+    (
+        "exclamations inside a slogan",
+        "وهتفوا «لا للغلاء! لا للفساد! نريد العدالة» طوال المسيرة.",
+        ["وهتفوا «لا للغلاء! لا للفساد! نريد العدالة» طوال المسيرة."],
+    ),
+    (
+        "period inside a long quotation",
+        "وقال الوزير: «أنهينا المرحلة الأولى. وسنبدأ المرحلة الثانية في الربيع» وفق البيان.",
+        [
+            "وقال الوزير: «أنهينا المرحلة الأولى.",
+            "وسنبدأ المرحلة الثانية في الربيع» وفق البيان.",
+        ],
+    ),
+    (
+        "exclamation after a quoted sentence in a long quotation",
+        "وقالت «لقد صبرنا طويلا جدا! ولن نقبل بالمزيد من الوعود» ثم غادرت.",
+        ["وقالت «لقد صبرنا طويلا جدا!", "ولن نقبل بالمزيد من الوعود» ثم غادرت."],
+    ),
+    (
+        "one word after the period is no quoted sentence",
+        "وقال المدرب «لعبنا جيدا في الشوط الأول. فقط» بعد المباراة.",
+        ["وقال المدرب «لعبنا جيدا في الشوط الأول. فقط» بعد المباراة."],
+    ),
+    (
+        "nested quotation",
+        'وقال «رفعنا شعار "لا للحرب!" في الساحة» أمس.',
+        ['وقال «رفعنا شعار "لا للحرب!" في الساحة» أمس.'],
+    ),
+    (
+        "reversed guillemets",
+        "وقال »لا! أبدا« ثم غادر.",
+        ["وقال »لا! أبدا« ثم غادر."],
+    ),
+    (
+        "an unclosed quotation mark holds nothing together",
+        'وقال "إن الوفد وصل إلى العاصمة. وبدأ المحادثات صباح اليوم. وتستمر يومين.',
+        [
+            'وقال "إن الوفد وصل إلى العاصمة.',
+            "وبدأ المحادثات صباح اليوم.",
+            "وتستمر يومين.",
+        ],
+    ),
+    (
+        "a stray quote mark before a real quotation",
+        'وقال "إن الوفد وصل. ثم قال "نعم! سنعود" وانتهى.',
+        ['وقال "إن الوفد وصل.', 'ثم قال "نعم! سنعود" وانتهى.'],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("rule", "paragraph", "expected"), BREAK_CASES, ids=[c[0] for c in BREAK_CASES]
+)
+def test_breaks_of_other_sites(rule: str, paragraph: str, expected: list[str]) -> None:
+    assert sents(paragraph) == expected
+
+
+@pytest.mark.parametrize(("what", "sentence"), NO_BREAK_CASES, ids=[c[0] for c in NO_BREAK_CASES])
+def test_kept_whole(what: str, sentence: str) -> None:
+    assert sents(sentence) == [sentence]
+
+
+@pytest.mark.parametrize(
+    ("rule", "paragraph", "expected"), QUOTE_CASES, ids=[c[0] for c in QUOTE_CASES]
+)
+def test_stops_inside_quotations(rule: str, paragraph: str, expected: list[str]) -> None:
+    assert sents(paragraph) == expected
+
+
+def test_a_quotation_longer_than_the_cap_is_no_quotation() -> None:
+    long_quote = "«" + "كلمة " * (MAX_QUOTE // 5) + "انتهى. نعم» قال."
+    assert [e - s for s, e in quotation_spans("قال «نعم» ثم")] == [4]
+    assert quotation_spans(long_quote) == []
+    assert sents(long_quote)[-1] == "نعم» قال."
+
+
+QUOTATION_SPANS = [
+    ("guillemets", "قال «نعم» ثم", ["«نعم»"]),
+    ("curly quotes", "قال “نعم” ثم", ["“نعم”"]),
+    ("Arabic typing of curly quotes", "قال “نعم“ ثم", ["“نعم“"]),
+    ("low-high quotes", "قال „نعم“ ثم", ["„نعم“"]),
+    ("single guillemets", "قال ‹نعم› ثم", ["‹نعم›"]),
+    ("reversed guillemets", "قال »نعم« ثم", ["»نعم«"]),
+    ("straight quotes", 'قال "نعم" و"لا" ثم', ['"نعم"', '"لا"']),
+    ("nested", 'قال «رفعنا "لا" هنا» ثم', ['«رفعنا "لا" هنا»', '"لا"']),
+    ("unclosed straight quote", 'قال "نعم ثم غادر', []),
+    ("stray quote before a pair", 'قال "كذا ثم "نعم" وانتهى', ['"نعم"']),
+    ("a line break ends every quotation", "قال «نعم\nثم» غادر", []),
+    ("apostrophes are no quotes", "زار O'Brien مدينة 'أكتاو' أمس", []),
+]
+
+
+@pytest.mark.parametrize(
+    ("what", "text", "quotes"), QUOTATION_SPANS, ids=[c[0] for c in QUOTATION_SPANS]
+)
+def test_quotation_spans(what: str, text: str, quotes: list[str]) -> None:
+    assert [text[o : c + 1] for o, c in quotation_spans(text)] == quotes

@@ -22,7 +22,7 @@ app = typer.Typer(
 
 def _print_version(value: bool) -> None:
     if value:
-        from kzparallel import __version__
+        from kzparallel.version import __version__
 
         typer.echo(f"kzparallel {__version__}")
         raise typer.Exit(0)

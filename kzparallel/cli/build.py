@@ -149,8 +149,8 @@ def build(
     ] = False,
 ) -> None:
     """Articles in, English articles + parallel corpus (pairs, dataset, report) out."""
-    from kzparallel.build import BuildSettings
-    from kzparallel.build import build as run_build
+    from kzparallel.builder import BuildSettings
+    from kzparallel.builder import build as run_build
     from kzparallel.glossary.layers import parse_layers
     from kzparallel.scores import parse_min_score
     from kzparallel.sinks.dataset import parse_ratios

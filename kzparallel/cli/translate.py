@@ -15,7 +15,7 @@ import typer
 from kzparallel.cli.app import app
 from kzparallel.cli.output import warn, warn_skipped
 from kzparallel.errors import InputError, KzError, Problems
-from kzparallel.records import Pair, Segment
+from kzparallel.records import Segment
 from kzparallel.translation.model import DEFAULT_MODEL
 
 model_app = typer.Typer(help="Inspect and convert translation models.", no_args_is_help=True)
@@ -101,15 +101,6 @@ def _read_lines(source: str | None) -> list[str]:
     return [line.rstrip("\r") for line in lines]
 
 
-def _line_segments(lines: list[str]) -> Iterator[Segment]:
-    """One or more segments per input line; an empty line gives one empty segment."""
-    from kzparallel.segmentation import segment_text
-
-    for i, line in enumerate(lines):
-        segs = segment_text(line, doc_id="-", para=i) if line.strip() else []
-        yield from segs or [Segment("-", i, 0, "", 0, 0)]
-
-
 def _is_path(source: str) -> bool:
     if os.path.exists(source):
         return True
@@ -118,21 +109,6 @@ def _is_path(source: str) -> bool:
     if source.lower().endswith(_FILE_SUFFIXES) or os.sep in source:
         raise InputError(source, "no such file or directory")
     return False
-
-
-def _grouped(pairs: Iterable[Pair]) -> Iterator[tuple[str, int, str]]:
-    """Join the English sentences of each (document, paragraph) with a space."""
-    current: tuple[str, int] | None = None
-    parts: list[str] = []
-    for pair in pairs:
-        key = (pair.doc_id, pair.para)
-        if current is not None and key != current:
-            yield current[0], current[1], " ".join(p for p in parts if p)
-            parts = []
-        current = key
-        parts.append(pair.en)
-    if current is not None:
-        yield current[0], current[1], " ".join(p for p in parts if p)
 
 
 @app.command("translate")
@@ -160,55 +136,45 @@ def translate_cmd(
     a file or directory of articles is cleaned, segmented and printed as English
     paragraphs (one per line, a blank line between articles). The glossary is
     enforced as in `build` (n-best rerank and repair; decoder hints with --glossary-layers all)."""
+    from kzparallel.api import Translator, joined_english, text_segments
     from kzparallel.glossary.layers import parse_layers
     from kzparallel.pairs_file import pair_line
-    from kzparallel.stages import BuildSettings, prepare, translate_pairs
-    from kzparallel.translation.cache import TranslationCache, default_cache_dir
 
     problems = Problems(echo=warn_skipped)
     file_mode = source not in (None, "-") and _is_path(source)  # type: ignore[arg-type]
-    settings = BuildSettings(
-        model=model,
+    translator = Translator(
+        model,
+        glossary=False if no_glossary else glossary,
         backend=backend,
         device=device,
         quantization=quantization,
         beam=beam,
         max_new_tokens=max_new_tokens,
         batch_tokens=batch_tokens,
-        glossary=glossary,
-        use_glossary=not no_glossary,
         glossary_layers=parse_layers(glossary_layers),
         cache_dir=str(cache_dir) if cache_dir else None,
         use_cache=not no_cache,
-    )
-    ctx, spec = prepare(settings)  # the build's model, backend, glossary and signature
-    if spec.backend == "ctranslate2" and cache_dir:
-        spec.options["cache_dir"] = cache_dir
-    cache = (
-        None if no_cache else TranslationCache(cache_dir or default_cache_dir(), on_warning=warn)
+        on_warning=warn,
     )
     if file_mode:
         segments: Iterable[Segment] = _article_segments(source, problems)  # type: ignore[arg-type]
     else:
-        segments = _line_segments(_read_lines(source))
-    pairs = translate_pairs(segments, ctx, spec, cache, batch_tokens, progress=True)
+        segments = text_segments(_read_lines(source))
     out = sys.stdout
-    try:
+    with translator:
+        pairs = translator.translate_segments(segments, progress=True)
         if fmt is OutputFormat.jsonl:
             for pair in pairs:
                 out.write(pair_line(pair))
                 out.flush()
         else:
             last_doc: str | None = None
-            for doc_id, _, english in _grouped(pairs):
+            for doc_id, _, english in joined_english(pairs):
                 if file_mode and last_doc is not None and doc_id != last_doc:
                     out.write("\n")
                 last_doc = doc_id
                 out.write(english + "\n")
                 out.flush()
-    finally:
-        if cache is not None:
-            cache.close()
     if problems:
         raise typer.Exit(2)
 

@@ -3,7 +3,7 @@ translate → pair) and the writing of the output shards are run.
 
 An engine uses only the stages (:mod:`kzparallel.stages`, :mod:`kzparallel.staging`);
 it does not know about other engines or about ``build``.
-:func:`kzparallel.build.build` prepares the build, asks the engine to stage the
+:func:`kzparallel.builder.build` prepares the build, asks the engine to stage the
 pairs, and hands them to :func:`kzparallel.outputs.write_outputs`, which has
 the engine run the shard writers (:meth:`Engine.map`) and finalises.
 """

@@ -6,16 +6,24 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
+import datasets
+from datasets.info import DatasetInfosDict
+from huggingface_hub import DatasetCardData
 
+from kzparallel.atomic import atomic_write_text
 from kzparallel.sinks.dataset import SPLITS, DatasetSummary, features, split_file
 from kzparallel.translation.model import DEMO_NOTICE, is_demo_model
+from kzparallel.version import __version__
 
+CONFIG = "ar-en"  # the Hub names translation datasets' configs by language pair
 LICENSE = "other"
+LICENSE_NAME = "news-publishers-copyright"
+LICENSE_FILE = "LICENSE.md"  # in the dataset folder, beside the card
 LICENSE_NOTE = (
     "The Arabic source texts are news articles whose copyright stays with their "
-    "publishers; the English side is machine translation. Check the sources' terms "
-    "before redistributing; the `license: other` field says exactly this."
+    "publishers; the English side is machine translation (or the publisher's own "
+    "English version, where one was aligned). Check the sources' terms before "
+    "redistributing: no license is granted by this dataset's makers beyond theirs."
 )
 
 
@@ -100,37 +108,60 @@ def _paths(summary: DatasetSummary, split: str) -> str | list[str]:
     return files[0] if len(files) == 1 else files
 
 
-def card_header(summary: DatasetSummary, info: CardInfo) -> dict[str, Any]:
+def card_data(summary: DatasetSummary, info: CardInfo) -> DatasetCardData:
+    """The card's YAML header as the Hub's own :class:`DatasetCardData`, with the
+    features, splits and sizes written by the ``datasets`` library itself
+    (:meth:`DatasetInfosDict.to_dataset_card_data`), one config named for the
+    language pair (:data:`CONFIG`), the default."""
     splits = [s for s in SPLITS if summary.rows.get(s)]
-    return {
-        "pretty_name": info.pretty_name,
-        "language": ["ar", "en"],
-        "multilinguality": ["translation"],
-        "task_categories": ["translation"],
-        "license": LICENSE,
-        "size_categories": [size_category(summary.total)],
-        "source_datasets": ["original"],
-        "tags": ["machine-translated", "news"],
-        "configs": [
+    data = DatasetCardData(
+        pretty_name=info.pretty_name,
+        language=["ar", "en"],
+        license=LICENSE,
+        license_name=LICENSE_NAME,
+        license_link=LICENSE_FILE,
+        # the alignment and the English are made by machine; reviewers' decisions
+        # (when applied) are human annotations
+        annotations_creators=["machine-generated"]
+        + (["expert-generated"] if info.review.startswith("review decisions applied") else []),
+        # Arabic as published; English machine-translated, or the publisher's own
+        language_creators=["found", "machine-generated"],
+        multilinguality=["translation"],
+        size_categories=[size_category(summary.total)],
+        source_datasets=["original"],
+        task_categories=["translation"],
+        tags=["machine-translated", "news"],
+        configs=[
             {
-                "config_name": "default",
+                "config_name": CONFIG,
+                "default": True,
                 "data_files": [{"split": s, "path": _paths(summary, s)} for s in splits],
             }
         ],
-        "dataset_info": {
-            "features": features()._to_yaml_list(),
-            "splits": [
-                {
-                    "name": s,
-                    "num_bytes": summary.num_bytes.get(s, 0),
-                    "num_examples": summary.rows[s],
-                }
+    )
+    dataset_info = datasets.DatasetInfo(
+        features=features(),
+        splits=datasets.SplitDict(
+            {
+                s: datasets.SplitInfo(
+                    name=s, num_bytes=summary.num_bytes.get(s, 0), num_examples=summary.rows[s]
+                )
                 for s in splits
-            ],
-            "download_size": sum(summary.file_bytes.get(s, 0) for s in splits),
-            "dataset_size": sum(summary.num_bytes.get(s, 0) for s in splits),
-        },
-    }
+            }
+        ),
+        download_size=sum(summary.file_bytes.get(s, 0) for s in splits),
+        dataset_size=sum(summary.num_bytes.get(s, 0) for s in splits),
+    )
+    DatasetInfosDict({CONFIG: dataset_info}).to_dataset_card_data(data)
+    return data
+
+
+def write_card(
+    dataset_dir: Path, summary: DatasetSummary, info: CardInfo, estimate: Any | None = None
+) -> None:
+    """``README.md`` (the card) and ``LICENSE.md`` (what ``license_link`` points to)."""
+    atomic_write_text(dataset_dir / "README.md", render_card(summary, info, estimate))
+    atomic_write_text(dataset_dir / LICENSE_FILE, f"# License\n\n{LICENSE_NOTE}\n")
 
 
 def quality_section(estimate: Any | None) -> str:
@@ -151,9 +182,7 @@ share in all pairs.
 
 
 def render_card(summary: DatasetSummary, info: CardInfo, estimate: Any | None = None) -> str:
-    head = yaml.safe_dump(
-        card_header(summary, info), sort_keys=False, allow_unicode=True, width=1000
-    )
+    head = card_data(summary, info).to_yaml()
     split_lines = "\n".join(
         f"| {s} | {summary.docs.get(s, 0)} | {summary.rows[s]} |"
         for s in SPLITS
@@ -177,12 +206,13 @@ def render_card(summary: DatasetSummary, info: CardInfo, estimate: Any | None = 
         or "- no pair was flagged"
     )
     return f"""---
-{head}---
+{head}
+---
 
 # {info.pretty_name}
 {banner}
 Sentence-aligned Arabic-English pairs made from {info.documents} Arabic news
-article(s) with [kzparallel](https://pypi.org/project/kzparallel/).
+article(s) with kzparallel {__version__}.
 
 ## How the pairs were made
 

@@ -55,13 +55,14 @@ from kzparallel import cleaning_rules  # noqa: E402
 from kzparallel.cleaning import clean_document  # noqa: E402
 from kzparallel.glossary import Entry, Glossary, load_glossary  # noqa: E402
 from kzparallel.ingest import read_documents  # noqa: E402
+from kzparallel.line_joins import JOIN_RULES  # noqa: E402
 from kzparallel.normalization import normalize_text  # noqa: E402
 from kzparallel.records import Document  # noqa: E402
 from kzparallel.segmentation import segment_document  # noqa: E402
 
 _SPACE = re.compile(r"\s+")
-# decision rules that edit a kept line instead of dropping it
-EDIT_RULES = frozenset(getattr(cleaning_rules, "EDIT_RULES", {"title-suffix"}))
+# decision rules that edit a kept line (or join it to the line before) instead of dropping it
+EDIT_RULES = frozenset(getattr(cleaning_rules, "EDIT_RULES", {"title-suffix"})) | set(JOIN_RULES)
 
 
 def squeeze(text: str) -> str:
@@ -223,6 +224,7 @@ def score_sentences(art: Article, doc: Document, s: Scores) -> None:
         start = text.find(whole, at)
         if start < 0:
             s.skipped_paragraphs += 1  # dropped by the cleaner (counted above) or changed
+            s.errors.append(f"{art.id}:{n}: paragraph not in the segments: {whole[:50]}…")
             continue
         at = start + len(whole)
         gold_inner, pos = set(), start
@@ -256,6 +258,7 @@ def score_sentences(art: Article, doc: Document, s: Scores) -> None:
 def concept_keys(entry: Entry) -> set[str]:
     keys = {entry.id.casefold(), entry.en.casefold()}
     keys |= {f.en.casefold() for f in entry.all_forms()}
+    keys |= {a.casefold() for f in entry.all_forms() for a in f.also}
     keys |= {p.en.casefold() for p in entry.periods}
     return {_SPACE.sub(" ", k.replace("-", " ")).strip() for k in keys}
 

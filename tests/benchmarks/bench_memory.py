@@ -39,7 +39,7 @@ DEFAULT_SIZES = (10_000, 100_000)
 
 def count_segments(paths: list[Path]) -> tuple[int, int]:
     """(segments, distinct segment texts) the build will see for these files."""
-    from kzparallel.build import document_segments, prepared_documents
+    from kzparallel.builder import document_segments, prepared_documents
 
     total, texts = 0, set()
     for doc in prepared_documents(paths):

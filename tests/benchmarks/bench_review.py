@@ -60,7 +60,7 @@ def seed_build(work: Path) -> Path:
     out = work / "seed-build"
     if (out / "manifest.json").is_file():
         return out
-    from kzparallel.build import BuildSettings, build
+    from kzparallel.builder import BuildSettings, build
     from kzparallel.demo import build_marian_model
 
     model = build_marian_model(work / "model", seeds_dir=SEEDS)

@@ -10,7 +10,7 @@ The top layer. A build is three layers, each using only the ones below::
                           card, report.html, manifest.json)
     kzparallel.engines    local (generators in this process) · ray (Ray Data):
                           stage the pairs, run the shard writers
-    kzparallel.build      build(): prepare, check the out dir, choose the engine,
+    kzparallel.builder      build(): prepare, check the out dir, choose the engine,
                           have it stage the pairs, write the outputs
 
 The names of the stages are re-exported here (the documented Python API).
