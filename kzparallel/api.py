@@ -21,6 +21,7 @@ ctranslate2, datasets) are imported only when a model is loaded or a dataset wri
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from types import TracebackType
@@ -33,8 +34,8 @@ from kzparallel.cleaning import clean_document
 from kzparallel.manifest import read_manifest
 from kzparallel.records import Document, Link, Pair, Segment
 from kzparallel.segmentation import segment_document, segment_text
-from kzparallel.stages import BuildSettings, prepare, translate_pairs
-from kzparallel.translation.cache import TranslationCache, default_cache_dir
+from kzparallel.session import TranslationSession, translation_session
+from kzparallel.stages import BuildSettings
 from kzparallel.translation.model import DEFAULT_MODEL
 
 
@@ -90,15 +91,11 @@ class Translator:
         aside), default the ``logging`` module."""
 
         self.settings = _settings(model, glossary, **options)
-        self.context, self.spec = prepare(self.settings)
-        cache_dir = self.settings.cache_dir
-        if self.spec.backend == "ctranslate2" and cache_dir:
-            self.spec.options["cache_dir"] = Path(cache_dir)  # the converted model too
-        self.cache = (
-            TranslationCache(cache_dir or default_cache_dir(), on_warning=on_warning)
-            if self.settings.use_cache
-            else None
+        self._open = contextlib.ExitStack()
+        self.session: TranslationSession = self._open.enter_context(
+            translation_session(self.settings, on_warning=on_warning)
         )
+        self.context, self.spec = self.session.ctx, self.session.spec
 
     @property
     def signature(self) -> str:
@@ -109,14 +106,7 @@ class Translator:
         self, segments: Iterable[Segment], progress: bool = False
     ) -> Iterator[Pair]:
         """Pairs for already segmented sentences, as a stream in input order."""
-        return translate_pairs(
-            segments,
-            self.context,
-            self.spec,
-            self.cache,
-            self.settings.batch_tokens,
-            progress=progress,
-        )
+        return self.session.translate(segments, progress=progress)
 
     def translate_pairs(self, texts: str | Iterable[str]) -> list[Pair]:
         """One :class:`Pair` per sentence of every text: English, score, the glossary
@@ -137,9 +127,9 @@ class Translator:
         return english[0] if isinstance(texts, str) else english
 
     def close(self) -> None:
-        if self.cache is not None:
-            self.cache.close()
-            self.cache = None
+        """Close the translation cache (once; the model stays loaded until the
+        object goes)."""
+        self._open.close()
 
     def __enter__(self) -> Translator:
         return self

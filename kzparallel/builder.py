@@ -4,6 +4,8 @@ The top layer. A build is three layers, each using only the ones below::
 
     kzparallel.stages     prepare · prepared_documents (read → clean) ·
                           document_segments · translate_pairs (translate → make_pair)
+    kzparallel.session    plan_session: the settings as a translation session
+                          (model, backend, glossary, cache) the engines open
     kzparallel.staging    part files of staged pairs + their index; order_documents
     kzparallel.shards     write_shard: one shard's pieces of pairs.jsonl, en/, dataset/
     kzparallel.outputs    check_out_dir · write_outputs (shards, then join, rename,
@@ -37,6 +39,7 @@ from kzparallel.outputs import (
     remove_build_leftovers,
     write_outputs,
 )
+from kzparallel.session import plan_session
 from kzparallel.stages import (
     BuildContext,
     BuildSettings,
@@ -118,7 +121,9 @@ def _build(
 ) -> BuildResult:
     timer = StageTimer()  # seconds per stage (manifest.json, report.html)
     with timer.stage("prepare"):
-        ctx, spec = prepare(settings)
+        # the engines keep a converted CTranslate2 model in the default cache directory
+        plan = plan_session(settings, convert_in_cache_dir=False)
+        ctx = plan.ctx
         out = check_out_dir(out_dir, ctx, settings.force)
     skipped: list[str] = []
 
@@ -129,7 +134,7 @@ def _build(
 
     with output_errors(out), engine.session(on_warning):
         with timer.active(), timer.stage("translate"):  # the engine's own stages apart
-            staged = engine.stage(inputs, ctx, spec, out / STAGING_DIR, report, on_warning)
+            staged = engine.stage(inputs, plan, out / STAGING_DIR, report, on_warning)
         if english is not None:
             from kzparallel.alignment.build import align_staged
 

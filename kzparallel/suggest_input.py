@@ -22,14 +22,8 @@ from typing import Any
 from kzparallel.errors import InputError
 from kzparallel.glossary.batch import pair_record_line
 from kzparallel.pairs_file import PAIRS_FILE, pair_record
-from kzparallel.stages import (
-    BuildSettings,
-    document_segments,
-    prepare,
-    prepared_documents,
-    translate_pairs,
-)
-from kzparallel.translation.cache import TranslationCache, default_cache_dir
+from kzparallel.session import translation_session
+from kzparallel.stages import BuildSettings, document_segments, prepared_documents
 
 
 @dataclass
@@ -111,10 +105,6 @@ def translate_articles(
         alignment=True,
         cache_dir=cache_dir,
     )
-    ctx, spec = prepare(settings)
-    if spec.backend == "ctranslate2" and cache_dir:
-        spec.options["cache_dir"] = Path(cache_dir)
-    cache = TranslationCache(cache_dir or default_cache_dir())
     docs = set()
 
     def segments() -> Iterable[Any]:
@@ -122,20 +112,9 @@ def translate_articles(
             docs.add(doc.doc_id)
             yield from document_segments(doc)
 
-    try:
-        records = [
-            pair_record(p)
-            for p in translate_pairs(
-                segments(),
-                ctx,
-                spec,
-                cache,
-                4096,
-                progress=True,  # a bar on a terminal only
-            )
-        ]
-    finally:
-        cache.close()
+    with translation_session(settings) as session:
+        # a bar on a terminal only
+        records = [pair_record(p) for p in session.translate(segments(), progress=True)]
     source.articles += len(docs)
     source.without_attention += sum(
         1 for r in records if r["ar"].strip() and not r.get("alignment")

@@ -160,19 +160,20 @@ def test_each_link_kind(
 def gold(trained_model: TrainedModel, tmp_path_factory: pytest.TempPathFactory) -> Any:
     """The gold sets (seeds + 6 generated articles, 3 levels each) with the trained
     model's translation of their Arabic (the build's stages, shipped glossary)."""
-    from kzparallel.stages import BuildSettings, prepare
+    from kzparallel.session import translation_session
+    from kzparallel.stages import BuildSettings
     from kzparallel.testing.bitext import gold_documents, translate_gold
-    from kzparallel.translation.cache import TranslationCache
 
     root = Path(__file__).resolve().parent.parent
     docs = gold_documents(root / "seeds", trained_model.corpus.heldout, generated=6)
-    ctx, spec = prepare(BuildSettings(model=str(trained_model.path), backend="transformers"))
-    cache = TranslationCache(tmp_path_factory.mktemp("gold-cache"))
-    try:
-        translated = translate_gold(docs, ctx, spec, cache)
-    finally:
-        cache.close()
-    return docs, translated, ctx.glossary
+    settings = BuildSettings(
+        model=str(trained_model.path),
+        backend="transformers",
+        cache_dir=str(tmp_path_factory.mktemp("gold-cache")),
+    )
+    with translation_session(settings) as session:
+        translated = translate_gold(docs, session)
+    return docs, translated, session.ctx.glossary
 
 
 def test_gold_sets_have_every_link_kind(gold: Any) -> None:

@@ -8,6 +8,7 @@ clean, segment, translate with the cache and the glossary); the English through
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,9 @@ from kzparallel.alignment.align import AlignParams, align_sentences
 from kzparallel.alignment.english import prepared_english
 from kzparallel.errors import InputError
 from kzparallel.records import Document, Link, Pair, Segment
+from kzparallel.segmentation import segment_document
+from kzparallel.session import translation_session
+from kzparallel.stages import BuildSettings, prepared_documents
 
 
 @dataclass
@@ -32,8 +36,6 @@ class AlignedDocument:
 
 def read_arabic(path: str | Path) -> Document:
     """The one cleaned Arabic article of ``path`` (an :class:`InputError` otherwise)."""
-    from kzparallel.stages import prepared_documents
-
     docs = list(prepared_documents([str(path)]))
     if len(docs) != 1:
         raise InputError(str(path), f"holds {len(docs)} articles; give one article per file")
@@ -48,16 +50,6 @@ def read_english_article(path: str | Path) -> tuple[Document, list[Segment]]:
     return found[0]
 
 
-def translate_segments_for_alignment(
-    segments: list[Segment], ctx: Any, spec: Any, cache: Any, batch_tokens: int
-) -> list[Pair]:
-    """The build's translation of the Arabic sentences (cache, batches, glossary)."""
-    from kzparallel.stages import translate_pairs
-
-    # a progress bar on a terminal only (long articles, a first model load)
-    return list(translate_pairs(segments, ctx, spec, cache, batch_tokens, progress=True))
-
-
 def align_documents(
     arabic: Document,
     english: Document,
@@ -68,8 +60,6 @@ def align_documents(
 ) -> AlignedDocument:
     """Link the sentences of a translated Arabic article (``pairs``, in document
     order) and an English article's sentences."""
-    from kzparallel.segmentation import segment_document
-
     ar_segments = segment_document(arabic)
     if [p.ar for p in pairs] != [s.text for s in ar_segments]:
         raise ValueError("the pairs are not the Arabic article's sentences in order")
@@ -87,24 +77,17 @@ def align_documents(
 def align_files(
     ar_path: str | Path,
     en_path: str | Path,
-    settings: Any,
+    settings: BuildSettings,
     params: AlignParams | None = None,
-    cache: Any = None,
+    on_warning: Callable[[str], None] | None = None,
 ) -> AlignedDocument:
-    """Read, clean, segment and translate ``ar_path`` as a build would (``settings``:
-    a :class:`kzparallel.stages.BuildSettings`; ``cache``: a
-    :class:`~kzparallel.translation.cache.TranslationCache` or None), read the
-    English of ``en_path``, and align them. Both files are read before the model
-    is loaded, so bad input fails fast."""
-    from kzparallel.segmentation import segment_document
-    from kzparallel.stages import prepare
-
+    """Read, clean, segment and translate ``ar_path`` as a build would (a
+    translation session of ``settings``: cache, glossary; ``on_warning``: the
+    cache's warnings), read the English of ``en_path``, and align them. Both
+    files are read before the model is loaded, so bad input fails fast."""
     arabic = read_arabic(ar_path)
     english, en_segments = read_english_article(en_path)
-    ctx, spec = prepare(settings)
-    if spec.backend == "ctranslate2" and settings.cache_dir:
-        spec.options["cache_dir"] = Path(settings.cache_dir)  # as `translate` does
-    pairs = translate_segments_for_alignment(
-        segment_document(arabic), ctx, spec, cache, settings.batch_tokens
-    )
-    return align_documents(arabic, english, en_segments, pairs, ctx.glossary, params)
+    with translation_session(settings, on_warning=on_warning) as session:
+        # a progress bar on a terminal only (long articles, a first model load)
+        pairs = list(session.translate(segment_document(arabic), progress=True))
+    return align_documents(arabic, english, en_segments, pairs, session.ctx.glossary, params)

@@ -50,7 +50,6 @@ def align_cmd(
     The Arabic is translated as `build` does (cache, glossary)."""
     from kzparallel.alignment import align_files
     from kzparallel.stages import BuildSettings
-    from kzparallel.translation.cache import TranslationCache, default_cache_dir
 
     settings = BuildSettings(
         model=model,
@@ -64,14 +63,7 @@ def align_cmd(
         cache_dir=str(cache_dir) if cache_dir else None,
         use_cache=not no_cache,
     )
-    cache = (
-        None if no_cache else TranslationCache(cache_dir or default_cache_dir(), on_warning=warn)
-    )
-    try:
-        aligned = align_files(ar_file, en_file, settings, cache=cache)
-    finally:
-        if cache is not None:
-            cache.close()
+    aligned = align_files(ar_file, en_file, settings, on_warning=warn)
     out = sys.stdout
     for link in aligned.links:
         record = link.to_dict()

@@ -14,10 +14,11 @@ import contextlib
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, ClassVar, TypeVar
+from typing import ClassVar, TypeVar
 
 from kzparallel.errors import InputError
-from kzparallel.stages import BuildContext, BuildSettings
+from kzparallel.session import SessionPlan
+from kzparallel.stages import BuildSettings
 from kzparallel.staging import Staged
 
 J = TypeVar("J")
@@ -50,13 +51,13 @@ class Engine(ABC):
     def stage(
         self,
         inputs: Iterable[str | Path],
-        ctx: BuildContext,
-        spec: Any,
+        plan: SessionPlan,
         staging: Path,
         on_error: Callable[[InputError], None],
         on_warning: Callable[[str], None] | None,
     ) -> Staged:
-        """Read, clean, segment and translate ``inputs``; write each document's
+        """Read, clean, segment and translate ``inputs`` (with sessions of ``plan``:
+        the build's model, backend, glossary and cache); write each document's
         pairs to a part file under ``staging`` and return the index. Per-document
         problems go to ``on_error`` and warnings to ``on_warning``, in input
         order; the document is skipped."""

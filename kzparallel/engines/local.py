@@ -2,7 +2,7 @@
 
 ::
 
-    prepared_documents → document_segments → translate_pairs (cache, batches, pairs)
+    prepared_documents → document_segments → session.translate (cache, batches, pairs)
       → stage_documents (one part file) ; output shards written one after the other
 
 Bounded memory: documents stream through one at a time; the translation
@@ -13,18 +13,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from kzparallel.engines.base import Engine
 from kzparallel.errors import InputError, KzError
 from kzparallel.records import Segment
-from kzparallel.stages import (
-    BuildContext,
-    BuildSettings,
-    document_segments,
-    prepared_documents,
-    translate_pairs,
-)
+from kzparallel.session import SessionPlan
+from kzparallel.stages import BuildSettings, document_segments, prepared_documents
 from kzparallel.staging import PartWriter, Staged, StagedDoc, stage_documents
 from kzparallel.timing import iterate
 
@@ -51,14 +46,11 @@ class LocalEngine(Engine):
     def stage(
         self,
         inputs: Iterable[str | Path],
-        ctx: BuildContext,
-        spec: Any,
+        plan: SessionPlan,
         staging: Path,
         on_error: Callable[[InputError], None],
         on_warning: Callable[[str], None] | None,
     ) -> Staged:
-        from kzparallel.translation.cache import TranslationCache
-
         settings = self.settings
         docs: list[StagedDoc] = []
 
@@ -68,25 +60,14 @@ class LocalEngine(Engine):
                 docs.append(StagedDoc.of(doc, len(segs)))
                 yield from segs
 
-        if self.num_workers is not None:
-            spec.options["workers"] = self.num_workers
         staged = Staged()
-        cache = TranslationCache(settings.cache_dir) if settings.use_cache else None
-        try:
-            pairs = translate_pairs(
-                iterate("read", segments()),
-                ctx,
-                spec,
-                cache,
-                settings.batch_tokens,
-                progress=settings.progress,
-            )
-            with PartWriter(staging / "part-000000.jsonl") as writer:
-                staged.docs = list(stage_documents(_lazy(docs), pairs, writer))
-        finally:
-            if cache is not None:
-                staged.cache_hits, staged.cache_misses = cache.hits, cache.misses
-                cache.close()
+        with plan.with_workers(self.num_workers).open() as session:
+            try:
+                pairs = session.translate(iterate("read", segments()), progress=settings.progress)
+                with PartWriter(staging / "part-000000.jsonl") as writer:
+                    staged.docs = list(stage_documents(_lazy(docs), pairs, writer))
+            finally:
+                staged.cache_hits, staged.cache_misses = session.hits, session.misses
         return staged
 
 

@@ -43,7 +43,6 @@ actors, fractional CPUs) and a warning says so; too few GPUs is an error.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import io
 import json
 import logging
@@ -57,13 +56,12 @@ from typing import Any, ClassVar
 from kzparallel.engines.base import Engine, J, R
 from kzparallel.errors import InputError, KzError, missing_dependency
 from kzparallel.records import Segment
+from kzparallel.session import SessionPlan
 from kzparallel.stages import (
-    BuildContext,
     BuildSettings,
     document_segments,
     expand_inputs,
     prepared_documents,
-    translate_pairs,
 )
 from kzparallel.staging import PartWriter, Staged, StagedDoc, stage_documents
 from kzparallel.translation.base import available_cpus
@@ -276,17 +274,9 @@ class _PairMaker:
     miss), translates the documents of each batch and writes their pairs to a
     part file of its own; returns one index row per document."""
 
-    def __init__(
-        self, ctx: BuildContext, spec: Any, cache_path: str | None, batch_tokens: int, staging: str
-    ) -> None:
-        from kzparallel.translation.cache import TranslationCache
-
-        self.ctx = ctx
-        self.spec = spec
-        self.batch_tokens = batch_tokens
-        self.cache_path = cache_path
+    def __init__(self, plan: SessionPlan, staging: str) -> None:
+        self.plan = plan  # a session per batch (its own cache): Ray calls from several threads
         self.staging = Path(staging)
-        self._cache = TranslationCache  # opened per batch: Ray calls from several threads
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, Any]:
         out = {k: list(v) for k, v in batch.items()}
@@ -304,18 +294,14 @@ class _PairMaker:
         part = (
             self.staging / f"part-{int(out['file'][first]):06d}-{int(out['pos'][first]):06d}.jsonl"
         )
-        cache = self._cache(self.cache_path) if self.cache_path else None
-        try:
-            pairs = translate_pairs(segments, self.ctx, self.spec, cache, self.batch_tokens)
+        with self.plan.open() as session:
+            pairs = session.translate(segments)
             with PartWriter(part) as writer:
                 staged = list(stage_documents(docs, pairs, writer))
-        finally:
-            if cache is not None:
-                cache.close()
         for i, doc in zip(rows, staged, strict=True):
             out["payload"][i] = json.dumps(doc.to_dict(), ensure_ascii=False)
-        if cache is not None:  # the batch's cache counts ride on its first document
-            out["hits"][first], out["misses"][first] = cache.hits, cache.misses
+        if session.cache is not None:  # the batch's cache counts ride on its first document
+            out["hits"][first], out["misses"][first] = session.hits, session.misses
         return out
 
 
@@ -376,28 +362,21 @@ class RayEngine(Engine):
     def stage(
         self,
         inputs: Iterable[str | Path],
-        ctx: BuildContext,
-        spec: Any,
+        plan: SessionPlan,
         staging: Path,
         on_error: Callable[[InputError], None],
         on_warning: Callable[[str], None] | None,
     ) -> Staged:
-        from kzparallel.translation.cache import default_cache_dir
-
-        ray, settings, opts, size = self.ray, self.settings, self.opts, self.size
+        ray, opts, size = self.ray, self.opts, self.size
         files = expand_inputs(inputs)
-        cache_path = str(settings.cache_dir or default_cache_dir()) if settings.use_cache else None
         staging.mkdir(parents=True, exist_ok=True)
         items = _input_items(files, self.settings.max_file_size)
         ds = ray.data.from_items(items, override_num_blocks=max(1, len(items)))
         ds = ds.flat_map(_document_rows, num_cpus=size.task_cpus)
         stage: dict[str, Any] = {
             "fn_constructor_kwargs": {
-                "ctx": ctx,
                 # one translator on one thread per actor: parallelism is the actors
-                "spec": dataclasses.replace(spec, options={**spec.options, "workers": 1}),
-                "cache_path": cache_path,
-                "batch_tokens": settings.batch_tokens,
+                "plan": plan.with_workers(1),
                 "staging": str(staging),
             },
             "batch_size": opts.docs_per_batch,

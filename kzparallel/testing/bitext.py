@@ -30,6 +30,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kzparallel.session import TranslationSession
+
 GoldLink = tuple[list[int], list[int]]
 
 BACKGROUND = (
@@ -349,15 +351,12 @@ class Translated:
     dates: list[str | None]
 
 
-def translate_gold(
-    docs: list[GoldDocument], ctx: Any, spec: Any, cache: Any, batch_tokens: int = 4096
-) -> dict[str, Translated]:
-    """The build's translation (:func:`kzparallel.stages.translate_pairs`) of each
-    distinct Arabic article of ``docs``, keyed by its text."""
+def translate_gold(docs: list[GoldDocument], session: TranslationSession) -> dict[str, Translated]:
+    """The build's translation (an open :class:`~kzparallel.session.TranslationSession`)
+    of each distinct Arabic article of ``docs``, keyed by its text."""
     from kzparallel.cleaning import clean_document
     from kzparallel.records import Document
     from kzparallel.segmentation import segment_document
-    from kzparallel.stages import translate_pairs
 
     out: dict[str, Translated] = {}
     for doc in docs:
@@ -365,7 +364,7 @@ def translate_gold(
             continue
         cleaned = clean_document(Document(doc_id=doc.name, source=doc.name, text=doc.arabic))
         segments = segment_document(cleaned)
-        pairs = list(translate_pairs(segments, ctx, spec, cache, batch_tokens))
+        pairs = list(session.translate(segments))
         out[doc.arabic] = Translated(
             [s.text for s in segments], [p.en for p in pairs], [s.date for s in segments]
         )

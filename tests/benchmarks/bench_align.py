@@ -42,18 +42,12 @@ SIZES = (50, 100, 200, 500, 1000)
 
 
 def _translated(model: str, docs: list[Any], cache_dir: Path) -> tuple[dict[str, Any], Any]:
-    from kzparallel.stages import BuildSettings, prepare
+    from kzparallel.session import translation_session
+    from kzparallel.stages import BuildSettings
     from kzparallel.testing.bitext import translate_gold
-    from kzparallel.translation.cache import TranslationCache
 
-    ctx, spec = prepare(BuildSettings(model=model))
-    if spec.backend == "ctranslate2":
-        spec.options["cache_dir"] = cache_dir
-    cache = TranslationCache(cache_dir)
-    try:
-        return translate_gold(docs, ctx, spec, cache), ctx
-    finally:
-        cache.close()
+    with translation_session(BuildSettings(model=model, cache_dir=str(cache_dir))) as session:
+        return translate_gold(docs, session), session.ctx
 
 
 def accuracy(models: dict[str, str], cache_dir: Path) -> list[dict[str, Any]]:
@@ -95,17 +89,14 @@ def scale(cache_dir: Path) -> list[dict[str, Any]]:
     from kzparallel.alignment.align import align_sentences
     from kzparallel.demo import demo_model
     from kzparallel.records import Segment
-    from kzparallel.stages import BuildSettings, prepare, translate_pairs
-    from kzparallel.translation.cache import TranslationCache
+    from kzparallel.session import translation_session
+    from kzparallel.stages import BuildSettings
 
     examples = list(demo_model().corpus.heldout)
-    ctx, spec = prepare(BuildSettings(model="demo"))
-    if spec.backend == "ctranslate2":
-        spec.options["cache_dir"] = cache_dir
-    cache = TranslationCache(cache_dir)
     segs = [Segment("x", i, 0, e.ar, 0, len(e.ar)) for i, e in enumerate(examples)]
-    mt = {pair.ar: pair.en for pair in translate_pairs(segs, ctx, spec, cache, 4096)}
-    cache.close()
+    with translation_session(BuildSettings(model="demo", cache_dir=str(cache_dir))) as session:
+        mt = {pair.ar: pair.en for pair in session.translate(segs)}
+    ctx = session.ctx
     rows = []
     for size in SIZES:
         arabic, english = _long_document(examples, size, random.Random(size))
