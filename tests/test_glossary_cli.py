@@ -53,12 +53,13 @@ def test_find_no_clean_from_stdin(cli) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_find_says_which_spelling_a_variant_is(cli) -> None:  # type: ignore[no-untyped-def]
-    code, out, err = cli("glossary", "find", "--no-clean", "-", stdin="وحذر توقاييف\n".encode())
+    # a spelling the shipped glossary does not list (it lists توقاييف since it grew)
+    code, out, err = cli("glossary", "find", "--no-clean", "-", stdin="وحذر توغاييف\n".encode())
     assert (code, err) == (0, "")
     assert out == (
-        '{"doc_id": "stdin", "para": 0, "sent": 0, "start": 5, "end": 12, "surface": "توقاييف", '
+        '{"doc_id": "stdin", "para": 0, "sent": 0, "start": 5, "end": 12, "surface": "توغاييف", '
         '"term": "tokayev", "en": "Tokayev", '
-        '"match": "variant of توكاييف: توقاييف for توكاييف (ق for ك)"}\n'
+        '"match": "variant of توكاييف: توغاييف for توكاييف (غ for ك)"}\n'
     )
 
 
