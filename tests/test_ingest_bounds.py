@@ -292,3 +292,61 @@ def test_jsonl_memory_does_not_grow_with_the_file(tmp_path: Path) -> None:
         peaks[mb] = _peak(path)
     assert peaks[16] < 2 * 2**20, peaks
     assert peaks[16] < 1.5 * peaks[1] + 256 * 1024, peaks
+
+
+# -- deep HTML -------------------------------------------------------------------------
+
+DEEP_TITLE = "اجتماع الحكومة في العاصمة يوم الاثنين"
+DEEP_BODY = [
+    "قال المتحدث باسم الحكومة إن الاجتماع سيعقد في العاصمة يوم الاثنين المقبل لبحث الأوضاع.",
+    "وأضاف أن الوزراء سيناقشون خطة جديدة للنقل العام في المدن الكبرى خلال العام الجاري.",
+    "وأكد أن نتائج الاجتماع ستعلن في مؤتمر صحفي بعد انتهائه مباشرة في مقر الحكومة.",
+]
+
+
+def deep_page(depth: int, tag: str = "div") -> str:
+    article = f"<article><h1>{DEEP_TITLE}</h1>" + "".join(f"<p>{p}</p>" for p in DEEP_BODY)
+    return (
+        f"<html><head><title>{DEEP_TITLE}</title></head><body>"
+        + f"<{tag}>" * depth + article + "</article>" + f"</{tag}>" * depth
+        + "</body></html>"
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("depth", "tag"), [(10, "div"), (254, "div"), (255, "div"), (300, "div"), (1000, "section"),
+                       (2000, "div"), (600, "span")],
+)  # fmt: skip
+def test_deep_html_article_is_found(tmp_path: Path, depth: int, tag: str) -> None:
+    path = tmp_path / "deep.html"
+    path.write_text(deep_page(depth, tag), encoding="utf-8")
+    (doc,) = read_documents([path])
+    assert doc.title == DEEP_TITLE
+    for paragraph in DEEP_BODY:
+        assert paragraph in doc.text
+
+
+def test_html_deeper_than_the_parser_can_go_says_so(cli: Cli, tmp_path: Path) -> None:
+    path = tmp_path / "deeper.html"
+    path.write_text(deep_page(3000), encoding="utf-8")
+    assert cli("clean", str(path)) == (
+        1,
+        "",
+        f"error: {path}: HTML nested more than 2048 levels deep (the parser's limit): "
+        "its article text cannot be found\n",
+    )
+
+
+def test_deep_english_html_for_align(tmp_path: Path) -> None:
+    from kzparallel.alignment.english import read_english
+
+    body = "".join(
+        f"<p>The minister said the new plan for public transport starts next year, number {i}.</p>"
+        for i in range(4)
+    )
+    page = ("<html><head><title>The new plan</title></head><body>" + "<div>" * 400
+            + f"<article><h1>The new plan</h1>{body}</article>" + "</div>" * 400 + "</body></html>")  # fmt: skip
+    path = tmp_path / "en.html"
+    path.write_text(page, encoding="utf-8")
+    (doc,) = read_english(path)
+    assert "number 3" in doc.text
