@@ -379,7 +379,7 @@ def test_out_dir_of_another_model(cli: Run, tiny_model: Path, tmp_path: Path) ->
     code, stdout, stderr = _build(cli, tiny_model, tmp_path, out, "--no-glossary", "--force")
     assert code == 0, stderr
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest["model"]["id"] == str(tiny_model)
+    assert manifest["model"]["id"] == tiny_model.name
     assert read_pairs(out)[0]["doc_id"] == "004_4496b14b8fd8a434"
     assert os.stat(out / "pairs.jsonl").st_mode & 0o777 == 0o666 & ~_umask()
 
