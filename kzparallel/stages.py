@@ -23,6 +23,7 @@ from typing import Any
 
 from kzparallel.errors import InputError
 from kzparallel.glossary.layers import DEFAULT_LAYERS, LAYERS, layers_label, parse_layers
+from kzparallel.ingest import IngestStats
 from kzparallel.input_files import DEFAULT_MAX_FILE_SIZE
 from kzparallel.provenance import Signature, file_hash
 from kzparallel.qa import content_flags
@@ -194,18 +195,21 @@ def prepared_documents(
     on_error: Callable[[InputError], None] | None = None,
     on_warning: Callable[[str], None] | None = None,
     max_file_size: int = DEFAULT_MAX_FILE_SIZE,
+    stats: IngestStats | None = None,
 ) -> Iterator[Document]:
     """Ingest and clean, as a stream. A document with nothing left after
     cleaning is reported to ``on_error`` (raised without one) and skipped.
     A file kept with undecodable bytes replaced is told to ``on_warning``
     (once per file). Files over ``max_file_size`` bytes are skipped
-    (:func:`kzparallel.ingest.read_documents`)."""
+    (:func:`kzparallel.ingest.read_documents`). ``stats`` counts the files and
+    records read and skipped (cleaning's skips included)."""
     from kzparallel.cleaning import clean_document
     from kzparallel.ingest import read_documents, replaced_bytes
 
+    stats = stats if stats is not None else IngestStats()
     warned: set[str] = set()
     for doc in read_documents(
-        expand_inputs(inputs), on_error=on_error, max_file_size=max_file_size
+        expand_inputs(inputs), on_error=on_error, stats=stats, max_file_size=max_file_size
     ):
         file = doc.source
         if doc.meta.get("format") == "jsonl":
@@ -216,6 +220,10 @@ def prepared_documents(
         cleaned = clean_document(doc)
         if not cleaned.blocks():
             err = InputError(doc.source, "no article text left after cleaning")
+            if doc.meta.get("format") == "jsonl":
+                stats.skipped_records += 1
+            else:
+                stats.skipped_files += 1
             if on_error is None:
                 raise err
             on_error(err)

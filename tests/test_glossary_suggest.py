@@ -249,7 +249,7 @@ def test_cli_bad_pairs(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-
     rows = [json.dumps(r, ensure_ascii=False) for r in _records(PLANTED)]
     mixed.write_text("\n".join([*rows[:3], '{"ar": "طشقند"}', "not json", *rows[3:]]) + "\n")
     code, stdout, stderr = cli("glossary", "suggest", str(mixed))
-    assert code == 2
+    assert code == 3
     assert stdout.startswith("# kzparallel glossary suggest: 2 candidate entries from 7 pairs")
     assert stderr == (
         f"warning: skipped {mixed}:4: 'en' is missing\n"

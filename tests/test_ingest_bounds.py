@@ -83,7 +83,7 @@ def test_a_folder_with_odd_entries_skips_each_by_name(
 ) -> None:
     folder = odd_files["fifo"][0].parent
     code, out, err = run("clean", str(folder))
-    assert code == 2
+    assert code == 3
     assert out.startswith("# ok\n")
     assert err.splitlines() == [
         f"warning: skipped {odd_files['broken link'][0]}: {odd_files['broken link'][1]}",
@@ -121,7 +121,7 @@ def test_size_limit_per_file(cli: Cli, tmp_path: Path) -> None:
     small = tmp_path / "small.txt"
     small.write_text("عنوان مقال قصير هنا\n\nقال الوزير إن الاجتماع سيعقد غدا.\n", "utf-8")
     code, out, err = cli("segment", str(big), str(small), "--max-file-size", "1.5k")
-    assert (code, out) == (2, "# small\nعنوان مقال قصير هنا\n\nقال الوزير إن الاجتماع سيعقد غدا.\n")
+    assert (code, out) == (3, "# small\nعنوان مقال قصير هنا\n\nقال الوزير إن الاجتماع سيعقد غدا.\n")
     assert err == (
         f"warning: skipped {big}: larger than the size limit (2 KiB > 1.5 KiB; "
         "see --max-file-size)\nwarning: 1 of 2 files skipped\n"
@@ -148,7 +148,7 @@ def test_size_limit_per_jsonl_record(cli: Cli, tmp_path: Path) -> None:
     size = len(json.dumps(lines[1], ensure_ascii=False).encode()) + 1
     assert size > 4096
     code, out, err = cli("clean", str(path), "--max-file-size", "4K")
-    assert code == 2
+    assert code == 3
     assert [line for line in out.splitlines() if line.startswith("# ")] == [
         "# short-1",
         "# short-2",
@@ -199,12 +199,13 @@ def test_build_skips_odd_and_large_inputs(tiny_model: Path, tmp_path: Path) -> N
         "--backend", "transformers", "--beam", "1", "--max-new-tokens", "8",
         "--cache-dir", str(tmp_path / "cache"), "--max-file-size", "10K",
     )  # fmt: skip
-    assert code == 2, err
+    assert code == 3, err
     big = len(SEED_TEXT.encode()) * 3
     assert [line for line in err.splitlines() if "skipped" in line] == [
         f"warning: skipped {d / 'a-pipe.txt'}: not a regular file (a FIFO)",
         f"warning: skipped {d / 'b-big.txt'}: larger than the size limit "
         f"({format_size(big)} > 10 KiB; see --max-file-size)",
+        "warning: 2 of 3 inputs skipped",
     ]
     assert stdout.startswith("1 documents, ")
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from kzparallel.cli.app import app
-from kzparallel.cli.output import warn, warn_skipped
+from kzparallel.cli.output import end_of_batch, warn, warn_skipped
 from kzparallel.cli.text import MAX_FILE_SIZE_HELP, check_size
 from kzparallel.input_files import parse_size
 from kzparallel.translation.model import DEFAULT_MODEL
@@ -212,8 +212,8 @@ def build(
     if result.version_line():
         typer.echo(result.version_line())
     typer.echo(result.summary())
-    if result.skipped:
-        raise typer.Exit(2)
+    n = len(result.skipped)
+    end_of_batch(n, result.read, f"{n} of {n + result.read} inputs skipped")
 
 
 @app.command()

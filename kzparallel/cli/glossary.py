@@ -13,7 +13,8 @@ import typer
 
 from kzparallel.cli.app import app
 from kzparallel.cli.output import warn, warn_skipped
-from kzparallel.errors import InputError, Problems
+from kzparallel.cli.text import MAX_FILE_SIZE_OPT
+from kzparallel.errors import EXIT_ERROR, EXIT_SKIPPED, InputError, Problems
 from kzparallel.translation.model import DEFAULT_MODEL as DEFAULT_MODEL_ID
 
 glossary_app = typer.Typer(
@@ -72,6 +73,7 @@ def find_cmd(
     no_clean: bool = typer.Option(
         False, "--no-clean", help="Do not clean: each input line is one paragraph."
     ),
+    max_file_size: str = MAX_FILE_SIZE_OPT,
 ) -> None:
     """Print one JSON line per glossary mention: doc_id, para, sent (as `segment --format
     json` numbers them), start, end (in the sentence), surface, term, en."""
@@ -82,7 +84,7 @@ def find_cmd(
 
     g = load_glossary(glossary)
     problems = Problems(echo=warn_skipped)
-    for doc in _documents(paths, not no_clean, problems):
+    for doc in _documents(paths, not no_clean, problems, max_file_size):
         for row in mention_rows(segment_document(doc), g):
             typer.echo(_dump(row))
 
@@ -117,14 +119,14 @@ def _enforce(
     if fix:
         summary += f", {stats.with_violations} still with violations"
     if problems:
-        summary += f", {stats.skipped} malformed lines skipped"
+        summary += f", {stats.skipped} of {stats.records + stats.skipped} lines skipped"
     typer.echo(summary, err=True)
     if renderings is not None:
         _write_renderings(checked, g, renderings)
     if not fix and stats.with_violations:
-        raise typer.Exit(1)
+        raise typer.Exit(EXIT_ERROR)
     if problems:
-        raise typer.Exit(2)
+        raise typer.Exit(EXIT_SKIPPED if stats.records else EXIT_ERROR)
 
 
 def _write_renderings(records: list[dict[str, Any]], g: Any, path: Path) -> None:
@@ -290,4 +292,4 @@ def suggest_cmd(
         summary += f", {source.skipped} malformed lines skipped"
     typer.echo(summary, err=True)
     if problems:
-        raise typer.Exit(2)
+        raise typer.Exit(EXIT_SKIPPED)

@@ -13,9 +13,10 @@ from pathlib import Path
 import typer
 
 from kzparallel.cli.app import app
-from kzparallel.cli.output import warn, warn_skipped
+from kzparallel.cli.output import end_of_batch, warn, warn_skipped
 from kzparallel.cli.text import MAX_FILE_SIZE_OPT
 from kzparallel.errors import InputError, KzError, Problems
+from kzparallel.ingest import IngestStats, RecordError
 from kzparallel.input_files import parse_size
 from kzparallel.records import Pair, Segment
 from kzparallel.translation.model import DEFAULT_MODEL
@@ -191,8 +192,15 @@ def translate_cmd(
     cache = (
         None if no_cache else TranslationCache(cache_dir or default_cache_dir(), on_warning=warn)
     )
+    stats, done = IngestStats(), [0]
     if file_mode:
-        segments: Iterable[Segment] = _article_segments(source, problems, settings.max_file_size)  # type: ignore[arg-type]
+        segments: Iterable[Segment] = _article_segments(
+            source,  # type: ignore[arg-type]
+            problems,
+            settings.max_file_size,
+            stats,
+            done,
+        )
     else:
         segments = _line_segments(_read_lines(source))
     pairs = translate_pairs(segments, ctx, spec, cache, batch_tokens, progress=True)
@@ -213,15 +221,26 @@ def translate_cmd(
     finally:
         if cache is not None:
             cache.close()
-    if problems:
-        raise typer.Exit(2)
+    end_of_batch(len(problems), done[0], stats.summary())
 
 
-def _article_segments(source: str, problems: Problems, max_file_size: int) -> Iterator[Segment]:
-    """The build's reading, cleaning and segmenting of articles."""
+def _article_segments(
+    source: str, problems: Problems, max_file_size: int, stats: IngestStats, done: list[int]
+) -> Iterator[Segment]:
+    """The build's reading, cleaning and segmenting of articles. One file that
+    cannot be used is the command's error (exit 1); in a folder or a JSONL file a
+    bad item is a warning and skipped."""
     from kzparallel.stages import document_segments, prepared_documents
 
-    for doc in prepared_documents([source], problems.report, warn, max_file_size):
+    own = str(Path(source)) if not Path(source).is_dir() else None
+
+    def on_error(err: InputError) -> None:
+        if err.source == own and not isinstance(err, RecordError):
+            raise err
+        problems.report(err)
+
+    for doc in prepared_documents([source], on_error, warn, max_file_size, stats):
+        done[0] += 1
         yield from document_segments(doc)
 
 
