@@ -118,7 +118,7 @@ def _build(
 ) -> BuildResult:
     timer = StageTimer()  # seconds per stage (manifest.json, report.html)
     with timer.stage("prepare"):
-        ctx, spec = prepare(settings)
+        ctx, spec = prepare(settings, on_warning)
         out = check_out_dir(out_dir, ctx, settings.force)
     skipped: list[str] = []
 

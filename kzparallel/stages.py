@@ -23,6 +23,7 @@ from typing import Any
 
 from kzparallel.errors import InputError
 from kzparallel.glossary.layers import DEFAULT_LAYERS, LAYERS, layers_label, parse_layers
+from kzparallel.glossary_gate import load_checked_glossary
 from kzparallel.ingest import IngestStats
 from kzparallel.input_files import DEFAULT_MAX_FILE_SIZE
 from kzparallel.provenance import Signature, file_hash
@@ -64,6 +65,7 @@ class BuildSettings:
     near_duplicate_threshold: float = 0.5  # Jaccard of 5-gram shingles (kzparallel.dedup)
     fresh: bool = False  # ignore the previous build in the out dir (new corpus, version 1)
     max_file_size: int = DEFAULT_MAX_FILE_SIZE  # bytes per input file (per JSONL record)
+    glossary_lenient: bool = False  # use a glossary that `glossary lint` rejects
 
     def decoding(self) -> DecodingConfig:
         """The decoder's settings; with the glossary's rerank layer on, an n-best
@@ -123,17 +125,23 @@ def _glossary_hash(glossary: Any, path: str | None) -> str:
     return "default"
 
 
-def load_build_glossary(settings: BuildSettings) -> tuple[Any, str]:
-    """(glossary, hash) for the settings; (None, "none") with --no-glossary."""
+def load_build_glossary(
+    settings: BuildSettings, on_warning: Callable[[str], None] | None = None
+) -> tuple[Any, str]:
+    """(glossary, hash) for the settings; (None, "none") with --no-glossary. A
+    glossary that lint rejects is refused unless ``settings.glossary_lenient``
+    (:mod:`kzparallel.glossary_gate`; then ``on_warning`` says so)."""
     if not settings.use_glossary:
         return None, "none"
-    from kzparallel.glossary import load_glossary
-
-    glossary = load_glossary(settings.glossary)
+    glossary = load_checked_glossary(
+        settings.glossary, lenient=settings.glossary_lenient, on_warning=on_warning
+    )
     return glossary, _glossary_hash(glossary, settings.glossary)
 
 
-def prepare(settings: BuildSettings) -> tuple[BuildContext, Any]:
+def prepare(
+    settings: BuildSettings, on_warning: Callable[[str], None] | None = None
+) -> tuple[BuildContext, Any]:
     """Resolve model, backend and glossary (no weights loaded).
 
     Returns the context and the translator spec (``spec.load`` is the lazy
@@ -148,7 +156,7 @@ def prepare(settings: BuildSettings) -> tuple[BuildContext, Any]:
     spec = prepare_translator(
         settings.model, settings.backend, settings.device, settings.quantization, **kw
     )
-    glossary, ghash = load_build_glossary(settings)
+    glossary, ghash = load_build_glossary(settings, on_warning)
     config = settings.decoding()
     layers = parse_layers(settings.glossary_layers)
     sig = Signature(

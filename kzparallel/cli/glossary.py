@@ -14,6 +14,7 @@ import typer
 from kzparallel.cli.app import app
 from kzparallel.cli.output import warn, warn_skipped
 from kzparallel.cli.text import MAX_FILE_SIZE_OPT
+from kzparallel.cli.translate import GLOSSARY_LENIENT_OPT
 from kzparallel.errors import EXIT_ERROR, EXIT_SKIPPED, InputError, Problems
 from kzparallel.translation.model import DEFAULT_MODEL as DEFAULT_MODEL_ID
 
@@ -74,15 +75,16 @@ def find_cmd(
         False, "--no-clean", help="Do not clean: each input line is one paragraph."
     ),
     max_file_size: str = MAX_FILE_SIZE_OPT,
+    glossary_lenient: bool = GLOSSARY_LENIENT_OPT,
 ) -> None:
     """Print one JSON line per glossary mention: doc_id, para, sent (as `segment --format
     json` numbers them), start, end (in the sentence), surface, term, en."""
     from kzparallel.cli.text import _documents
-    from kzparallel.glossary import load_glossary
     from kzparallel.glossary.batch import mention_rows
+    from kzparallel.glossary_gate import load_checked_glossary
     from kzparallel.segmentation import segment_document
 
-    g = load_glossary(glossary)
+    g = load_checked_glossary(glossary, lenient=glossary_lenient, on_warning=warn)
     problems = Problems(echo=warn_skipped)
     for doc in _documents(paths, not no_clean, problems, max_file_size):
         for row in mention_rows(segment_document(doc), g):
@@ -95,11 +97,12 @@ def _enforce(
     out: Path | None,
     fix: bool,
     renderings: Path | None = None,
+    lenient: bool = False,
 ) -> None:
-    from kzparallel.glossary import load_glossary
     from kzparallel.glossary.batch import PairStats, enforce_records
+    from kzparallel.glossary_gate import load_checked_glossary
 
-    g = load_glossary(glossary)
+    g = load_checked_glossary(glossary, lenient=lenient, on_warning=warn)
     source = "<stdin>" if pairs == "-" else pairs
     problems = Problems(echo=warn_skipped)
     stats = PairStats()
@@ -146,10 +149,11 @@ def check_cmd(
     glossary: str | None = GLOSSARY_OPT,
     out: Path | None = OUT_OPT,
     renderings: Path | None = RENDERINGS_OPT,
+    glossary_lenient: bool = GLOSSARY_LENIENT_OPT,
 ) -> None:
     """Verify translations against the glossary: every line comes back with en unchanged,
     en_original, terms and violations. Exit 1 when a violation remains."""
-    _enforce(pairs, glossary, out, fix=False, renderings=renderings)
+    _enforce(pairs, glossary, out, fix=False, renderings=renderings, lenient=glossary_lenient)
 
 
 @glossary_app.command("fix")
@@ -159,10 +163,11 @@ def fix_cmd(
     ),
     glossary: str | None = GLOSSARY_OPT,
     out: Path | None = OUT_OPT,
+    glossary_lenient: bool = GLOSSARY_LENIENT_OPT,
 ) -> None:
     """Repair translations: en is replaced by the fixed English (byte-identical when already
     right), the input kept in en_original, with terms and violations."""
-    _enforce(pairs, glossary, out, fix=True)
+    _enforce(pairs, glossary, out, fix=True, lenient=glossary_lenient)
 
 
 @glossary_app.command("lint")
@@ -218,14 +223,16 @@ def export_cmd(
     shape: str = typer.Option(
         "deepl", "--shape", help="Table shape: deepl (no header) or terminology (ar,en header)."
     ),
+    glossary_lenient: bool = GLOSSARY_LENIENT_OPT,
 ) -> None:
     """Write the glossary as TBX-Basic, a DeepL or Google/Amazon table, or YAML."""
     from kzparallel.glossary.formats import SHAPES, export_glossary
-    from kzparallel.glossary.io import load_glossary
 
     if shape not in SHAPES:
         raise typer.BadParameter(f"one of {', '.join(SHAPES)}", param_hint="--shape")
-    g = load_glossary(glossary)
+    from kzparallel.glossary_gate import load_checked_glossary
+
+    g = load_checked_glossary(glossary, lenient=glossary_lenient, on_warning=warn)
     export_glossary(g, out, shape)
     typer.echo(f"wrote {out} ({len(g)} entries)", err=True)
 
@@ -252,16 +259,17 @@ def suggest_cmd(
     out: Path | None = OUT_OPT,
     backend: str = typer.Option("auto", "--backend", help="auto | transformers | ctranslate2."),
     cache_dir: Path | None = SUGGEST_CACHE_OPT,
+    glossary_lenient: bool = GLOSSARY_LENIENT_OPT,
 ) -> None:
     """Propose glossary entries (YAML) for the names the glossary does not cover: their
     Arabic variants, every English rendering with its count, a type guess, en = the most
     frequent rendering and forbidden = the other spellings of it."""
-    from kzparallel.glossary import load_glossary
     from kzparallel.glossary.io import dump_yaml
     from kzparallel.glossary.suggest import suggest
     from kzparallel.glossary.suggest_input import suggest_records
+    from kzparallel.glossary_gate import load_checked_glossary
 
-    g = load_glossary(glossary)
+    g = load_checked_glossary(glossary, lenient=glossary_lenient, on_warning=warn)
     problems = Problems(echo=warn_skipped)
     records, source = suggest_records(
         inputs,

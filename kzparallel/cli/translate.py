@@ -67,6 +67,11 @@ FIXED_LENGTH_OPT = typer.Option(
 )
 GLOSSARY_OPT = typer.Option(None, "--glossary", help="Glossary file (default: shipped).")
 NO_GLOSSARY_OPT = typer.Option(False, "--no-glossary", help="Translate without a glossary.")
+GLOSSARY_LENIENT_OPT = typer.Option(
+    False,
+    "--glossary-lenient",
+    help="Use a glossary that `kzparallel glossary lint` rejects (with a warning).",
+)
 LAYERS_OPT = typer.Option(
     "default",
     "--glossary-layers",
@@ -155,6 +160,7 @@ def translate_cmd(
     glossary: str | None = GLOSSARY_OPT,
     no_glossary: bool = NO_GLOSSARY_OPT,
     glossary_layers: str = LAYERS_OPT,
+    glossary_lenient: bool = GLOSSARY_LENIENT_OPT,
     fmt: OutputFormat = FORMAT_OPT,
     cache_dir: Path | None = CACHE_DIR_OPT,
     no_cache: bool = NO_CACHE_OPT,
@@ -185,8 +191,9 @@ def translate_cmd(
         cache_dir=str(cache_dir) if cache_dir else None,
         use_cache=not no_cache,
         max_file_size=parse_size(max_file_size),
+        glossary_lenient=glossary_lenient,
     )
-    ctx, spec = prepare(settings)  # the build's model, backend, glossary and signature
+    ctx, spec = prepare(settings, warn)  # the build's model, backend, glossary and signature
     if spec.backend == "ctranslate2" and cache_dir:
         spec.options["cache_dir"] = cache_dir
     cache = (
