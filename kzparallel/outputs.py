@@ -72,6 +72,7 @@ class BuildResult:
     signature: str
     timings: dict[str, float]
     skipped: list[str] = field(default_factory=list)  # "source: reason"
+    read: int = 0  # documents of this build's inputs that were built (skipped ones not)
     corpus: Any = None  # kzparallel.corpus.CorpusSummary
     bitext: dict[str, Any] | None = None  # build --english counts (kzparallel.alignment.build)
 
@@ -328,6 +329,7 @@ def _write_outputs(
         signature=ctx.signature_text,
         timings=timer.timings(BUILD_STAGES),  # the report shows them (write: so far)
         skipped=list(skipped),
+        read=len(new),
         corpus=corpus_summary,
         bitext=staged.bitext,
     )

@@ -163,7 +163,7 @@ def test_malformed_lines_are_reported_and_skipped(cli, tmp_path: Path) -> None: 
     with open(p, "ab") as fh:
         fh.write(b'{"ar": "\xff", "en": "x"}\n')
     code, out, err = cli("glossary", "fix", str(p))
-    assert code == 2
+    assert code == 3
     assert len(out.splitlines()) == 1
     assert err.splitlines() == [
         f"warning: skipped {p}:2: expected a JSON object with 'ar' and 'en'",
@@ -171,7 +171,7 @@ def test_malformed_lines_are_reported_and_skipped(cli, tmp_path: Path) -> None: 
         f"warning: skipped {p}:4: 'en' is not a string",
         f"warning: skipped {p}:5: not valid JSON (Expecting property name enclosed in double quotes at column 2)",
         f"warning: skipped {p}:7: not valid UTF-8",
-        "1 pairs, 0 fixed, 0 still with violations, 5 malformed lines skipped",
+        "1 pairs, 0 fixed, 0 still with violations, 5 of 6 lines skipped",
     ]
 
 

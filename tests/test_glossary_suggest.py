@@ -266,7 +266,7 @@ def test_cli_bad_pairs(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-
     (tmp_path / "kyrgyzstan.yaml").write_text(KYRGYZSTAN_YAML, encoding="utf-8")
     other = ["--glossary", str(tmp_path / "kyrgyzstan.yaml")]
     code, stdout, stderr = cli("glossary", "suggest", str(mixed), *other)
-    assert code == 2
+    assert code == 3
     assert stdout.startswith("# kzparallel glossary suggest: 2 candidate entries from 7 pairs")
     assert stderr == (
         f"warning: skipped {mixed}:4: 'en' is missing\n"
