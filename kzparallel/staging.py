@@ -41,16 +41,21 @@ class StagedDoc:
     offset: int = 0  # byte range of its lines in that file
     nbytes: int = 0
     pairs: int = 0
+    # build --english: what the sentence alignment measured (kzparallel.alignment.build)
+    alignment: dict[str, Any] | None = None
 
     def info(self) -> dict[str, Any]:
         """What the manifest and the dataset card list about the document."""
-        return {
+        out = {
             "doc_id": self.doc_id,
             "source": self.source,
             "title": self.title,
             "paragraphs": self.paragraphs,
             "segments": self.segments,
         }
+        if self.alignment is not None:
+            out["alignment"] = self.alignment
+        return out
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -3,7 +3,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
+import json
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
@@ -101,3 +105,118 @@ def test_galechurch_with_the_documents_ratio(
     ar = ["x" * n for n in arabic]
     en = ["y" * n for n in english]
     assert galechurch_links(ar, en, ratio) == links
+
+
+@pytest.fixture(scope="module")
+def partial_build(
+    partial: list[GoldDocument], tiny_model: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Path:
+    """``build --english`` of two partly parallel documents with the random model
+    (its MT gets no weight: the links come from length, numbers and names)."""
+    from kzparallel.cli import main
+
+    root = tmp_path_factory.mktemp("partial-build")
+    for doc in partial[:2]:
+        doc.write(root / "gold")
+        (root / "ar").mkdir(exist_ok=True)
+        (root / "en").mkdir(exist_ok=True)
+        (root / "ar" / f"{doc.name}.ar.txt").write_text(doc.arabic, encoding="utf-8")
+        (root / "en" / f"{doc.name}.en.txt").write_text(doc.english, encoding="utf-8")
+    quiet = contextlib.redirect_stderr(io.StringIO()), contextlib.redirect_stdout(io.StringIO())
+    with quiet[0], quiet[1], contextlib.suppress(SystemExit):  # a split left empty: exit 2
+        main(["build", str(root / "ar"), "--english", str(root / "en"),
+              "--out", str(root / "out"), "--model", str(tiny_model),
+              "--cache-dir", str(root / "cache")])  # fmt: skip
+    return root / "out"
+
+
+def test_build_records_each_documents_alignment(partial_build: Path) -> None:
+    """links.jsonl and the manifest's documents carry what ``align_pair`` measured
+    on the document (the same sentences and MT give the same summary)."""
+    from kzparallel.alignment.align import align_pair
+    from kzparallel.alignment.links import read_links
+    from kzparallel.glossary import load_glossary
+
+    glossary = load_glossary(None)  # the build's: the shipped one
+
+    manifest = json.loads((partial_build / "manifest.json").read_text())
+    recorded = {d["doc_id"]: d.get("alignment") for d in manifest["documents"]}
+    links = read_links(partial_build)
+    assert sorted(recorded) == sorted(links) == ["part00.ar", "part01.ar"]
+    for doc_id, doc in links.items():
+        ar, mt, dates = [p.ar for p in doc.ar], [p.en for p in doc.ar], [p.date for p in doc.ar]
+        again = align_pair(ar, doc.en, mt, glossary, dates=dates)
+        expected = {"english": doc_id.replace(".ar", ".en"), **again.summary()}
+        assert recorded[doc_id] == doc.alignment == expected
+        assert [(a, e) for a, e in doc.links] == [(k.ar_sents, k.en_sents) for k in again.links]
+    # part00 (a terse translator) gets its own ratio; part01 (a selective one, what it
+    # keeps translated in full) keeps the corpus-wide model
+    models = [recorded[d]["length_model"] for d in sorted(recorded)]
+    assert models == [
+        {"ratio": 1.045, "variance": 3.6, "source": "document",
+         "reason": "fitted on 8 confident anchors", "anchors": 8, "fitted": 1.045},
+        {"ratio": 1.22, "variance": 3.6, "source": "corpus",
+         "reason": "fitted ratio 1.25 within 10% of 1.22", "anchors": 10, "fitted": 1.2457},
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("lengths", "ratio", "source", "reason"),
+    [
+        # three anchors are too few to measure anything
+        ([(100, 70)] * 3, 1.22, "corpus", "3 confident anchor(s), fewer than 4"),
+        # 1.30, shrunk to 1.28, is within 10 % of 1.22: the corpus-wide figures
+        ([(100, 130)] * 6, 1.22, "corpus", "fitted ratio 1.28 within 10% of 1.22"),
+        # six anchors at 0.7, shrunk by two pseudo-anchors at 1.22: 0.7^(6/8) × 1.22^(2/8)
+        ([(100, 70)] * 6, 0.7**0.75 * 1.22**0.25, "document", "fitted on 6 confident anchors"),
+        # the median: two wild anchors do not move it
+        ([(100, 70)] * 5 + [(100, 300), (10, 200)], 0.7 ** (7 / 9) * 1.22 ** (2 / 9),
+         "document", "fitted on 7 confident anchors"),
+    ],
+)  # fmt: skip
+def test_fit_length_model(
+    lengths: list[tuple[int, int]], ratio: float, source: str, reason: str
+) -> None:
+    from kzparallel.alignment.length_model import fit_length_model
+
+    model = fit_length_model(lengths)
+    assert (model.ratio, model.source, model.reason) == (pytest.approx(ratio), source, reason)
+    assert model.variance == 3.6  # never below the corpus's s²
+    assert model.anchors == len(lengths)
+
+
+def test_fit_length_model_variance() -> None:
+    """Anchors that spread more than the corpus's s² raise it (median δ² / 0.455,
+    shrunk like the ratio)."""
+    from kzparallel.alignment.length_model import fit_length_model, gale_church_delta
+
+    lengths = [(100, 40), (100, 100), (100, 70), (100, 30), (100, 110), (100, 70)]
+    model = fit_length_model(lengths)
+    squares = sorted(gale_church_delta(a, e, model.ratio, 1.0) ** 2 for a, e in lengths)
+    measured = (squares[2] + squares[3]) / 2 / 0.4549
+    assert model.variance == pytest.approx(measured**0.75 * 3.6**0.25)
+    assert model.variance > 3.6
+
+
+def test_confident_anchors() -> None:
+    """The best path of the evidence alone: a 2-1 link where the English merges two
+    sentences (its evidence is higher than either half's), a 1-1 link below the
+    minimum left out, a sentence without evidence skipped, crossing pairs never."""
+    from kzparallel.alignment.length_model import confident_anchors
+
+    table = {
+        (0, 1, 0, 1): 1.0,
+        (1, 1, 1, 1): 0.67,  # half of the merged sentence
+        (2, 1, 1, 1): 0.67,
+        (1, 2, 1, 1): 1.0,
+        (3, 1, 2, 1): 0.5,  # below the minimum
+        (4, 1, 3, 1): None,  # no numbers, no names
+        (5, 1, 4, 1): 0.8,
+        (5, 1, 0, 1): 0.9,  # far from the diagonal, crossing
+    }
+
+    def evidence(i: int, a: int, j: int, b: int) -> float | None:
+        return table.get((i, a, j, b), 0.0)
+
+    assert confident_anchors(6, 5, 2, evidence) == [(0, 1, 0, 1), (1, 2, 1, 1), (5, 1, 4, 1)]
+    assert confident_anchors(0, 5, 2, evidence) == []

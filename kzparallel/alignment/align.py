@@ -1,4 +1,6 @@
-"""Sentence alignment of two lists of sentences: :func:`align_sentences`.
+"""Sentence alignment of two lists of sentences: :func:`align_pair` (the links and
+what the document's alignment measured: :class:`Alignment`), :func:`align_sentences`
+(the links only).
 
 A link of ``a`` Arabic and ``b`` English sentences (both ≥ 1) earns
 ``(a + b) / 2 × (similarity − threshold) − penalty[a-b]``; a 1-0 or 0-1 link earns
@@ -15,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kzparallel.alignment.dp import align_banded
+from kzparallel.alignment.length_model import LengthModel
 from kzparallel.alignment.similarity import Scorer
 from kzparallel.records import Link
 
@@ -38,9 +41,22 @@ class AlignParams:
     threshold: float | None = None  # None: THRESHOLDS[method]
     penalties: dict[tuple[int, int], float] = field(default_factory=lambda: dict(PENALTIES))
     narrow: int = 4  # second-pass band around the first path
+    fit_length: bool = True  # the document's own length model (False: the corpus-wide one)
 
     def cutoff(self) -> float:
         return THRESHOLDS[self.method] if self.threshold is None else self.threshold
+
+
+@dataclass
+class Alignment:
+    """A document pair's links and what its alignment measured on the way."""
+
+    links: list[Link]
+    length: LengthModel  # the length model used (kzparallel.alignment.length_model)
+
+    def summary(self) -> dict[str, Any]:
+        """What ``links.jsonl`` and the manifest record about the document's alignment."""
+        return {"length_model": self.length.to_dict()}
 
 
 def align_sentences(
@@ -55,8 +71,20 @@ def align_sentences(
 
     ``dates`` (one per Arabic sentence, or None) choose the glossary's dated forms.
     """
+    return align_pair(arabic, english, mt, glossary, params, dates).links
+
+
+def align_pair(
+    arabic: Sequence[str],
+    english: Sequence[str],
+    mt: Sequence[str] | None = None,
+    glossary: Any = None,
+    params: AlignParams | None = None,
+    dates: Sequence[str | None] | None = None,
+) -> Alignment:
+    """:func:`align_sentences` with what the alignment measured (:class:`Alignment`)."""
     params = params or AlignParams()
-    scorer = Scorer(arabic, english, mt, glossary, params.method, dates)
+    scorer = Scorer(arabic, english, mt, glossary, params.method, dates, params.fit_length)
     tau = params.cutoff()
     penalties = params.penalties
 
@@ -84,7 +112,7 @@ def align_sentences(
                 score=round(min(1.0, max(0.0, score)), 4),
             )
         )
-    return links
+    return Alignment(links, scorer.length)
 
 
 def _best_partner(scorer: Scorer, index: int, others: int, side: str, reach: int = 3) -> float:
