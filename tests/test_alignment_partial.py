@@ -220,3 +220,87 @@ def test_confident_anchors() -> None:
 
     assert confident_anchors(6, 5, 2, evidence) == [(0, 1, 0, 1), (1, 2, 1, 1), (5, 1, 4, 1)]
     assert confident_anchors(0, 5, 2, evidence) == []
+
+
+# Arabic with an English version that leaves out two short quotations and a passage
+# of three sentences (my own sentences; the names are glossary entries)
+PAIRS = [
+    ("التقى توكاييف بوتين في موسكو.", "Tokayev met Putin in Moscow on Monday."),
+    ("ودعت الأمم المتحدة إلى ضبط النفس.", "The United Nations called for restraint."),
+    ("وأرسلت روسيا مظليين إلى نور سلطان.", "Russia sent paratroopers to Nur-Sultan."),
+    ("وقال بلينكن إن واشنطن تراقب الوضع.", "Blinken said Washington was watching the situation."),
+    ("وصلت القوات إلى ألماتي يوم 6 يناير.", "The troops reached Almaty on January 6."),
+]
+QUOTE, QUOTE2 = "وأضاف: «لن نتراجع».", "وتابع: «الوضع صعب»."
+PASSAGE = [
+    "وقال أحد السكان لمراسل الوكالة: «لم نر شيئا كهذا من قبل، والناس خائفون من الخروج».",
+    "ونقلت صحيفة محلية عن مصدر مطلع على المحادثات أن الاجتماع استمر ساعتين كاملتين.",
+    "وكانت البلاد قد شهدت احتجاجات مماثلة قبل عشر سنوات في مدن الغرب.",
+]
+ARABIC = [PAIRS[0][0], QUOTE, PAIRS[1][0], *PASSAGE, PAIRS[2][0], PAIRS[3][0], QUOTE2, PAIRS[4][0]]
+ENGLISH = [en for _, en in PAIRS]
+GOLD = [([0], [0]), ([1], []), ([2], [1]), ([3], []), ([4], []), ([5], []), ([6], [2]),
+        ([7], [3]), ([8], []), ([9], [4])]  # fmt: skip
+
+
+def test_arabic_only_passages_stay_one_sided() -> None:
+    """Half of the Arabic has no English: with the document's costs each sentence
+    left out is a 1-0 link and its neighbours keep their links; with the gold
+    sets' costs (a 1-0 link earns nothing) the short quotations join the next and
+    the previous link. The passage of three is reported as a long run."""
+    from kzparallel.alignment.align import AlignParams, align_pair
+    from kzparallel.glossary import load_glossary
+
+    glossary = load_glossary(None)
+    found = align_pair(ARABIC, ENGLISH, None, glossary, AlignParams(method="anchors"))
+    assert [(k.ar_sents, k.en_sents) for k in found.links] == GOLD
+    assert found.summary()["long_runs"] == [{"side": "ar", "start": 3, "sentences": 3}]
+    assert found.costs.arabic_only > 0 and found.costs.english_only == 0
+    gold_costs = AlignParams(method="anchors", fit_costs=False)
+    fixed = align_pair(ARABIC, ENGLISH, None, glossary, gold_costs)
+    wrong = [(k.ar_sents, k.en_sents) for k in fixed.links if (k.ar_sents, k.en_sents) not in GOLD]
+    assert wrong == [([0, 1], [0]), ([7, 8], [3])]
+
+
+@pytest.mark.parametrize(
+    ("arabic", "english", "ratio", "costs"),
+    [
+        # a close translation: the gold sets' costs
+        (1000, 1220, 1.22, (0.0, 0.0, 0.0, 0.0, "at most 15% of either side without a counterpart")),
+        (1000, 1100, 1.22, (0.0, 0.0, 0.0984, 0.0, "at most 15% of either side without a counterpart")),
+        # half of the Arabic without English: 0.06 × (logit(0.5) − logit(0.15))
+        (1000, 500, 1.0, (0.1041, 0.0, 0.5, 0.0, "about 50% of the Arabic without a counterpart")),
+        # the English twice what the Arabic gives: half of it without Arabic
+        (1000, 2000, 1.0, (0.0, 0.1041, 0.0, 0.5, "about 50% of the English without a counterpart")),
+        # the share is capped at 0.9
+        (1000, 10, 1.0, (0.2359, 0.0, 0.99, 0.0, "about 99% of the Arabic without a counterpart")),
+        (0, 100, 1.22, (0.0, 0.0, 0.0, 0.0, "one side is empty")),
+    ],
+)  # fmt: skip
+def test_link_costs_from_the_totals(
+    arabic: int, english: int, ratio: float, costs: tuple[float, float, float, float, str]
+) -> None:
+    from kzparallel.alignment.link_costs import estimate_link_costs
+
+    found = estimate_link_costs(arabic, english, ratio).to_dict()
+    keys = ("arabic_only", "english_only", "ar_share", "en_share", "reason")
+    assert tuple(found[k] for k in keys) == costs
+
+
+@pytest.mark.parametrize(
+    ("links", "runs"),
+    [
+        ([([0], [0]), ([1], []), ([2], []), ([3], []), ([4], [1])], [("ar", 1, 3)]),
+        ([([0], []), ([1], []), ([], [0]), ([2], []), ([3], [1])], [("ar", 0, 3)]),
+        ([([0], [0]), ([], [1]), ([], [2]), ([1], [3]), ([], [4]), ([], [5]), ([], [6])],
+         [("en", 4, 3)]),
+        ([([0], []), ([1], []), ([2], [0])], []),
+        ([([0, 1], [0]), ([2], []), ([3], []), ([4], [])], [("ar", 2, 3)]),
+    ],
+)  # fmt: skip
+def test_long_runs(links: list[tuple[list[int], list[int]]], runs: list[tuple]) -> None:
+    from kzparallel.alignment.parallelism import long_runs
+    from kzparallel.records import Link
+
+    found = long_runs([Link("", "", a, e, f"{len(a)}-{len(e)}", 0.0) for a, e in links])
+    assert [(r.side, r.start, r.sentences) for r in found] == runs

@@ -8,6 +8,13 @@ nothing. The best total over the document (:mod:`kzparallel.alignment.dp`) is th
 alignment: a pair of sentences is linked only when their similarity is above the
 threshold, and two sentences are joined in one link only when the joined text
 matches clearly better than either sentence alone (the penalty).
+
+In a document estimated to have more of one side without a counterpart than the
+gold sets' close translations (:mod:`kzparallel.alignment.link_costs`), a sentence of
+that side left on its own earns the document's one-sided gain, and a link pays it
+for each sentence of that side beyond the first: a passage the English left out
+stays a run of 1-0 links instead of being joined to a neighbour's link (a 2-1) or
+shifting the links after it. Close translations keep the gold sets' costs (0).
 """
 
 from __future__ import annotations
@@ -18,6 +25,8 @@ from typing import Any
 
 from kzparallel.alignment.dp import align_banded
 from kzparallel.alignment.length_model import LengthModel
+from kzparallel.alignment.link_costs import LinkCosts, estimate_link_costs
+from kzparallel.alignment.parallelism import Run, long_runs
 from kzparallel.alignment.similarity import Scorer
 from kzparallel.records import Link
 
@@ -42,6 +51,7 @@ class AlignParams:
     penalties: dict[tuple[int, int], float] = field(default_factory=lambda: dict(PENALTIES))
     narrow: int = 4  # second-pass band around the first path
     fit_length: bool = True  # the document's own length model (False: the corpus-wide one)
+    fit_costs: bool = True  # one-sided links' gains from the document (False: 0, the gold sets')
 
     def cutoff(self) -> float:
         return THRESHOLDS[self.method] if self.threshold is None else self.threshold
@@ -53,10 +63,16 @@ class Alignment:
 
     links: list[Link]
     length: LengthModel  # the length model used (kzparallel.alignment.length_model)
+    costs: LinkCosts  # the one-sided links' gains (kzparallel.alignment.link_costs)
+    runs: list[Run]  # long runs of one-sided sentences (kzparallel.alignment.parallelism)
 
     def summary(self) -> dict[str, Any]:
         """What ``links.jsonl`` and the manifest record about the document's alignment."""
-        return {"length_model": self.length.to_dict()}
+        return {
+            "length_model": self.length.to_dict(),
+            "link_costs": self.costs.to_dict(),
+            "long_runs": [r.to_dict() for r in self.runs],
+        }
 
 
 def align_sentences(
@@ -88,10 +104,19 @@ def align_pair(
     tau = params.cutoff()
     penalties = params.penalties
 
+    costs = (
+        estimate_link_costs(sum(map(len, arabic)), sum(map(len, english)), scorer.length.ratio)
+        if params.fit_costs
+        else LinkCosts()
+    )
+
     def gain(i: int, a: int, j: int, b: int) -> float:
-        if a == 0 or b == 0:
-            return 0.0
-        return (a + b) / 2 * (scorer.similarity(i, a, j, b) - tau) - penalties[(a, b)]
+        if a == 0:
+            return costs.english_only
+        if b == 0:
+            return costs.arabic_only
+        extra = costs.arabic_only * (a - 1) + costs.english_only * (b - 1)
+        return (a + b) / 2 * (scorer.similarity(i, a, j, b) - tau) - penalties[(a, b)] - extra
 
     raw = align_banded(len(arabic), len(english), gain, narrow=params.narrow)
     links = []
@@ -112,7 +137,7 @@ def align_pair(
                 score=round(min(1.0, max(0.0, score)), 4),
             )
         )
-    return Alignment(links, scorer.length)
+    return Alignment(links, scorer.length, costs, long_runs(links))
 
 
 def _best_partner(scorer: Scorer, index: int, others: int, side: str, reach: int = 3) -> float:
