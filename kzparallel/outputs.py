@@ -73,6 +73,8 @@ class BuildResult:
     skipped: list[str] = field(default_factory=list)  # "source: reason"
     corpus: Any = None  # kzparallel.corpus.CorpusSummary
     bitext: dict[str, Any] | None = None  # build --english counts (kzparallel.alignment.build)
+    # build --english: each aligned document's {"doc_id", **alignment summary} (the report)
+    alignment: list[dict[str, Any]] | None = None
 
     def summary(self) -> str:
         splits = ", ".join(f"{k} {v}" for k, v in self.splits.items())
@@ -324,6 +326,9 @@ def _write_outputs(
         skipped=list(skipped),
         corpus=corpus_summary,
         bitext=staged.bitext,
+        alignment=[{"doc_id": d.doc_id, **d.alignment} for d in new if d.alignment]
+        if staged.bitext is not None
+        else None,
     )
     t = time.perf_counter()
     renderings = write_consistency(out, ctx.glossary)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -304,3 +305,57 @@ def test_long_runs(links: list[tuple[list[int], list[int]]], runs: list[tuple]) 
 
     found = long_runs([Link("", "", a, e, f"{len(a)}-{len(e)}", 0.0) for a, e in links])
     assert [(r.side, r.start, r.sentences) for r in found] == runs
+
+
+def test_build_reports_parallelism(partial_build: Path) -> None:
+    """Both documents are flagged partial in the manifest and the report (about half
+    of their Arabic has no English); the report lists the least parallel first."""
+    manifest = json.loads((partial_build / "manifest.json").read_text())
+    scores = {d["doc_id"]: d["alignment"]["parallelism"] for d in manifest["documents"]}
+    assert scores == {
+        "part00.ar": {"ar_covered": 0.6045, "en_covered": 1.0, "mean_link_score": 0.8749,
+                      "score": 0.6045, "partial": True},
+        "part01.ar": {"ar_covered": 0.5058, "en_covered": 1.0, "mean_link_score": 0.964,
+                      "score": 0.5058, "partial": True},
+    }  # fmt: skip
+    report = (partial_build / "report.html").read_text()
+    assert (
+        "Aligned document pairs: 2, of which 2 partial translation(s) (less than 70 % of one "
+        "side in two-sided links). Least parallel first:" in report
+    )
+    rows = re.findall(r"<tr><td>(part\d\d\.ar)</td><td>part\d\d\.en</td>", report)
+    assert rows == ["part01.ar", "part00.ar"]
+    assert '<td class="num">51 %</td><td class="num">100 %</td><td class="num">0.96</td>' in report
+
+
+@pytest.mark.parametrize(
+    ("links", "arabic", "english", "expected"),
+    [
+        # all linked: 1.0 on both sides
+        ([([0], [0]), ([1, 2], [1])], (10, 20, 30), (40, 20), (1.0, 1.0, 0.9, 1.0, False)),
+        # the Arabic's 20-character sentence without English: 40 of 60 Arabic characters
+        ([([0], [0]), ([1], []), ([2], [1])], (10, 20, 30), (40, 20), (0.6667, 1.0, 0.9, 0.6667, True)),
+        # an English note of its own: 60 of 70 English characters
+        ([([0], [0]), ([], [1])], (50,), (60, 10), (1.0, 0.8571, 0.9, 0.8571, False)),
+        # nothing two-sided
+        ([([0], []), ([], [0])], (50,), (60,), (0.0, 0.0, 0.0, 0.0, True)),
+        # one side empty: the other is not covered at all
+        ([([0], [])], (50,), (), (0.0, 1.0, 0.0, 0.0, True)),
+    ],
+)  # fmt: skip
+def test_parallelism_score(
+    links: list[tuple[list[int], list[int]]],
+    arabic: tuple[int, ...],
+    english: tuple[int, ...],
+    expected: tuple[float, float, float, float, bool],
+) -> None:
+    from kzparallel.alignment.parallelism import measure_parallelism
+    from kzparallel.records import Link
+
+    found = measure_parallelism(
+        [Link("", "", a, e, f"{len(a)}-{len(e)}", 0.9 if a and e else 0.5) for a, e in links],
+        ["x" * n for n in arabic],
+        ["y" * n for n in english],
+    ).to_dict()
+    keys = ("ar_covered", "en_covered", "mean_link_score", "score", "partial")
+    assert tuple(found[k] for k in keys) == expected

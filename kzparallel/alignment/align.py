@@ -26,7 +26,7 @@ from typing import Any
 from kzparallel.alignment.dp import align_banded
 from kzparallel.alignment.length_model import LengthModel
 from kzparallel.alignment.link_costs import LinkCosts, estimate_link_costs
-from kzparallel.alignment.parallelism import Run, long_runs
+from kzparallel.alignment.parallelism import Parallelism, Run, long_runs, measure_parallelism
 from kzparallel.alignment.similarity import Scorer
 from kzparallel.records import Link
 
@@ -65,10 +65,12 @@ class Alignment:
     length: LengthModel  # the length model used (kzparallel.alignment.length_model)
     costs: LinkCosts  # the one-sided links' gains (kzparallel.alignment.link_costs)
     runs: list[Run]  # long runs of one-sided sentences (kzparallel.alignment.parallelism)
+    parallelism: Parallelism  # the parallelism score (kzparallel.alignment.parallelism)
 
     def summary(self) -> dict[str, Any]:
         """What ``links.jsonl`` and the manifest record about the document's alignment."""
         return {
+            "parallelism": self.parallelism.to_dict(),
             "length_model": self.length.to_dict(),
             "link_costs": self.costs.to_dict(),
             "long_runs": [r.to_dict() for r in self.runs],
@@ -137,7 +139,9 @@ def align_pair(
                 score=round(min(1.0, max(0.0, score)), 4),
             )
         )
-    return Alignment(links, scorer.length, costs, long_runs(links))
+    return Alignment(
+        links, scorer.length, costs, long_runs(links), measure_parallelism(links, arabic, english)
+    )
 
 
 def _best_partner(scorer: Scorer, index: int, others: int, side: str, reach: int = 3) -> float:

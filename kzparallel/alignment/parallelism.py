@@ -1,5 +1,14 @@
-"""How parallel an aligned document pair is: the long runs of sentences without a
-counterpart (:func:`long_runs`).
+"""How parallel an aligned document pair is: its parallelism score
+(:func:`measure_parallelism`) and the long runs of sentences without a counterpart
+(:func:`long_runs`).
+
+The **parallelism score** is the share of the less covered side that is in
+two-sided links, by characters: a close translation covers nearly all of both
+sides (1.0); an English version that leaves out half of the Arabic covers half of
+the Arabic (0.5), however well what it keeps is linked. Below
+:data:`PARTIAL_BELOW` the pair is flagged as a **partial** translation. Each
+side's share and the mean score of the two-sided links (their similarity) are
+recorded with it.
 
 A run of :data:`LONG_RUN` or more consecutive Arabic sentences in 1-0 links (or
 English sentences in 0-1 links) is a passage one version has and the other does
@@ -16,6 +25,44 @@ from dataclasses import asdict, dataclass
 from kzparallel.records import Link
 
 LONG_RUN = 3  # consecutive one-sided sentences from which a run is reported
+PARTIAL_BELOW = 0.7  # a parallelism score below this: a partial translation
+
+
+@dataclass(frozen=True)
+class Parallelism:
+    """The shares of each side's characters in two-sided links, the mean score of
+    those links, the score (the smaller share) and whether it marks the pair as a
+    partial translation."""
+
+    ar_covered: float
+    en_covered: float
+    mean_link_score: float
+    score: float
+    partial: bool
+
+    def to_dict(self) -> dict[str, float | bool]:
+        out = asdict(self)
+        for key in ("ar_covered", "en_covered", "mean_link_score", "score"):
+            out[key] = round(out[key], 4)
+        return out
+
+
+def measure_parallelism(
+    links: Sequence[Link], arabic: Sequence[str], english: Sequence[str]
+) -> Parallelism:
+    """The :class:`Parallelism` of ``links`` between the sentences ``arabic`` and
+    ``english`` (a side without characters counts as covered: nothing is missing)."""
+    two = [k for k in links if k.ar_sents and k.en_sents]
+    ar_total, en_total = sum(map(len, arabic)), sum(map(len, english))
+    ar = sum(len(arabic[i]) for k in two for i in k.ar_sents)
+    en = sum(len(english[j]) for k in two for j in k.en_sents)
+    ar_covered = ar / ar_total if ar_total else 1.0
+    en_covered = en / en_total if en_total else 1.0
+    if not ar_total and not en_total:
+        ar_covered = en_covered = 0.0  # nothing to align: nothing parallel
+    mean = sum(k.score for k in two) / len(two) if two else 0.0
+    score = min(ar_covered, en_covered)
+    return Parallelism(ar_covered, en_covered, mean, score, score < PARTIAL_BELOW)
 
 
 @dataclass(frozen=True)
