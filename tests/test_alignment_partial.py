@@ -9,8 +9,11 @@ import json
 import re
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kzparallel.testing.bitext import GoldDocument
 from kzparallel.testing.corpus import Example, generate_corpus
@@ -359,3 +362,89 @@ def test_parallelism_score(
     ).to_dict()
     keys = ("ar_covered", "en_covered", "mean_link_score", "score", "partial")
     assert tuple(found[k] for k in keys) == expected
+
+
+LONG_SENTENCE = "وقال المتحدث " + "إن الوضع في المدينة هادئ، " * 57 + "والناس عادوا إلى أعمالهم."
+
+
+@pytest.mark.parametrize(
+    ("arabic", "english"),
+    [
+        ([LONG_SENTENCE], ["The spokesman said the city was calm."]),  # one 1,500-character sentence
+        ([LONG_SENTENCE], ["The city was calm."] * 5),
+        ([], ["One sentence.", "Another one."]),  # one side empty
+        (["جملة واحدة.", "جملة أخرى."], []),
+        ([], []),
+        (["جملة قصيرة."], [f"Sentence number {k}." for k in range(300)]),  # 1 against 300
+        ([f"الجملة رقم {k}." for k in range(300)], ["One sentence."]),
+    ],
+)  # fmt: skip
+@pytest.mark.parametrize("method", ["anchors", "length", "full"])
+def test_every_input_gets_a_complete_alignment(
+    arabic: list[str], english: list[str], method: str
+) -> None:
+    from kzparallel.alignment.align import AlignParams, align_pair
+
+    mt = [f"machine translation {k}" for k in range(len(arabic))]
+    found = align_pair(arabic, english, mt, None, AlignParams(method=method))
+    assert [i for k in found.links for i in k.ar_sents] == list(range(len(arabic)))
+    assert [j for k in found.links for j in k.en_sents] == list(range(len(english)))
+    assert all(k.ar_sents or k.en_sents for k in found.links)
+    assert 0.0 <= found.parallelism.score <= 1.0
+
+
+@pytest.mark.parametrize(("n", "m"), [(1, 300), (300, 1), (1000, 1000), (1000, 120), (120, 1000)])
+def test_dp_work_is_linear_in_the_band(n: int, m: int) -> None:
+    """The cells the dynamic programming asks for grow with the length times the
+    band (at most 40 each side), not with n × m, also far from a square table."""
+    from kzparallel.alignment.dp import align_banded, first_width
+
+    asked: set[tuple[int, int]] = set()
+
+    def gain(i: int, a: int, j: int, b: int) -> float:
+        asked.add((i, j))
+        return 0.5 if (a, b) == (1, 1) else -0.1
+
+    links = align_banded(n, m, gain)
+    assert [i for i, a, _, _ in links for i in range(i, i + a)] == list(range(n))
+    assert [j for _, _, j, b in links for j in range(j, j + b)] == list(range(m))
+    assert len(asked) <= 3 * (n + m) * first_width(n, m)
+    assert len(asked) < n * m or n * m < 1000
+
+
+_GLOSSARY: list[Any] = []
+
+
+def _glossary() -> Any:
+    from kzparallel.glossary import load_glossary
+
+    if not _GLOSSARY:
+        _GLOSSARY.append(load_glossary(None))
+    return _GLOSSARY[0]
+
+
+_WORDS = ["توكاييف", "ألماتي", "روسيا", "قال", "إن", "الوضع", "هادئ", "2022", "6", "في"]
+_EN_WORDS = ["Tokayev", "Almaty", "Russia", "said", "the", "situation", "calm", "2022", "6", "in"]
+
+
+@given(
+    arabic=st.lists(st.lists(st.sampled_from(_WORDS), max_size=60), max_size=40),
+    english=st.lists(st.lists(st.sampled_from(_EN_WORDS), max_size=60), max_size=40),
+    method=st.sampled_from(["anchors", "length", "full"]),
+)
+@settings(max_examples=40, deadline=None)
+def test_every_sentence_is_in_exactly_one_link(
+    arabic: list[list[str]], english: list[list[str]], method: str
+) -> None:
+    """Any lengths on either side (empty sentences too): every sentence of both
+    documents is in exactly one link, in order, and no link is empty."""
+    from kzparallel.alignment.align import AlignParams, align_pair
+
+    ar = [" ".join(words) + "." if words else "" for words in arabic]
+    en = [" ".join(words) + "." if words else "" for words in english]
+    mt = [" ".join(_EN_WORDS[_WORDS.index(w)] for w in words) for words in arabic]
+    found = align_pair(ar, en, mt, _glossary(), AlignParams(method=method))
+    assert [i for k in found.links for i in k.ar_sents] == list(range(len(ar)))
+    assert [j for k in found.links for j in k.en_sents] == list(range(len(en)))
+    assert all((k.ar_sents or k.en_sents) and 0 <= k.score <= 1 for k in found.links)
+    assert found.parallelism.partial == (found.parallelism.score < 0.7)
