@@ -31,7 +31,7 @@ import statistics
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 
-from kzparallel.alignment.dp import best_path, diagonal_band
+from kzparallel.alignment.dp import align_banded
 
 AR_RATIO = 1.22  # English characters per Arabic character (seeds/references/, 94 paragraphs)
 AR_VARIANCE = 3.6  # s² of the same measurement (Gale & Church's own en-de/en-fr: 6.8)
@@ -87,8 +87,9 @@ def confident_anchors(
 ) -> list[tuple[int, int, int, int]]:
     """The links ``(i, a, j, b)`` (Arabic ``[i, i+a)``, English ``[j, j+b)``) with
     ``evidence`` (None: none applies) of at least ``minimum`` on the best path of
-    :data:`ANCHOR_KINDS` links in a band of ``width`` around the scaled diagonal,
-    scored by that evidence alone: a link earns ``evidence − minimum −
+    :data:`ANCHOR_KINDS` links (the two passes of :func:`~kzparallel.alignment.dp.align_banded`:
+    1-1, 1-0 and 0-1 in a band of ``width`` around the scaled diagonal, then all
+    of them near that path), scored by that evidence alone: a link earns ``evidence − minimum −
     ANCHOR_MERGE × (a + b − 2)`` (not more for more sentences: a sentence without
     numbers or names would join any link for free), one without evidence
     :data:`NO_EVIDENCE`. The length plays no part, so the ratio fitted on the
@@ -112,7 +113,7 @@ def confident_anchors(
             return NO_EVIDENCE
         return x - minimum - ANCHOR_MERGE * (a + b - 2)
 
-    path = best_path(n, m, gain, diagonal_band(n, m, width), ANCHOR_KINDS)
+    path = align_banded(n, m, gain, wide=width, kinds=ANCHOR_KINDS)
     return [link for link in path if link[1] and link[3] and (value(*link) or 0.0) >= minimum]
 
 
