@@ -35,6 +35,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from kzparallel.alignment.align import AlignParams, align_sentences
 from kzparallel.testing.bitext import (
     GoldDocument,
     GoldLink,
@@ -401,11 +402,21 @@ def run_methods(
     docs: list[GoldDocument], translated: dict[str, Translated], glossary: Any, method: str
 ) -> list[tuple[list[GoldLink], list[GoldLink]]]:
     """(gold, test) links per document, as :func:`kzparallel.testing.bitext.run_aligner`
-    gives them, with one more method: ``"galechurch-doc"`` (:func:`galechurch_links`
-    with each document's own ratio)."""
-    if method != "galechurch-doc":
+    gives them, with more methods: ``"galechurch-doc"`` (:func:`galechurch_links`
+    with each document's own ratio) and ``"<method>-fixed"`` (the aligner with the
+    corpus-wide length model and the gold sets' link costs, as before they were
+    fitted to each document)."""
+    if method == "galechurch-doc":
+        return [
+            (doc.links, galechurch_links(translated[doc.arabic].arabic, doc.en_sentences))
+            for doc in docs
+        ]
+    if not method.endswith("-fixed"):
         return run_aligner(docs, translated, glossary, method)
-    return [
-        (doc.links, galechurch_links(translated[doc.arabic].arabic, doc.en_sentences))
-        for doc in docs
-    ]
+    params = AlignParams(method=method.removesuffix("-fixed"), fit_length=False, fit_costs=False)
+    out = []
+    for doc in docs:
+        tr = translated[doc.arabic]
+        links = align_sentences(tr.arabic, doc.en_sentences, tr.mt, glossary, params, tr.dates)
+        out.append((doc.links, [(k.ar_sents, k.en_sents) for k in links]))
+    return out

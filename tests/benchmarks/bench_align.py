@@ -21,8 +21,10 @@ both through the build's translation stages (shipped glossary, ``auto`` backend)
 **Partly parallel.** The gold set of :mod:`kzparallel.testing.partial_bitext`:
 12 articles whose English leaves out quotations, attribution chains and
 background paragraphs, condenses and merges sentences and adds translator's
-notes (0.45–0.7 English characters per Arabic character); the same methods and
-Gale–Church with each document's own length ratio (``galechurch-doc``).
+notes (0.45–0.7 English characters per Arabic character); the same methods,
+Gale–Church with each document's own length ratio (``galechurch-doc``), and
+``anchors``/``full`` as they were before the length model and the link costs were
+fitted to each document (``-fixed``).
 ``--no-demo`` runs the random model only and skips the scale part (no trained
 model is made or loaded).
 
@@ -47,7 +49,9 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 METHODS = ("galechurch", "length", "anchors", "mt", "full")
-PARTIAL_METHODS = ("galechurch", "galechurch-doc", "length", "anchors", "mt", "full")
+PARTIAL_METHODS = (
+    "galechurch", "galechurch-doc", "length", "anchors-fixed", "anchors", "mt", "full-fixed", "full",
+)  # fmt: skip
 SIZES = (50, 100, 200, 500, 1000)
 
 
