@@ -75,6 +75,8 @@ class BuildResult:
     read: int = 0  # documents of this build's inputs that were built (skipped ones not)
     corpus: Any = None  # kzparallel.corpus.CorpusSummary
     bitext: dict[str, Any] | None = None  # build --english counts (kzparallel.alignment.build)
+    # build --english: each aligned document's {"doc_id", **alignment summary} (the report)
+    alignment: list[dict[str, Any]] | None = None
 
     def summary(self) -> str:
         splits = ", ".join(f"{k} {v}" for k, v in self.splits.items())
@@ -332,6 +334,9 @@ def _write_outputs(
         read=len(new),
         corpus=corpus_summary,
         bitext=staged.bitext,
+        alignment=[{"doc_id": d.doc_id, **d.alignment} for d in new if d.alignment]
+        if staged.bitext is not None
+        else None,
     )
     t = time.perf_counter()
     renderings = write_consistency(out, ctx.glossary)
