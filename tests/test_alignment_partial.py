@@ -15,7 +15,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kzparallel.demo.corpus import Example, generate_corpus
+# the gold set is made of the demo corpus, whose names are this glossary's
+from kzparallel.demo.corpus import DEMO_GLOSSARY, Example, generate_corpus
 from kzparallel.demo.templates import Use
 from kzparallel.testing.bitext import GoldDocument
 from kzparallel.testing.partial_bitext import (
@@ -130,7 +131,7 @@ def partial_build(
     with quiet[0], quiet[1], contextlib.suppress(SystemExit):  # a split left empty: exit 2
         main(["build", str(root / "ar"), "--english", str(root / "en"),
               "--out", str(root / "out"), "--model", str(tiny_model),
-              "--cache-dir", str(root / "cache")])  # fmt: skip
+              "--cache-dir", str(root / "cache"), "--glossary", str(DEMO_GLOSSARY)])  # fmt: skip
     return root / "out"
 
 
@@ -141,7 +142,7 @@ def test_build_records_each_documents_alignment(partial_build: Path) -> None:
     from kzparallel.alignment.links import read_links
     from kzparallel.glossary import load_glossary
 
-    glossary = load_glossary(None)  # the build's: the shipped one
+    glossary = load_glossary(DEMO_GLOSSARY)  # the build's
 
     manifest = json.loads((partial_build / "manifest.json").read_text())
     recorded = {d["doc_id"]: d.get("alignment") for d in manifest["documents"]}
@@ -255,7 +256,7 @@ def test_arabic_only_passages_stay_one_sided() -> None:
     from kzparallel.alignment.align import AlignParams, align_pair
     from kzparallel.glossary import load_glossary
 
-    glossary = load_glossary(None)
+    glossary = load_glossary(DEMO_GLOSSARY)
     found = align_pair(ARABIC, ENGLISH, None, glossary, AlignParams(method="anchors"))
     assert [(k.ar_sents, k.en_sents) for k in found.links] == GOLD
     assert found.summary()["long_runs"] == [{"side": "ar", "start": 3, "sentences": 3}]
@@ -419,7 +420,7 @@ def _glossary() -> Any:
     from kzparallel.glossary import load_glossary
 
     if not _GLOSSARY:
-        _GLOSSARY.append(load_glossary(None))
+        _GLOSSARY.append(load_glossary(DEMO_GLOSSARY))
     return _GLOSSARY[0]
 
 
