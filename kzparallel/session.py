@@ -14,8 +14,8 @@ This is the one place that knows how the set-up differs by backend and by use
 (``build``'s engines, ``translate`` and the Python API, ``align``, ``glossary
 suggest``, the bitext gold sets):
 
-* a CTranslate2 model is converted into the session's ``--cache-dir`` beside
-  the translations; a build's engines keep the converted model in the default
+* a backend whose registry entry has a ``converter`` (CTranslate2) converts
+  the model into the session's ``--cache-dir`` beside the translations; a build's engines keep the converted model in the default
   cache directory, as builds always have (on Ray each node's own), with
   ``convert_in_cache_dir=False``;
 * ``workers`` (batches one translator runs at once) is the backend's default
@@ -37,7 +37,7 @@ from pathlib import Path
 
 from kzparallel.records import Pair, Segment
 from kzparallel.stages import BuildContext, BuildSettings, prepare, translate_pairs
-from kzparallel.translation import TranslatorSpec
+from kzparallel.translation import BACKENDS, TranslatorSpec
 from kzparallel.translation.cache import TranslationCache, default_cache_dir
 
 
@@ -124,7 +124,8 @@ def plan_session(
     glossary's when ``settings.glossary_lenient`` lets it through."""
     ctx, spec = prepare(settings, on_warning)
     given = Path(settings.cache_dir) if settings.cache_dir else None
-    if convert_in_cache_dir and given is not None and spec.backend == "ctranslate2":
+    converts = BACKENDS[spec.backend].converter is not None
+    if convert_in_cache_dir and given is not None and converts:
         spec.options["cache_dir"] = given  # the converted model beside the translations
     cache_dir = (given or default_cache_dir()) if settings.use_cache else None
     return SessionPlan(ctx, spec, cache_dir, settings.batch_tokens, on_warning)

@@ -11,8 +11,10 @@ import typer
 from kzparallel.cli.app import app
 from kzparallel.cli.output import end_of_batch, warn, warn_skipped
 from kzparallel.cli.text import MAX_FILE_SIZE_HELP, check_size
+from kzparallel.cli.translate import BACKEND_METAVAR, check_backend
 from kzparallel.input_files import parse_size
 from kzparallel.translation.model import DEFAULT_MODEL
+from kzparallel.translation.registry import backend_help, quantization_help
 
 
 @app.command()
@@ -29,11 +31,14 @@ def build(
         ),
     ] = DEFAULT_MODEL,
     backend: Annotated[
-        str, typer.Option("--backend", help="auto | transformers | ctranslate2.")
+        str,
+        typer.Option(
+            "--backend", callback=check_backend, metavar=BACKEND_METAVAR, help=backend_help()
+        ),
     ] = "auto",
     device: Annotated[str, typer.Option("--device", help="auto | cpu | cuda.")] = "auto",
     quantization: Annotated[
-        str | None, typer.Option("--quantization", help="ctranslate2 type.")
+        str | None, typer.Option("--quantization", help=quantization_help())
     ] = None,
     glossary: Annotated[
         str | None, typer.Option("--glossary", help="Glossary file (default: shipped).")

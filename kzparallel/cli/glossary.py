@@ -14,7 +14,7 @@ import typer
 from kzparallel.cli.app import app
 from kzparallel.cli.output import warn, warn_skipped
 from kzparallel.cli.text import MAX_FILE_SIZE_OPT
-from kzparallel.cli.translate import GLOSSARY_LENIENT_OPT
+from kzparallel.cli.translate import BACKEND_OPT, GLOSSARY_LENIENT_OPT
 from kzparallel.errors import EXIT_ERROR, EXIT_SKIPPED, InputError, Problems
 from kzparallel.translation.model import DEFAULT_MODEL as DEFAULT_MODEL_ID
 
@@ -258,7 +258,7 @@ def suggest_cmd(
     glossary: str | None = GLOSSARY_OPT,
     min_count: int = typer.Option(2, "--min-count", min=1, help="Mentions a name needs."),
     out: Path | None = OUT_OPT,
-    backend: str = typer.Option("auto", "--backend", help="auto | transformers | ctranslate2."),
+    backend: str = BACKEND_OPT,
     cache_dir: Path | None = SUGGEST_CACHE_OPT,
     glossary_lenient: bool = GLOSSARY_LENIENT_OPT,
 ) -> None:

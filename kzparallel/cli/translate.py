@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import re
@@ -20,6 +21,7 @@ from kzparallel.ingest import IngestStats, RecordError
 from kzparallel.input_files import parse_size
 from kzparallel.records import Segment
 from kzparallel.translation.model import DEFAULT_MODEL
+from kzparallel.translation.registry import backend_choices, backend_help, quantization_help
 
 model_app = typer.Typer(help="Inspect and convert translation models.", no_args_is_help=True)
 app.add_typer(model_app, name="model")
@@ -33,7 +35,23 @@ MODEL_OPT = typer.Option(
     "-m",
     help="Hub id, local model directory, or demo (a small model trained here).",
 )
-BACKEND_OPT = typer.Option("auto", "--backend", help="auto | transformers | ctranslate2.")
+
+
+def check_backend(value: str | list[str]) -> str | list[str]:
+    """``--backend``'s values: ``auto`` and the registry's names, read when the
+    option is parsed (a backend registered later is a choice too); any other
+    value is a usage error (exit 2)."""
+    choices = backend_choices()
+    for name in [value] if isinstance(value, str) else value:
+        if name not in choices:
+            raise typer.BadParameter(f"'{name}' is not one of {', '.join(choices)}")
+    return value
+
+
+BACKEND_METAVAR = "[" + "|".join(backend_choices()) + "]"
+BACKEND_OPT = typer.Option(
+    "auto", "--backend", callback=check_backend, metavar=BACKEND_METAVAR, help=backend_help()
+)
 DEVICE_OPT = typer.Option("auto", "--device", help="auto | cpu | cuda.")
 BEAM_OPT = typer.Option(4, "--beam", min=1, help="Beam size.")
 MAXNEW_OPT = typer.Option(
@@ -46,13 +64,13 @@ CACHE_DIR_OPT = typer.Option(
     help="Translation cache directory (default: $KZPARALLEL_CACHE_DIR or user cache).",
 )
 NO_CACHE_OPT = typer.Option(False, "--no-cache", help="Neither read nor write the cache.")
-QUANT_OPT = typer.Option(
-    None,
-    "--quantization",
-    help="ctranslate2 compute type (default int8 on CPU, int8_float16 on CUDA).",
-)
+QUANT_OPT = typer.Option(None, "--quantization", help=quantization_help())
 BENCH_BACKEND_OPT = typer.Option(
-    [], "--backend", help="Backend to measure (repeatable; default: every installed one)."
+    [],
+    "--backend",
+    callback=check_backend,
+    metavar=BACKEND_METAVAR,
+    help="Backend to measure (repeatable; default: every installed one).",
 )
 BENCH_INPUT_OPT = typer.Option(
     None, "--input", help="Articles to take sentences from (default: the seed articles)."
@@ -294,7 +312,13 @@ def bench_cmd(
     Then run `kzparallel build` on the same articles with each backend, without and
     with the shipped glossary (the default), and print where each build's time went."""
     from kzparallel.build_bench import format_build_table, run_build
-    from kzparallel.translation import DecodingConfig, available_backends, resolve_model
+    from kzparallel.translation import (
+        BACKENDS,
+        DecodingConfig,
+        available_backends,
+        resolve_backend,
+        resolve_model,
+    )
     from kzparallel.translation.bench import (
         default_seeds_dir,
         format_table,
@@ -304,10 +328,11 @@ def bench_cmd(
 
     ref = resolve_model(model)  # fail early with the download hint
     chosen = backend or available_backends()
-    if "ctranslate2" in chosen:  # convert first: conversion time is not translation time
-        from kzparallel.translation.ctranslate2 import convert_model
-
-        convert_model(ref, "int8")
+    for name in chosen:  # convert first: conversion time is not translation time
+        info = BACKENDS[resolve_backend(name)]
+        if info.converter is not None and info.quantization is not None:
+            module, _, func = info.converter.partition(":")
+            getattr(importlib.import_module(module), func)(ref, info.quantization.cpu)
     seeds = input_path or default_seeds_dir()
     if not seeds.exists():
         raise InputError(str(seeds), "no such file or directory (pass --input)")

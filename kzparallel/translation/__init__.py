@@ -9,15 +9,16 @@ Entry points::
     spec.model_ref    # ModelRef(model_id, revision, path)
     translator = spec.load()   # loads (and converts, once) the model
 
-Backends are registered by name in :data:`BACKENDS` as ``"module:Class"`` and
-imported only when used, so ``import kzparallel.translation`` stays light and
-the ctranslate2 path never imports torch.
+Backends are registered by name in :data:`BACKENDS`, one
+:class:`~kzparallel.translation.registry.BackendInfo` each (``"module:Class"``,
+requirements, label and quantization rules), and imported only when used, so
+``import kzparallel.translation`` stays light and the ctranslate2 path never
+imports torch.
 """
 
 from __future__ import annotations
 
 import importlib
-import importlib.util
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -31,24 +32,30 @@ from kzparallel.translation.base import (
     Translator,
 )
 from kzparallel.translation.model import DEFAULT_MODEL, ModelRef, resolve_model
-
-BACKENDS: dict[str, str] = {
-    "transformers": "kzparallel.translation.transformers:TransformersTranslator",
-    "ctranslate2": "kzparallel.translation.ctranslate2:CTranslate2Translator",
-}
+from kzparallel.translation.registry import (
+    AUTO,
+    BACKENDS,
+    NO_QUANTIZATION,
+    BackendInfo,
+    Quantization,
+    device_suffix,
+)
 
 __all__ = [
     "BACKENDS",
     "DEFAULT_MODEL",
+    "BackendInfo",
     "DecodingConfig",
     "Hypothesis",
     "ModelRef",
+    "Quantization",
     "TermHints",
     "Translation",
     "Translator",
     "TranslatorSpec",
     "available_backends",
     "backend_class",
+    "device_suffix",
     "load_translator",
     "prepare_translator",
     "resolve_backend",
@@ -56,66 +63,52 @@ __all__ = [
 ]
 
 
-def _importable(module: str) -> bool:
-    try:
-        return importlib.util.find_spec(module) is not None
-    except (ImportError, ValueError):
-        return False
-
-
 def available_backends() -> list[str]:
-    """Registered backends whose dependencies are installed (nothing imported)."""
-    need = {"transformers": ("torch", "transformers"), "ctranslate2": ("ctranslate2",)}
-    return [b for b in BACKENDS if all(_importable(m) for m in need.get(b, ()))]
+    """Registered backends whose requirements are installed (nothing imported)."""
+    return [name for name, info in BACKENDS.items() if not info.missing()]
 
 
 def resolve_backend(backend: str = "auto") -> str:
-    """``auto`` → ``ctranslate2`` when importable, else ``transformers``."""
+    """``auto`` → the first installed backend of :data:`~kzparallel.translation.registry.AUTO`
+    (``ctranslate2``, else ``transformers``); any other name must be registered."""
     if backend == "auto":
         avail = available_backends()
-        if "ctranslate2" in avail:
-            return "ctranslate2"
-        if "transformers" in avail:
-            return "transformers"
+        for name in AUTO:
+            if name in avail:
+                return name
         raise DependencyError(
-            "no translation backend is installed: pip install 'kzparallel[ctranslate2]'"
+            f"no translation backend is installed: pip install {BACKENDS[AUTO[0]].install}"
         )
     if backend not in BACKENDS:
         raise ModelError(f"unknown backend '{backend}' (choose auto, {', '.join(BACKENDS)})")
     return backend
 
 
+def _installed(name: str) -> BackendInfo:
+    """The entry of backend ``name``; a DependencyError when it is not installed."""
+    info = BACKENDS[name]
+    if info.missing():
+        raise info.dependency_error(name)
+    return info
+
+
 def backend_class(name: str) -> type[Translator]:
     """Import and return the translator class registered as ``name``."""
-    module, _, cls = BACKENDS[resolve_backend(name)].partition(":")
+    name = resolve_backend(name)
+    module, _, cls = _installed(name).path.partition(":")
     return getattr(importlib.import_module(module), cls)  # type: ignore[no-any-return]
 
 
 def _label(backend: str, device: str, quantization: str | None, dtype: str | None) -> str:
-    """The backend label of a setup, computed without loading the model.
-
-    It names the precision and, off the CPU, the device (``-cuda``): the same
-    model computes other numbers on a GPU, so a GPU build never shares a
-    signature or a cache entry with a CPU build."""
-    if backend == "ctranslate2":
-        from kzparallel.translation import ctranslate2 as ct2
-
-        dev = ct2.resolve_device(device)
-        label = f"ctranslate2-{quantization or ct2.default_quantization(dev)}"
-        return label + device_suffix(dev)
-    if backend == "transformers":
-        if device == "auto":
-            import torch
-
-            device = "cuda" if torch.cuda.is_available() else "cpu"
-        on_gpu = device.startswith("cuda")
-        return f"transformers-{dtype or ('fp16' if on_gpu else 'fp32')}" + device_suffix(device)
-    return backend
+    """The backend label of a setup, computed without loading the model, by the
+    entry's label rule: it names the precision and, off the CPU, the device
+    (``-cuda``), so a GPU build never shares a signature or a cache entry with a
+    CPU build."""
+    return _installed(backend).label_for(backend, device, quantization, dtype)
 
 
-def device_suffix(device: str) -> str:
-    """``""`` on the CPU, ``"-cuda"`` on a GPU (part of the backend label)."""
-    return "-cuda" if device.startswith("cuda") else ""
+def _quantizing() -> str:
+    return ", ".join(n for n, i in BACKENDS.items() if i.quantization is not None)
 
 
 @dataclass
@@ -139,10 +132,10 @@ class TranslatorSpec:
         if self._loaded is None:
             cls = backend_class(self.backend)
             kw = dict(self.options)
-            if self.backend == "ctranslate2":
+            if BACKENDS[self.backend].quantization is not None:
                 kw["quantization"] = self.quantization
-            elif self.quantization not in (None, "none", "fp32", "float32"):
-                raise ModelError("quantization is only supported by the ctranslate2 backend")
+            elif self.quantization not in NO_QUANTIZATION:
+                raise ModelError(f"quantization is only supported by the {_quantizing()} backend")
             self._loaded = cls(self.model_ref, device=self.device, **kw)  # type: ignore[call-arg]
         return self._loaded
 

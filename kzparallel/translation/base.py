@@ -1,7 +1,8 @@
 """The small interface every translation backend implements.
 
-Backends live in ``kzparallel.translation.<name>`` and register themselves in
-``kzparallel.translation.BACKENDS`` by name; they are imported lazily so the
+Backends live in ``kzparallel.translation.<name>`` and are registered by name,
+one entry each, in ``kzparallel.translation.registry.BACKENDS`` (import path,
+requirements, label and quantization rules); they are imported lazily so the
 ctranslate2 path never imports torch/transformers unless it has to.
 """
 

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
-from kzparallel.errors import DependencyError, ModelError, missing_dependency
+from kzparallel.errors import DependencyError, ModelError
 from kzparallel.translation.base import (
     THREADS_PER_TRANSLATOR,
     DecodingConfig,
@@ -32,11 +32,12 @@ from kzparallel.translation.base import (
 from kzparallel.translation.batching import padded_length
 from kzparallel.translation.hints import Suppressions
 from kzparallel.translation.model import ModelRef
+from kzparallel.translation.registry import BACKENDS, CT2_QUANTIZATION, ctranslate2_device
 
 try:
     import ctranslate2
 except ImportError as exc:  # pragma: no cover - depends on the environment
-    raise missing_dependency("ctranslate2", "ctranslate2", "the ctranslate2 backend") from exc
+    raise BACKENDS["ctranslate2"].dependency_error("ctranslate2") from exc
 
 import sentencepiece as spm
 
@@ -46,23 +47,12 @@ GPU_QUANTIZATIONS = ("int8_float16", "int8_bfloat16", "float16", "bfloat16", "in
 _MARKER = "kzparallel.json"
 
 
-def cuda_available() -> bool:
-    try:
-        return ctranslate2.get_cuda_device_count() > 0
-    except Exception:  # pragma: no cover - broken CUDA setups
-        return False
-
-
 def resolve_device(device: str) -> str:
-    if device == "auto":
-        return "cuda" if cuda_available() else "cpu"
-    if device not in ("cpu", "cuda") and not device.startswith("cuda:"):
-        raise ModelError(f"unknown device '{device}' (choose auto, cpu or cuda)")
-    return device
+    return ctranslate2_device(device)
 
 
 def default_quantization(device: str) -> str:
-    return "int8_float16" if device.startswith("cuda") else "int8"
+    return CT2_QUANTIZATION.default(device)
 
 
 def converted_dir(model_ref: ModelRef, quantization: str, cache_dir: Path | None = None) -> Path:

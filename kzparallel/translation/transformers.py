@@ -22,7 +22,7 @@ import math
 import threading
 from typing import Any, ClassVar
 
-from kzparallel.errors import DependencyError, ModelError
+from kzparallel.errors import ModelError
 from kzparallel.translation.base import (
     THREADS_PER_TRANSLATOR,
     DecodingConfig,
@@ -36,6 +36,7 @@ from kzparallel.translation.base import (
 from kzparallel.translation.batching import padded_length
 from kzparallel.translation.hints import Suppressions
 from kzparallel.translation.model import ModelRef
+from kzparallel.translation.registry import BACKENDS
 
 try:
     import torch
@@ -49,10 +50,7 @@ try:
 
     from kzparallel.translation.row_bias import RowSequenceBias
 except ImportError as exc:  # pragma: no cover - depends on the environment
-    raise DependencyError(
-        "the transformers backend needs 'torch' and 'transformers': "
-        "pip install torch==2.13.0 transformers"
-    ) from exc
+    raise BACKENDS["transformers"].dependency_error("transformers") from exc
 
 # sentences per generate call, at least (see translate)
 MIN_SENTENCES = 2
