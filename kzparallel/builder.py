@@ -122,7 +122,7 @@ def _build(
     timer = StageTimer()  # seconds per stage (manifest.json, report.html)
     with timer.stage("prepare"):
         # the engines keep a converted CTranslate2 model in the default cache directory
-        plan = plan_session(settings, convert_in_cache_dir=False)
+        plan = plan_session(settings, convert_in_cache_dir=False, on_warning=on_warning)
         ctx = plan.ctx
         out = check_out_dir(out_dir, ctx, settings.force)
     skipped: list[str] = []

@@ -3,12 +3,26 @@
 Every error a user can cause (bad input, missing model, unwritable output) is a
 :class:`KzError`. The CLI prints ``error: <message>`` on one line and exits
 non-zero; it never shows a traceback for these. Library callers catch them.
+
+Exit codes of every command (the README's table):
+
+* :data:`EXIT_OK` 0 — all done;
+* :data:`EXIT_ERROR` 1 — a fatal error, or nothing could be done (every input
+  skipped); also ``glossary check``/``lint`` finding problems;
+* :data:`EXIT_USAGE` 2 — a usage error (an unknown option, a bad value: click's code);
+* :data:`EXIT_SKIPPED` 3 — done, but some inputs were skipped (each a ``warning:``
+  line, then ``warning: N of M ... skipped``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+
+EXIT_OK = 0
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+EXIT_SKIPPED = 3
 
 
 class KzError(Exception):

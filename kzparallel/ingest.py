@@ -27,6 +27,7 @@ from typing import BinaryIO
 from kzparallel.arabic import has_arabic
 from kzparallel.dating import metadata_date
 from kzparallel.errors import InputError
+from kzparallel.html_article import extract_html
 from kzparallel.input_files import DEFAULT_MAX_FILE_SIZE, open_input, read_input, too_large
 from kzparallel.records import Document
 
@@ -284,17 +285,9 @@ def replaced_bytes(doc: Document) -> int:
 
 
 def _from_html(path: Path, html: str, encoding: str) -> Document:
-    import trafilatura
-
     source = str(path)
-    try:
-        extracted = trafilatura.bare_extraction(
-            html, with_metadata=True, include_comments=False, include_tables=False
-        )
-        result = extracted.as_dict() if hasattr(extracted, "as_dict") else extracted
-    except Exception as exc:  # trafilatura raises several parser errors
-        raise InputError(source, f"cannot parse HTML ({type(exc).__name__})") from None
-    if not isinstance(result, dict) or not (result.get("text") or "").strip():
+    result = extract_html(html, source)
+    if result is None:
         if not has_arabic(html):
             raise InputError(source, "no Arabic text")
         raise InputError(source, "no article text found in the HTML")

@@ -83,8 +83,11 @@ class BuildResult:
     signature: str
     timings: dict[str, float]
     skipped: list[str] = field(default_factory=list)  # "source: reason"
+    read: int = 0  # documents of this build's inputs that were built (skipped ones not)
     corpus: Any = None  # kzparallel.corpus.CorpusSummary
     bitext: dict[str, Any] | None = None  # build --english counts (kzparallel.alignment.build)
+    # build --english: each aligned document's {"doc_id", **alignment summary} (the report)
+    alignment: list[dict[str, Any]] | None = None
 
     def summary(self) -> str:
         splits = ", ".join(f"{k} {v}" for k, v in self.splits.items())
@@ -331,8 +334,12 @@ def _write_outputs(
         signature=ctx.signature_text,
         timings=timer.timings(BUILD_STAGES),  # the report shows them (write: so far)
         skipped=list(skipped),
+        read=len(new),
         corpus=corpus_summary,
         bitext=staged.bitext,
+        alignment=[{"doc_id": d.doc_id, **d.alignment} for d in new if d.alignment]
+        if staged.bitext is not None
+        else None,
     )
     t = time.perf_counter()
     renderings = write_consistency(work, ctx.glossary)

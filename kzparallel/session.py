@@ -120,8 +120,9 @@ def plan_session(
     convert_in_cache_dir: bool = True,
 ) -> SessionPlan:
     """The plan of ``settings`` (model, backend and glossary resolved, nothing
-    loaded or opened); ``on_warning``: the cache's warnings."""
-    ctx, spec = prepare(settings)
+    loaded or opened); ``on_warning``: the cache's warnings, and a lint-rejected
+    glossary's when ``settings.glossary_lenient`` lets it through."""
+    ctx, spec = prepare(settings, on_warning)
     given = Path(settings.cache_dir) if settings.cache_dir else None
     if convert_in_cache_dir and given is not None and spec.backend == "ctranslate2":
         spec.options["cache_dir"] = given  # the converted model beside the translations

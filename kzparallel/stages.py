@@ -23,6 +23,8 @@ from typing import Any
 
 from kzparallel.errors import InputError
 from kzparallel.glossary.layers import DEFAULT_LAYERS, LAYERS, layers_label, parse_layers
+from kzparallel.glossary_gate import load_checked_glossary
+from kzparallel.ingest import IngestStats
 from kzparallel.input_files import DEFAULT_MAX_FILE_SIZE
 from kzparallel.provenance import Signature, file_hash
 from kzparallel.qa import content_flags
@@ -63,6 +65,7 @@ class BuildSettings:
     near_duplicate_threshold: float = 0.5  # Jaccard of 5-gram shingles (kzparallel.dedup)
     fresh: bool = False  # ignore the previous build in the out dir (new corpus, version 1)
     max_file_size: int = DEFAULT_MAX_FILE_SIZE  # bytes per input file (per JSONL record)
+    glossary_lenient: bool = False  # use a glossary that `glossary lint` rejects
 
     def decoding(self) -> DecodingConfig:
         """The decoder's settings; with the glossary's rerank layer on, an n-best
@@ -122,17 +125,23 @@ def _glossary_hash(glossary: Any, path: str | None) -> str:
     return "default"
 
 
-def load_build_glossary(settings: BuildSettings) -> tuple[Any, str]:
-    """(glossary, hash) for the settings; (None, "none") with --no-glossary."""
+def load_build_glossary(
+    settings: BuildSettings, on_warning: Callable[[str], None] | None = None
+) -> tuple[Any, str]:
+    """(glossary, hash) for the settings; (None, "none") with --no-glossary. A
+    glossary that lint rejects is refused unless ``settings.glossary_lenient``
+    (:mod:`kzparallel.glossary_gate`; then ``on_warning`` says so)."""
     if not settings.use_glossary:
         return None, "none"
-    from kzparallel.glossary import load_glossary
-
-    glossary = load_glossary(settings.glossary)
+    glossary = load_checked_glossary(
+        settings.glossary, lenient=settings.glossary_lenient, on_warning=on_warning
+    )
     return glossary, _glossary_hash(glossary, settings.glossary)
 
 
-def prepare(settings: BuildSettings) -> tuple[BuildContext, Any]:
+def prepare(
+    settings: BuildSettings, on_warning: Callable[[str], None] | None = None
+) -> tuple[BuildContext, Any]:
     """Resolve model, backend and glossary (no weights loaded).
 
     Returns the context and the translator spec (``spec.load`` is the lazy
@@ -147,7 +156,7 @@ def prepare(settings: BuildSettings) -> tuple[BuildContext, Any]:
     spec = prepare_translator(
         settings.model, settings.backend, settings.device, settings.quantization, **kw
     )
-    glossary, ghash = load_build_glossary(settings)
+    glossary, ghash = load_build_glossary(settings, on_warning)
     config = settings.decoding()
     layers = parse_layers(settings.glossary_layers)
     sig = Signature(
@@ -194,18 +203,21 @@ def prepared_documents(
     on_error: Callable[[InputError], None] | None = None,
     on_warning: Callable[[str], None] | None = None,
     max_file_size: int = DEFAULT_MAX_FILE_SIZE,
+    stats: IngestStats | None = None,
 ) -> Iterator[Document]:
     """Ingest and clean, as a stream. A document with nothing left after
     cleaning is reported to ``on_error`` (raised without one) and skipped.
     A file kept with undecodable bytes replaced is told to ``on_warning``
     (once per file). Files over ``max_file_size`` bytes are skipped
-    (:func:`kzparallel.ingest.read_documents`)."""
+    (:func:`kzparallel.ingest.read_documents`). ``stats`` counts the files and
+    records read and skipped (cleaning's skips included)."""
     from kzparallel.cleaning import clean_document
     from kzparallel.ingest import read_documents, replaced_bytes
 
+    stats = stats if stats is not None else IngestStats()
     warned: set[str] = set()
     for doc in read_documents(
-        expand_inputs(inputs), on_error=on_error, max_file_size=max_file_size
+        expand_inputs(inputs), on_error=on_error, stats=stats, max_file_size=max_file_size
     ):
         file = doc.source
         if doc.meta.get("format") == "jsonl":
@@ -216,6 +228,10 @@ def prepared_documents(
         cleaned = clean_document(doc)
         if not cleaned.blocks():
             err = InputError(doc.source, "no article text left after cleaning")
+            if doc.meta.get("format") == "jsonl":
+                stats.skipped_records += 1
+            else:
+                stats.skipped_files += 1
             if on_error is None:
                 raise err
             on_error(err)

@@ -43,6 +43,8 @@ class StagedDoc:
     pairs: int = 0
     date: str | None = None  # the document's ISO day, when known
     date_source: str = ""  # where the date came from (kzparallel.dating): jsonl, html, ...
+    # build --english: what the sentence alignment measured (kzparallel.alignment.build)
+    alignment: dict[str, Any] | None = None
 
     @classmethod
     def of(cls, doc: Document, segments: int) -> StagedDoc:
@@ -62,7 +64,7 @@ class StagedDoc:
         """What the manifest and the dataset card list about the document
         (``date``: null for a document without one, which took the undated
         forms of the dated glossary entries)."""
-        return {
+        out: dict[str, Any] = {
             "doc_id": self.doc_id,
             "source": self.source,
             "title": self.title,
@@ -71,6 +73,9 @@ class StagedDoc:
             "date": self.date,
             "date_source": self.date_source,
         }
+        if self.alignment is not None:
+            out["alignment"] = self.alignment
+        return out
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -370,7 +370,7 @@ def test_out_dir_of_another_model_is_refused(built: dict[str, Any], tiny_model: 
         check_out_dir(out, ctx)
     assert str(err.value) == (
         f"{out}: was built with model Helsinki-NLP/opus-mt-ar-en@0123456789ab, not "
-        f"{tiny_model}@{ctx.model_ref.revision[:12]}; use --force to overwrite it or choose "
+        f"{tiny_model.name}@{ctx.model_ref.revision[:12]}; use --force to overwrite it or choose "
         "another --out"
     )
     assert check_out_dir(out, ctx, force=True) == out

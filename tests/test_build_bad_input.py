@@ -179,9 +179,11 @@ def test_whole_batch_warnings_in_order_and_exit_code(bad_build: dict[str, Any]) 
         "ratios 0.8,0.1,0.1 (each cluster's split is drawn from a hash of its id, so a small "
         "corpus can leave a split empty)"
     )
+    skipped = len(manifest["counts"]["skipped"])
+    expected.append(f"warning: {skipped} of {skipped + len(manifest['documents'])} inputs skipped")
     assert bad_build["stderr"].splitlines() == expected
     assert "Traceback" not in bad_build["stderr"]
-    assert bad_build["code"] == 2  # something was skipped
+    assert bad_build["code"] == 3  # done, something was skipped
     pairs = bad_build["pairs"]
     kept = [doc for c in CASES for doc in c.kept]
     assert list(dict.fromkeys(p["doc_id"] for p in pairs)) == kept  # input order
@@ -379,7 +381,7 @@ def test_out_dir_of_another_model(cli: Run, tiny_model: Path, tmp_path: Path) ->
     code, stdout, stderr = _build(cli, tiny_model, tmp_path, out, "--no-glossary", "--force")
     assert code == 0, stderr
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest["model"]["id"] == str(tiny_model)
+    assert manifest["model"]["id"] == tiny_model.name
     assert read_pairs(out)[0]["doc_id"] == "004_4496b14b8fd8a434"
     assert os.stat(out / "pairs.jsonl").st_mode & 0o777 == 0o666 & ~_umask()
 
@@ -404,7 +406,7 @@ def test_same_doc_id_twice_keeps_one(cli: Run, tiny_model: Path, tmp_path: Path)
             "build", *map(str, order), str(GOOD), "--out", str(out), "--model", str(tiny_model),
             *FAST, "--cache-dir", str(tmp_path / "cache"),
         )  # fmt: skip
-        assert code == 2
+        assert code == 3
         assert stdout.startswith("2 documents, ")
         assert stderr.splitlines() == [  # in doc_id order, once every input is read
             f"warning: skipped {GOOD}: given twice (built once)",
@@ -412,6 +414,7 @@ def test_same_doc_id_twice_keeps_one(cli: Run, tiny_model: Path, tmp_path: Path)
             "warning: no document is in train: 2 cluster(s) are too few for ratios 0.8,0.1,0.1"
             " (each cluster's split is drawn from a hash of its id, so a small corpus can leave"
             " a split empty)",
+            "warning: 2 of 4 inputs skipped",
         ]
         runs.append(
             {p.name: p.read_bytes() for p in [out / "pairs.jsonl", *(out / "en").iterdir()]}

@@ -26,12 +26,13 @@ def test_build_reports_bad_input_and_keeps_the_good(
         "--backend", "transformers", "--no-glossary", "--max-new-tokens", "8",
         "--cache-dir", str(tmp_path / "cache"),
     )  # fmt: skip
-    assert code == 2
+    assert code == 3
     assert stderr.splitlines() == [
         f"warning: skipped {empty}: file is empty",
         "warning: no document is in validation or test: 1 cluster(s) are too few for ratios "
         "0.8,0.1,0.1 (each cluster's split is drawn from a hash of its id, so a small corpus "
         "can leave a split empty)",
+        "warning: 1 of 2 inputs skipped",
     ]
     pairs = (out / "pairs.jsonl").read_text(encoding="utf-8").splitlines()
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))

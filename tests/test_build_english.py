@@ -117,6 +117,7 @@ def test_documents_without_english_keep_their_mt_pairs(english_build: Any, cli: 
 def test_unpaired_and_bad_english_files_are_reported(english_build: Any) -> None:
     out, (code, stdout, stderr), _, _ = english_build
     en_dir = out.parent / "en"
+    built = len(json.loads((out / "manifest.json").read_text())["documents"])
     assert stderr.splitlines() == [
         f"warning: skipped {en_dir / 'arabic.en.txt'}: not English text "
         "(100 % of its letters are Arabic)",
@@ -126,8 +127,9 @@ def test_unpaired_and_bad_english_files_are_reported(english_build: Any) -> None
         "warning: no document is in test: 2 cluster(s) are too few for ratios 0.8,0.1,0.1 "
         "(each cluster's split is drawn from a hash of its id, so a small corpus can leave a "
         "split empty)",
+        f"warning: 2 of {2 + built} inputs skipped",
     ]
-    assert code == 2
+    assert code == 3
     assert stdout.endswith(f"-> {out}\n")
 
 

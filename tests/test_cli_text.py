@@ -181,11 +181,11 @@ def test_missing_path_and_empty_directory(cli, tmp_path: Path) -> None:  # type:
     )
 
 
-def test_directory_with_bad_files_reports_skips_and_exits_2(cli, seeds_copy: Path) -> None:  # type: ignore[no-untyped-def]
+def test_directory_with_bad_files_reports_skips_and_exits_3(cli, seeds_copy: Path) -> None:  # type: ignore[no-untyped-def]
     (seeds_copy / "0_empty.txt").write_bytes(b"")
     (seeds_copy / "zz_binary.txt").write_bytes(b"\x00\x01\x02" * 100)
     code, out, err = cli("segment", str(seeds_copy))
-    assert code == 2
+    assert code == 3
     assert out == golden("segment_seeds.txt")
     assert err == (
         f"warning: skipped {seeds_copy / '0_empty.txt'}: file is empty\n"
@@ -203,7 +203,7 @@ def test_jsonl_bad_lines_are_reported_good_lines_printed(cli, tmp_path: Path) ->
         encoding="utf-8",
     )
     code, out, err = cli("segment", str(path))
-    assert code == 2
+    assert code == 3
     assert out == "# a\nعنوان أول\n\nجملة أولى.\nجملة ثانية.\n\n# batch-3\nنص بلا عنوان.\n"
     assert err == (
         f"warning: skipped {path}: line 2: invalid JSON\nwarning: 1 of 3 JSONL records skipped\n"

@@ -53,12 +53,13 @@ def test_find_no_clean_from_stdin(cli) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_find_says_which_spelling_a_variant_is(cli) -> None:  # type: ignore[no-untyped-def]
-    code, out, err = cli("glossary", "find", "--no-clean", "-", stdin="وحذر توقاييف\n".encode())
+    # a spelling the shipped glossary does not list (it lists توقاييف since it grew)
+    code, out, err = cli("glossary", "find", "--no-clean", "-", stdin="وحذر توغاييف\n".encode())
     assert (code, err) == (0, "")
     assert out == (
-        '{"doc_id": "stdin", "para": 0, "sent": 0, "start": 5, "end": 12, "surface": "توقاييف", '
+        '{"doc_id": "stdin", "para": 0, "sent": 0, "start": 5, "end": 12, "surface": "توغاييف", '
         '"term": "tokayev", "en": "Tokayev", '
-        '"match": "variant of توكاييف: توقاييف for توكاييف (ق for ك)"}\n'
+        '"match": "variant of توكاييف: توغاييف for توكاييف (غ for ك)"}\n'
     )
 
 
@@ -162,7 +163,7 @@ def test_malformed_lines_are_reported_and_skipped(cli, tmp_path: Path) -> None: 
     with open(p, "ab") as fh:
         fh.write(b'{"ar": "\xff", "en": "x"}\n')
     code, out, err = cli("glossary", "fix", str(p))
-    assert code == 2
+    assert code == 3
     assert len(out.splitlines()) == 1
     assert err.splitlines() == [
         f"warning: skipped {p}:2: expected a JSON object with 'ar' and 'en'",
@@ -170,7 +171,7 @@ def test_malformed_lines_are_reported_and_skipped(cli, tmp_path: Path) -> None: 
         f"warning: skipped {p}:4: 'en' is not a string",
         f"warning: skipped {p}:5: not valid JSON (Expecting property name enclosed in double quotes at column 2)",
         f"warning: skipped {p}:7: not valid UTF-8",
-        "1 pairs, 0 fixed, 0 still with violations, 5 malformed lines skipped",
+        "1 pairs, 0 fixed, 0 still with violations, 5 of 6 lines skipped",
     ]
 
 

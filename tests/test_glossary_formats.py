@@ -331,3 +331,25 @@ def test_lint_bad_bytes_and_syntax(tmp_path: Path) -> None:
         "g.yaml:2: control character U+0007",
         "g.yaml:2: not valid YAML (character U+0007 is not allowed)",
     ]
+
+
+@pytest.mark.parametrize(
+    ("second", "problems"),
+    [
+        ("أوبك+", []),  # the matcher requires the sign: another name
+        ("أوبك#", []),
+        ("أوبك", ["duplicate Arabic variant 'أوبك' (also at line 3)"]),
+        ("اوبك", ["duplicate Arabic variant 'اوبك' (also at line 3)"]),  # one after normalising
+    ],
+)
+def test_lint_tells_a_name_with_a_sign_from_the_name(
+    tmp_path: Path, second: str, problems: list[str]
+) -> None:
+    p = tmp_path / "g.yaml"
+    p.write_text(
+        "entries:\n  - id: opec\n    ar: [أوبك]\n    en: OPEC\n"
+        f"  - id: other\n    ar: [{second}]\n    en: OPEC\n",
+        encoding="utf-8",
+    )
+    got = [str(x).removeprefix(f"{p}:") for x in lint_file(p)]
+    assert got == [f"6: {m}" for m in problems]

@@ -83,7 +83,7 @@ def test_a_folder_with_odd_entries_skips_each_by_name(
 ) -> None:
     folder = odd_files["fifo"][0].parent
     code, out, err = run("clean", str(folder))
-    assert code == 2
+    assert code == 3
     assert out.startswith("# ok\n")
     assert err.splitlines() == [
         f"warning: skipped {odd_files['broken link'][0]}: {odd_files['broken link'][1]}",
@@ -121,7 +121,7 @@ def test_size_limit_per_file(cli: Cli, tmp_path: Path) -> None:
     small = tmp_path / "small.txt"
     small.write_text("عنوان مقال قصير هنا\n\nقال الوزير إن الاجتماع سيعقد غدا.\n", "utf-8")
     code, out, err = cli("segment", str(big), str(small), "--max-file-size", "1.5k")
-    assert (code, out) == (2, "# small\nعنوان مقال قصير هنا\n\nقال الوزير إن الاجتماع سيعقد غدا.\n")
+    assert (code, out) == (3, "# small\nعنوان مقال قصير هنا\n\nقال الوزير إن الاجتماع سيعقد غدا.\n")
     assert err == (
         f"warning: skipped {big}: larger than the size limit (2 KiB > 1.5 KiB; "
         "see --max-file-size)\nwarning: 1 of 2 files skipped\n"
@@ -148,7 +148,7 @@ def test_size_limit_per_jsonl_record(cli: Cli, tmp_path: Path) -> None:
     size = len(json.dumps(lines[1], ensure_ascii=False).encode()) + 1
     assert size > 4096
     code, out, err = cli("clean", str(path), "--max-file-size", "4K")
-    assert code == 2
+    assert code == 3
     assert [line for line in out.splitlines() if line.startswith("# ")] == [
         "# short-1",
         "# short-2",
@@ -199,12 +199,13 @@ def test_build_skips_odd_and_large_inputs(tiny_model: Path, tmp_path: Path) -> N
         "--backend", "transformers", "--beam", "1", "--max-new-tokens", "8",
         "--cache-dir", str(tmp_path / "cache"), "--max-file-size", "10K",
     )  # fmt: skip
-    assert code == 2, err
+    assert code == 3, err
     big = len(SEED_TEXT.encode()) * 3
     assert [line for line in err.splitlines() if "skipped" in line] == [
         f"warning: skipped {d / 'a-pipe.txt'}: not a regular file (a FIFO)",
         f"warning: skipped {d / 'b-big.txt'}: larger than the size limit "
         f"({format_size(big)} > 10 KiB; see --max-file-size)",
+        "warning: 2 of 3 inputs skipped",
     ]
     assert stdout.startswith("1 documents, ")
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
@@ -292,3 +293,61 @@ def test_jsonl_memory_does_not_grow_with_the_file(tmp_path: Path) -> None:
         peaks[mb] = _peak(path)
     assert peaks[16] < 2 * 2**20, peaks
     assert peaks[16] < 1.5 * peaks[1] + 256 * 1024, peaks
+
+
+# -- deep HTML -------------------------------------------------------------------------
+
+DEEP_TITLE = "اجتماع الحكومة في العاصمة يوم الاثنين"
+DEEP_BODY = [
+    "قال المتحدث باسم الحكومة إن الاجتماع سيعقد في العاصمة يوم الاثنين المقبل لبحث الأوضاع.",
+    "وأضاف أن الوزراء سيناقشون خطة جديدة للنقل العام في المدن الكبرى خلال العام الجاري.",
+    "وأكد أن نتائج الاجتماع ستعلن في مؤتمر صحفي بعد انتهائه مباشرة في مقر الحكومة.",
+]
+
+
+def deep_page(depth: int, tag: str = "div") -> str:
+    article = f"<article><h1>{DEEP_TITLE}</h1>" + "".join(f"<p>{p}</p>" for p in DEEP_BODY)
+    return (
+        f"<html><head><title>{DEEP_TITLE}</title></head><body>"
+        + f"<{tag}>" * depth + article + "</article>" + f"</{tag}>" * depth
+        + "</body></html>"
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("depth", "tag"), [(10, "div"), (254, "div"), (255, "div"), (300, "div"), (1000, "section"),
+                       (2000, "div"), (600, "span")],
+)  # fmt: skip
+def test_deep_html_article_is_found(tmp_path: Path, depth: int, tag: str) -> None:
+    path = tmp_path / "deep.html"
+    path.write_text(deep_page(depth, tag), encoding="utf-8")
+    (doc,) = read_documents([path])
+    assert doc.title == DEEP_TITLE
+    for paragraph in DEEP_BODY:
+        assert paragraph in doc.text
+
+
+def test_html_deeper_than_the_parser_can_go_says_so(cli: Cli, tmp_path: Path) -> None:
+    path = tmp_path / "deeper.html"
+    path.write_text(deep_page(3000), encoding="utf-8")
+    assert cli("clean", str(path)) == (
+        1,
+        "",
+        f"error: {path}: HTML nested more than 2048 levels deep (the parser's limit): "
+        "its article text cannot be found\n",
+    )
+
+
+def test_deep_english_html_for_align(tmp_path: Path) -> None:
+    from kzparallel.alignment.english import read_english
+
+    body = "".join(
+        f"<p>The minister said the new plan for public transport starts next year, number {i}.</p>"
+        for i in range(4)
+    )
+    page = ("<html><head><title>The new plan</title></head><body>" + "<div>" * 400
+            + f"<article><h1>The new plan</h1>{body}</article>" + "</div>" * 400 + "</body></html>")  # fmt: skip
+    path = tmp_path / "en.html"
+    path.write_text(page, encoding="utf-8")
+    (doc,) = read_english(path)
+    assert "number 3" in doc.text

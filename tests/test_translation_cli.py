@@ -128,7 +128,7 @@ def test_model_info_and_convert(
     code, out, _ = _run(["model", "info", str(tiny_model)], capsys)
     assert code == 0
     assert out.splitlines() == [
-        f"model: {tiny_model}",
+        f"model: {tiny_model.name}",
         f"revision: {ref.revision}",
         f"path: {ref.path}",
         "architecture: MarianMTModel",

@@ -32,6 +32,11 @@ the driver, over the staging folder), :func:`align_staged`
    in each document), and ``DIR/links.jsonl`` what a new link structure needs (the
    sentences, the links), so the review can re-link (:mod:`kzparallel.review.relink`).
 
+   What the alignment measured on the document
+   (:meth:`kzparallel.alignment.align.Alignment.summary`: the length model it fitted)
+   goes to the document's line of ``links.jsonl`` (``alignment``) and to its entry
+   in the manifest's ``documents`` (``alignment``).
+
    With ``aligned_only`` (``--aligned-only``) the pairs of 1-0 links and of the
    documents without English stay in pairs.jsonl with ``left_out`` set
    (``"no-english"``, ``"document-without-english"``): the dataset and the exports
@@ -104,7 +109,7 @@ def align_staged(
     aligned_only: bool = False,
 ) -> None:
     """Pair, align and re-stage (module doc); ``staged.bitext`` gets the counts."""
-    from kzparallel.alignment.align import align_sentences
+    from kzparallel.alignment.align import align_pair
     from kzparallel.alignment.pairing import pair_documents
 
     english = read_english_inputs(english_inputs, on_error)
@@ -141,13 +146,15 @@ def align_staged(
                 new = [replace(p, origin="mt", left_out=left) for p in pairs]
             else:
                 en_segs = by_id[found.english][1]
-                links = align_sentences(
+                alignment = align_pair(
                     [p.ar for p in pairs],
                     [s.text for s in en_segs],
                     mt=[p.en for p in pairs],
                     glossary=glossary,
                     dates=[p.date for p in pairs],
                 )
+                links = alignment.links
+                doc.alignment = {"english": found.english, **alignment.summary()}
                 kinds.update(link.kind for link in links)
                 new = link_pairs(pairs, links, glossary, aligned_only)
                 aligned.append(
@@ -158,6 +165,7 @@ def align_staged(
                         links=[(list(k.ar_sents), list(k.en_sents)) for k in links],
                         aligned_only=aligned_only,
                         ids=[p.id for p in new],
+                        alignment=doc.alignment,
                     )
                 )
             origins.update(p.origin for p in new)

@@ -27,11 +27,16 @@ NEG = float("-inf")
 
 
 def diagonal_band(n: int, m: int, width: int) -> Band:
-    """±``width`` columns around the scaled diagonal ``j = i·m/n``."""
+    """±``width`` columns around the scaled diagonal ``j = i·m/n``, each row reaching
+    to the next row's centre + ``width``: where the English has many more sentences
+    than the Arabic (1 against 300) the diagonal climbs more than the band is wide
+    from one row to the next, and the rows must still overlap for a path to exist
+    (0-1 links walk along a row). The cells stay about ``m + 2·width·n``."""
     band = []
     for i in range(n + 1):
         centre = round(i * m / n) if n else m
-        band.append((max(0, centre - width), min(m, centre + width)))
+        following = round((i + 1) * m / n) if n and i < n else m
+        band.append((max(0, centre - width), min(m, max(centre, following) + width)))
     band[0] = (0, band[0][1])
     band[n] = (band[n][0], m)
     return band

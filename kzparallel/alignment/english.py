@@ -32,6 +32,8 @@ from kzparallel.cleaning import (
 )
 from kzparallel.dating import metadata_date
 from kzparallel.errors import InputError
+from kzparallel.html_article import extract_html
+from kzparallel.ingest import decode_bytes
 from kzparallel.input_files import read_input
 from kzparallel.normalization import normalize_text
 from kzparallel.records import Decision, Document, Segment
@@ -45,8 +47,6 @@ ARABIC_SHARE = 0.5  # more Arabic than this share of the letters: not an English
 
 def read_english(path: str | Path) -> list[Document]:
     """The English article(s) of one file (a JSONL file may hold several)."""
-    from kzparallel.ingest import decode_bytes
-
     source = str(path)
     p = Path(path)
     if p.is_dir():
@@ -113,16 +113,8 @@ def _jsonl_documents(path: Path, text: str, encoding: str) -> list[Document]:
 
 
 def _html_document(path: Path, html: str, encoding: str) -> Document:
-    import trafilatura
-
-    try:
-        extracted = trafilatura.bare_extraction(
-            html, with_metadata=True, include_comments=False, include_tables=False
-        )
-        result: Any = extracted.as_dict() if hasattr(extracted, "as_dict") else extracted
-    except Exception as exc:  # trafilatura raises several parser errors
-        raise InputError(str(path), f"cannot parse HTML ({type(exc).__name__})") from None
-    if not isinstance(result, dict) or not (result.get("text") or "").strip():
+    result = extract_html(html, str(path))  # deep markup too (huge_tree)
+    if result is None:
         raise InputError(str(path), "no article text found in the HTML")
     doc = Document(
         doc_id=path.stem,

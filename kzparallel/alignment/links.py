@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -37,12 +37,16 @@ class AlignedDoc:
     links: Links  # the aligner's
     aligned_only: bool
     ids: list[str]  # the ids of the pairs the build made for the document
+    # what the alignment measured (kzparallel.alignment.align.Alignment.summary);
+    # {} in a file written before it was recorded
+    alignment: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "doc_id": self.doc_id,
             "aligned_only": self.aligned_only,
             "ids": self.ids,
+            "alignment": self.alignment,
             "links": [[a, e] for a, e in self.links],
             "en": self.en,
             "ar": [p.to_dict() for p in self.ar],
@@ -57,6 +61,7 @@ class AlignedDoc:
             links=[(list(a), list(e)) for a, e in raw["links"]],
             aligned_only=bool(raw["aligned_only"]),
             ids=[str(i) for i in raw["ids"]],
+            alignment=dict(raw.get("alignment") or {}),
         )
 
 

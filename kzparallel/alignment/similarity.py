@@ -9,10 +9,12 @@ Four pieces of evidence, each in [0, 1]:
   ``extract_all_char_ngrams``) and only the matches are counted per pair, so a
   cell of the alignment table costs a few dictionary look-ups per n-gram.
 * ``length`` — Gale & Church's (1993) normalised length difference
-  ``δ = (l_en - c·l_ar) / sqrt(l·s²)`` in characters (c and s² measured on the
-  seeds' references: :data:`AR_RATIO`, :data:`AR_VARIANCE`) as an agreement
-  ``exp(-δ² / 18)``. The Arabic's length, not the MT's: a bad model's output
-  length would make this evidence as bad as the model.
+  ``δ = (l_en - c·l_ar) / sqrt(l·s²)`` in characters as an agreement
+  ``exp(-δ² / 18)``; c and s² are the document's own
+  (:mod:`kzparallel.alignment.length_model`: fitted on its confident anchors,
+  the corpus-wide :data:`AR_RATIO` and :data:`AR_VARIANCE` of the seeds'
+  references for a document with too few). The Arabic's length, not the MT's: a
+  bad model's output length would make this evidence as bad as the model.
 * ``numbers`` — Jaccard overlap of the numbers written in digits on each side
   (Arabic-Indic digits read as digits, thousands separators dropped); not
   applicable when neither side has one.
@@ -39,11 +41,20 @@ from typing import Any
 from sacrebleu.metrics.helpers import extract_all_char_ngrams
 
 from kzparallel.alignment.dp import first_width
+from kzparallel.alignment.length_model import (
+    AR_RATIO,
+    AR_VARIANCE,
+    CORPUS_MODEL,
+    LengthModel,
+    confident_anchors,
+    fit_length_model,
+    gale_church_delta,
+)
 from kzparallel.arabic import written_numbers
 
+__all__ = ["AR_RATIO", "AR_VARIANCE", "METHODS", "Scorer", "chrf", "length_agreement"]
+
 CHRF_ORDER = 6
-AR_RATIO = 1.22  # English characters per Arabic character (seeds/references/, 94 paragraphs)
-AR_VARIANCE = 3.6  # s² of the same measurement (Gale & Church's own en-de/en-fr: 6.8)
 MAX_RUN = 3  # longest run of sentences on one side of a link
 SEPARATION_LOW = 0.05  # MT separation at or below which the MT gets no weight ("full")
 SEPARATION_ROWS = 100  # Arabic sentences sampled for the separation
@@ -64,12 +75,6 @@ def _jaccard(a: frozenset[str], b: frozenset[str]) -> float | None:
     if not a and not b:
         return None
     return len(a & b) / len(a | b)
-
-
-def gale_church_delta(l_src: float, l_tgt: float, ratio: float, variance: float) -> float:
-    """Gale & Church's normalised length difference δ (about N(0, 1) for translations)."""
-    mean = (l_src + l_tgt / ratio) / 2
-    return (l_tgt - ratio * l_src) / math.sqrt(max(mean, 1.0) * variance)
 
 
 def length_agreement(l_src: float, l_tgt: float, ratio: float, variance: float) -> float:
@@ -147,7 +152,9 @@ class Scorer:
 
     ``arabic``: the Arabic sentences; ``mt``: their machine translations (same
     length; None for the methods that use no MT); ``english``: the English
-    sentences; ``glossary``: a :class:`kzparallel.glossary.Glossary` or None.
+    sentences; ``glossary``: a :class:`kzparallel.glossary.Glossary` or None;
+    ``fit_length``: fit the length model on the document (False: the corpus-wide
+    one). :attr:`length` is the model used.
     """
 
     def __init__(
@@ -158,6 +165,7 @@ class Scorer:
         glossary: Any = None,
         method: str = "full",
         dates: Sequence[str | None] | None = None,
+        fit_length: bool = True,
     ) -> None:
         if method not in WEIGHTS:
             raise ValueError(f"unknown alignment method {method!r} (one of {', '.join(METHODS)})")
@@ -178,6 +186,7 @@ class Scorer:
         self._cache: dict[tuple[int, int, int, int], float] = {}
         self._chrf: dict[tuple[int, int, int, int], float] = {}
         self.mt_weight = 1.0
+        self.length: LengthModel = CORPUS_MODEL
         if method == "full":
             self.separation = self._separation()
             self.mt_weight = min(
@@ -185,6 +194,27 @@ class Scorer:
             )
             w = self.weights
             self.weights = (w[0] * self.mt_weight, w[1], w[2], w[3])
+        if fit_length and self.weights[1]:
+            self.length = self._fit_length()
+
+    def _fit_length(self) -> LengthModel:
+        """The document's length model, fitted on its confident anchors."""
+        if not any(w for k, w in enumerate(self.weights) if k != 1):
+            return CORPUS_MODEL  # no evidence but length: nothing to fit it on
+        links = confident_anchors(self.n, self.m, first_width(self.n, self.m), self.anchor)
+        return fit_length_model(
+            [(self._src[(i, a)].length, self._tgt[(j, b)].length) for i, a, j, b in links]
+        )
+
+    def anchor(self, i: int, a: int, j: int, b: int) -> float | None:
+        """The evidence other than length that Arabic ``[i, i+a)`` and English
+        ``[j, j+b)`` match (the method's weights; None when none applies)."""
+        total = weight = 0.0
+        for k, (w, x) in enumerate(zip(self.weights, self.pieces(i, a, j, b), strict=True)):
+            if k != 1 and w and not math.isnan(x):
+                total += w * x
+                weight += w
+        return total / weight if weight else None
 
     def _separation(self) -> float:
         """How much the MT tells the sentences apart: the median, over the Arabic
@@ -218,7 +248,7 @@ class Scorer:
         a piece that does not apply is NaN."""
         s, t = self._src[(i, a)], self._tgt[(j, b)]
         c = self.chrf(i, a, j, b) if self.weights[0] else math.nan
-        length = length_agreement(s.length, t.length, AR_RATIO, AR_VARIANCE)
+        length = length_agreement(s.length, t.length, self.length.ratio, self.length.variance)
         nums = _jaccard(s.numbers, t.numbers)
         names = _jaccard(s.names, t.names)
         return (

@@ -1,7 +1,8 @@
 """Command-line interface: ``kzparallel COMMAND ...``.
 
-Exit codes: 0 success; 1 error (one line on stderr, no traceback);
-2 finished, but some input items were skipped (each reported on stderr).
+Exit codes (:mod:`kzparallel.errors`): 0 all done; 1 a fatal error or nothing
+could be done (one ``error:`` line, no traceback); 2 a usage error (click);
+3 done, but some inputs were skipped (``warning:`` lines, then ``N of M ... skipped``).
 """
 
 from __future__ import annotations

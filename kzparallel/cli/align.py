@@ -17,6 +17,7 @@ from kzparallel.cli.translate import (
     BEAM_OPT,
     CACHE_DIR_OPT,
     DEVICE_OPT,
+    GLOSSARY_LENIENT_OPT,
     GLOSSARY_OPT,
     MODEL_OPT,
     NO_CACHE_OPT,
@@ -41,6 +42,7 @@ def align_cmd(
     quantization: str | None = QUANT_OPT,
     glossary: str | None = GLOSSARY_OPT,
     no_glossary: bool = NO_GLOSSARY_OPT,
+    glossary_lenient: bool = GLOSSARY_LENIENT_OPT,
     cache_dir: Path | None = CACHE_DIR_OPT,
     no_cache: bool = NO_CACHE_OPT,
 ) -> None:
@@ -60,6 +62,7 @@ def align_cmd(
         batch_tokens=batch_tokens,
         glossary=glossary,
         use_glossary=not no_glossary,
+        glossary_lenient=glossary_lenient,
         cache_dir=str(cache_dir) if cache_dir else None,
         use_cache=not no_cache,
     )

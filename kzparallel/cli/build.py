@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from kzparallel.cli.app import app
-from kzparallel.cli.output import warn, warn_skipped
+from kzparallel.cli.output import end_of_batch, warn, warn_skipped
 from kzparallel.cli.text import MAX_FILE_SIZE_HELP, check_size
 from kzparallel.input_files import parse_size
 from kzparallel.translation.model import DEFAULT_MODEL
@@ -40,6 +40,13 @@ def build(
     ] = None,
     no_glossary: Annotated[
         bool, typer.Option("--no-glossary", help="Build without a glossary.")
+    ] = False,
+    glossary_lenient: Annotated[
+        bool,
+        typer.Option(
+            "--glossary-lenient",
+            help="Use a glossary that `kzparallel glossary lint` rejects (with a warning).",
+        ),
     ] = False,
     glossary_layers: Annotated[
         str,
@@ -188,6 +195,7 @@ def build(
         near_duplicate_threshold=near_duplicate_threshold,
         fresh=fresh,
         max_file_size=parse_size(max_file_size),
+        glossary_lenient=glossary_lenient,
         engine_options={
             k: v
             for k, v in {
@@ -212,8 +220,8 @@ def build(
     if result.version_line():
         typer.echo(result.version_line())
     typer.echo(result.summary())
-    if result.skipped:
-        raise typer.Exit(2)
+    n = len(result.skipped)
+    end_of_batch(n, result.read, f"{n} of {n + result.read} inputs skipped")
 
 
 @app.command()
@@ -293,17 +301,26 @@ def evaluate(
         int | None, typer.Option("--limit", min=1, help="--layers: the first N sentences.")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    glossary_lenient: Annotated[
+        bool,
+        typer.Option(
+            "--glossary-lenient",
+            help="Use a glossary that `kzparallel glossary lint` rejects (with a warning).",
+        ),
+    ] = False,
 ) -> None:
     """BLEU, chrF and TER (sacrebleu, with signatures) and the glossary term success
     rate; with --layers, what each glossary layer does (term success, wrong
     spellings, chrF, BLEU, collateral edits) on both backends."""
     from kzparallel.errors import KzError
+    from kzparallel.glossary_gate import load_checked_glossary
 
     if layers:
         if hyp is not None:
             raise KzError("--layers translates the sentences itself: give --layers or --hyp")
         from kzparallel.layers_eval import BACKENDS, layers_eval
 
+        load_checked_glossary(glossary, lenient=glossary_lenient, on_warning=warn)
         report = layers_eval(
             model,
             ref,
@@ -323,9 +340,7 @@ def evaluate(
 
     gl = None
     if glossary is not None or use_glossary:
-        from kzparallel.glossary import load_glossary
-
-        gl = load_glossary(glossary)
+        gl = load_checked_glossary(glossary, lenient=glossary_lenient, on_warning=warn)
     result = run_eval(hyp, ref, gl)
     if as_json:
         typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))

@@ -14,7 +14,8 @@ import typer
 from kzparallel.cli.app import app
 from kzparallel.cli.output import warn, warn_skipped
 from kzparallel.cli.text import MAX_FILE_SIZE_OPT
-from kzparallel.errors import InputError, Problems
+from kzparallel.cli.translate import GLOSSARY_LENIENT_OPT
+from kzparallel.errors import EXIT_ERROR, EXIT_SKIPPED, InputError, Problems
 from kzparallel.translation.model import DEFAULT_MODEL as DEFAULT_MODEL_ID
 
 glossary_app = typer.Typer(
@@ -74,16 +75,17 @@ def find_cmd(
         False, "--no-clean", help="Do not clean: each input line is one paragraph."
     ),
     max_file_size: str = MAX_FILE_SIZE_OPT,
+    glossary_lenient: bool = GLOSSARY_LENIENT_OPT,
 ) -> None:
     """Print one JSON line per glossary mention: doc_id, para, sent (as `segment --format
     json` numbers them), start, end (in the sentence), surface, term, en (and match, for
     a spelling variant)."""
     from kzparallel.cli.text import _documents
-    from kzparallel.glossary import load_glossary
     from kzparallel.glossary.batch import mention_rows
+    from kzparallel.glossary_gate import load_checked_glossary
     from kzparallel.segmentation import segment_document
 
-    g = load_glossary(glossary)
+    g = load_checked_glossary(glossary, lenient=glossary_lenient, on_warning=warn)
     problems = Problems(echo=warn_skipped)
     for doc in _documents(paths, not no_clean, problems, max_file_size):
         for row in mention_rows(segment_document(doc), g):
@@ -96,11 +98,12 @@ def _enforce(
     out: Path | None,
     fix: bool,
     renderings: Path | None = None,
+    lenient: bool = False,
 ) -> None:
-    from kzparallel.glossary import load_glossary
     from kzparallel.glossary.batch import PairStats, enforce_records
+    from kzparallel.glossary_gate import load_checked_glossary
 
-    g = load_glossary(glossary)
+    g = load_checked_glossary(glossary, lenient=lenient, on_warning=warn)
     source = "<stdin>" if pairs == "-" else pairs
     problems = Problems(echo=warn_skipped)
     stats = PairStats()
@@ -120,14 +123,14 @@ def _enforce(
     if fix:
         summary += f", {stats.with_violations} still with violations"
     if problems:
-        summary += f", {stats.skipped} malformed lines skipped"
+        summary += f", {stats.skipped} of {stats.records + stats.skipped} lines skipped"
     typer.echo(summary, err=True)
     if renderings is not None:
         _write_renderings(checked, g, renderings)
     if not fix and stats.with_violations:
-        raise typer.Exit(1)
+        raise typer.Exit(EXIT_ERROR)
     if problems:
-        raise typer.Exit(2)
+        raise typer.Exit(EXIT_SKIPPED if stats.records else EXIT_ERROR)
 
 
 def _write_renderings(records: list[dict[str, Any]], g: Any, path: Path) -> None:
@@ -147,10 +150,11 @@ def check_cmd(
     glossary: str | None = GLOSSARY_OPT,
     out: Path | None = OUT_OPT,
     renderings: Path | None = RENDERINGS_OPT,
+    glossary_lenient: bool = GLOSSARY_LENIENT_OPT,
 ) -> None:
     """Verify translations against the glossary: every line comes back with en unchanged,
     en_original, terms and violations. Exit 1 when a violation remains."""
-    _enforce(pairs, glossary, out, fix=False, renderings=renderings)
+    _enforce(pairs, glossary, out, fix=False, renderings=renderings, lenient=glossary_lenient)
 
 
 @glossary_app.command("fix")
@@ -160,10 +164,11 @@ def fix_cmd(
     ),
     glossary: str | None = GLOSSARY_OPT,
     out: Path | None = OUT_OPT,
+    glossary_lenient: bool = GLOSSARY_LENIENT_OPT,
 ) -> None:
     """Repair translations: en is replaced by the fixed English (byte-identical when already
     right), the input kept in en_original, with terms and violations."""
-    _enforce(pairs, glossary, out, fix=True)
+    _enforce(pairs, glossary, out, fix=True, lenient=glossary_lenient)
 
 
 @glossary_app.command("lint")
@@ -219,14 +224,16 @@ def export_cmd(
     shape: str = typer.Option(
         "deepl", "--shape", help="Table shape: deepl (no header) or terminology (ar,en header)."
     ),
+    glossary_lenient: bool = GLOSSARY_LENIENT_OPT,
 ) -> None:
     """Write the glossary as TBX-Basic, a DeepL or Google/Amazon table, or YAML."""
     from kzparallel.glossary.formats import SHAPES, export_glossary
-    from kzparallel.glossary.io import load_glossary
 
     if shape not in SHAPES:
         raise typer.BadParameter(f"one of {', '.join(SHAPES)}", param_hint="--shape")
-    g = load_glossary(glossary)
+    from kzparallel.glossary_gate import load_checked_glossary
+
+    g = load_checked_glossary(glossary, lenient=glossary_lenient, on_warning=warn)
     export_glossary(g, out, shape)
     typer.echo(f"wrote {out} ({len(g)} entries)", err=True)
 
@@ -253,16 +260,17 @@ def suggest_cmd(
     out: Path | None = OUT_OPT,
     backend: str = typer.Option("auto", "--backend", help="auto | transformers | ctranslate2."),
     cache_dir: Path | None = SUGGEST_CACHE_OPT,
+    glossary_lenient: bool = GLOSSARY_LENIENT_OPT,
 ) -> None:
     """Propose glossary entries (YAML) for the names the glossary does not cover: their
     Arabic variants, every English rendering with its count, a type guess, en = the most
     frequent rendering and forbidden = the other spellings of it."""
-    from kzparallel.glossary import load_glossary
     from kzparallel.glossary.io import dump_yaml
     from kzparallel.glossary.suggest import suggest
+    from kzparallel.glossary_gate import load_checked_glossary
     from kzparallel.suggest_input import suggest_records
 
-    g = load_glossary(glossary)
+    g = load_checked_glossary(glossary, lenient=glossary_lenient, on_warning=warn)
     problems = Problems(echo=warn_skipped)
     records, source = suggest_records(
         inputs,
@@ -293,4 +301,4 @@ def suggest_cmd(
         summary += f", {source.skipped} malformed lines skipped"
     typer.echo(summary, err=True)
     if problems:
-        raise typer.Exit(2)
+        raise typer.Exit(EXIT_SKIPPED)

@@ -11,7 +11,7 @@ from pathlib import Path
 import typer
 
 from kzparallel.cli.app import app
-from kzparallel.cli.output import warn, warn_skipped
+from kzparallel.cli.output import end_of_batch, warn, warn_skipped
 from kzparallel.errors import InputError, KzError, Problems
 from kzparallel.input_files import parse_size
 from kzparallel.records import Document
@@ -73,12 +73,14 @@ def _documents(
             raise err
         problems.report(err)
 
+    done = 0
     for doc in read_documents(paths, on_error=on_error, stats=stats, max_file_size=limit):
         file = doc.source.rsplit(":", 1)[0] if doc.meta.get("format") == "jsonl" else doc.source
         if replaced_bytes(doc) and file not in warned:  # once per file, not per JSONL record
             warned.add(file)
             warn(f"{file}: invalid UTF-8, {replaced_bytes(doc)} bytes replaced with U+FFFD")
         if not clean:
+            done += 1
             yield _lines_as_paragraphs(doc)
             continue
         cleaned = clean_document(doc)
@@ -90,10 +92,9 @@ def _documents(
                 stats.skipped_files += 1
             on_error(err)
             continue
+        done += 1
         yield cleaned
-    if problems:
-        warn(stats.summary() or f"{len(problems)} inputs skipped")
-        raise typer.Exit(2)
+    end_of_batch(len(problems), done, stats.summary() or f"{len(problems)} inputs skipped")
 
 
 def _lines_as_paragraphs(doc: Document) -> Document:

@@ -13,9 +13,10 @@ from pathlib import Path
 import typer
 
 from kzparallel.cli.app import app
-from kzparallel.cli.output import warn, warn_skipped
+from kzparallel.cli.output import end_of_batch, warn, warn_skipped
 from kzparallel.cli.text import MAX_FILE_SIZE_OPT
 from kzparallel.errors import InputError, KzError, Problems
+from kzparallel.ingest import IngestStats, RecordError
 from kzparallel.input_files import parse_size
 from kzparallel.records import Segment
 from kzparallel.translation.model import DEFAULT_MODEL
@@ -66,6 +67,11 @@ FIXED_LENGTH_OPT = typer.Option(
 )
 GLOSSARY_OPT = typer.Option(None, "--glossary", help="Glossary file (default: shipped).")
 NO_GLOSSARY_OPT = typer.Option(False, "--no-glossary", help="Translate without a glossary.")
+GLOSSARY_LENIENT_OPT = typer.Option(
+    False,
+    "--glossary-lenient",
+    help="Use a glossary that `kzparallel glossary lint` rejects (with a warning).",
+)
 LAYERS_OPT = typer.Option(
     "default",
     "--glossary-layers",
@@ -130,6 +136,7 @@ def translate_cmd(
     glossary: str | None = GLOSSARY_OPT,
     no_glossary: bool = NO_GLOSSARY_OPT,
     glossary_layers: str = LAYERS_OPT,
+    glossary_lenient: bool = GLOSSARY_LENIENT_OPT,
     fmt: OutputFormat = FORMAT_OPT,
     cache_dir: Path | None = CACHE_DIR_OPT,
     no_cache: bool = NO_CACHE_OPT,
@@ -158,12 +165,18 @@ def translate_cmd(
         cache_dir=str(cache_dir) if cache_dir else None,
         use_cache=not no_cache,
         max_file_size=parse_size(max_file_size),
+        glossary_lenient=glossary_lenient,
         on_warning=warn,
     )
+    stats, done = IngestStats(), [0]
     if file_mode:
         segments: Iterable[Segment] = _article_segments(
-            source, problems, translator.settings.max_file_size
-        )  # type: ignore[arg-type]
+            source,  # type: ignore[arg-type]
+            problems,
+            translator.settings.max_file_size,
+            stats,
+            done,
+        )
     else:
         segments = text_segments(_read_lines(source))
     out = sys.stdout
@@ -181,15 +194,26 @@ def translate_cmd(
                 last_doc = doc_id
                 out.write(english + "\n")
                 out.flush()
-    if problems:
-        raise typer.Exit(2)
+    end_of_batch(len(problems), done[0], stats.summary())
 
 
-def _article_segments(source: str, problems: Problems, max_file_size: int) -> Iterator[Segment]:
-    """The build's reading, cleaning and segmenting of articles."""
+def _article_segments(
+    source: str, problems: Problems, max_file_size: int, stats: IngestStats, done: list[int]
+) -> Iterator[Segment]:
+    """The build's reading, cleaning and segmenting of articles. One file that
+    cannot be used is the command's error (exit 1); in a folder or a JSONL file a
+    bad item is a warning and skipped."""
     from kzparallel.stages import document_segments, prepared_documents
 
-    for doc in prepared_documents([source], problems.report, warn, max_file_size):
+    own = str(Path(source)) if not Path(source).is_dir() else None
+
+    def on_error(err: InputError) -> None:
+        if err.source == own and not isinstance(err, RecordError):
+            raise err
+        problems.report(err)
+
+    for doc in prepared_documents([source], on_error, warn, max_file_size, stats):
+        done[0] += 1
         yield from document_segments(doc)
 
 

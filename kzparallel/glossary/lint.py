@@ -37,8 +37,12 @@ class Problem:
 
 
 def _key(variant: str) -> str:
-    """Variants that the matcher cannot tell apart have the same key."""
-    return " ".join(re.findall(r"[^\W_]+", normalize_text(variant)))
+    """Variants that the matcher cannot tell apart have the same key: the words
+    after normalisation, and the sign a variant ends in (أوبك+ is not أوبك: the
+    matcher requires the sign, kzparallel.glossary.matching)."""
+    norm = normalize_text(variant).rstrip()
+    sign = re.search(r"[+#]+$", norm)
+    return " ".join(re.findall(r"[^\W_]+", norm)) + (sign.group() if sign else "")
 
 
 def _encoding_problems(text: str, path: str) -> list[Problem]:

@@ -6,6 +6,8 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
+from kzparallel.alignment.parallelism import PARTIAL_BELOW
+
 ORIGINS = {
     "aligned": "human English, aligned sentence by sentence",
     "mt": "machine translation",
@@ -61,8 +63,56 @@ Arabic (0-1 links) are not rows.
 """
 
 
-def bitext_html(counts: dict[str, Any] | None) -> str:
-    """The report's section on the human English versions ("" without --english)."""
+MAX_LISTED_DOCUMENTS = 50  # aligned documents listed in the report, least parallel first
+
+
+def _percent(x: float) -> str:
+    return f"{100 * x:.0f} %"
+
+
+def alignment_html(documents: list[dict[str, Any]] | None) -> str:
+    """The report's table of aligned documents, least parallel first: each side's
+    share in two-sided links, the mean link score, the length model, the long runs
+    of one-sided sentences and the partial flag (:mod:`kzparallel.alignment.parallelism`)."""
+    if not documents:
+        return ""
+    docs = [d for d in documents if "parallelism" in d]
+    docs.sort(key=lambda d: (d["parallelism"]["score"], d["doc_id"]))
+    partial = sum(1 for d in docs if d["parallelism"]["partial"])
+    rows = []
+    for d in docs[:MAX_LISTED_DOCUMENTS]:
+        par, length = d["parallelism"], d["length_model"]
+        runs = ", ".join(
+            f"{r['sentences']} {'Arabic' if r['side'] == 'ar' else 'English'} from {r['start']}"
+            for r in d.get("long_runs", [])
+        )
+        rows.append(
+            f"<tr><td>{escape(d['doc_id'])}</td><td>{escape(str(d.get('english', '')))}</td>"
+            f'<td class="num">{_percent(par["ar_covered"])}</td>'
+            f'<td class="num">{_percent(par["en_covered"])}</td>'
+            f'<td class="num">{par["mean_link_score"]:.2f}</td>'
+            f'<td class="num">{length["ratio"]:.2f}</td><td>{escape(length["reason"])}</td>'
+            f"<td>{escape(runs)}</td><td>{'partial' if par['partial'] else ''}</td></tr>"
+        )
+    more = len(docs) - len(rows)
+    return (
+        f"<p>Aligned document pairs: {len(docs)}, of which {partial} partial translation(s) "
+        f"(less than {_percent(PARTIAL_BELOW)} of one side in two-sided links). "
+        "Least parallel first"
+        + (f" ({more} more in manifest.json)" if more > 0 else "")
+        + ":</p><table><tr><th>document</th><th>English</th><th>Arabic linked</th>"
+        "<th>English linked</th><th>mean link score</th><th>EN chars per AR char</th>"
+        "<th>length model</th><th>long runs without counterpart</th><th></th></tr>"
+        + "".join(rows)
+        + "</table>"
+    )
+
+
+def bitext_html(
+    counts: dict[str, Any] | None, documents: list[dict[str, Any]] | None = None
+) -> str:
+    """The report's section on the human English versions ("" without --english);
+    ``documents``: the aligned documents' alignment summaries (:func:`alignment_html`)."""
     if counts is None:
         return ""
     facts = "".join(f"<li>{escape(line)}</li>" for line in bitext_lines(counts))
@@ -80,5 +130,6 @@ def bitext_html(counts: dict[str, Any] | None) -> str:
         "<table><tr><th>origin</th><th>pairs</th><th>English</th></tr>"
         f"{origins}</table>"
         f"<table><tr><th>link</th><th>count</th></tr>{links}</table>"
+        + alignment_html(documents)
         + (f"<p>English documents paired with nothing:</p><ul>{unpaired}</ul>" if unpaired else "")
     )

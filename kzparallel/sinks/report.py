@@ -337,7 +337,9 @@ def render_report(
         stages=BUILD_STAGES,
         quality=quality_section(estimate),
         corpus_section=Markup(corpus_html(corpus, result.corpus)) if corpus is not None else "",
-        bitext_section=Markup(bitext_html(getattr(result, "bitext", None))),
+        bitext_section=Markup(
+            bitext_html(getattr(result, "bitext", None), getattr(result, "alignment", None))
+        ),
         demo_notice=_demo_notice(ctx),
         consistency_section=Markup(consistency_html(consistency)),
         undated=[d for d, c in stats.docs.items() if c.undated == c.pairs and c.pairs],

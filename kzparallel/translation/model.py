@@ -12,7 +12,9 @@ as the backends are (the demo model's code generates its corpus with the
 glossary, cleaning and segmentation, layers above this one). The revision recorded for
 provenance is the Hub commit hash, or for a local directory a short hash of
 its files. File hashes are cached by (path, size, mtime) so large weights are
-not re-read on every run.
+not re-read on every run. A local directory's model id is its name
+(:func:`local_model_id`), never the path it was loaded from: one model copied
+to two machines, or two folders, gives the same signature and the same bytes.
 """
 
 from __future__ import annotations
@@ -105,6 +107,13 @@ def check_model_dir(path: Path, name: str) -> None:
         )
 
 
+def local_model_id(path: Path) -> str:
+    """The id of a local model directory in signatures, pairs and cards: the
+    directory's name (``models/opus-mt-ar-en`` → ``opus-mt-ar-en``); the
+    revision, a hash of its files, is what tells two models apart."""
+    return path.resolve().name or "local"
+
+
 def is_demo_model(model_id: str) -> bool:
     """Whether outputs with this model id were made with the demo model."""
     return model_id == DEMO_MODEL_ID
@@ -126,7 +135,9 @@ def resolve_model(model: str) -> ModelRef:
                 f"model directory '{model}' does not exist: {download_hint(DEFAULT_MODEL, model)}"
             )
         check_model_dir(path, model)
-        return ModelRef(model_id=model, revision=local_revision(path), path=path.resolve())
+        return ModelRef(
+            model_id=local_model_id(path), revision=local_revision(path), path=path.resolve()
+        )
     return _resolve_hub(model)
 
 

@@ -22,7 +22,10 @@ def test_alignment_benchmark() -> None:
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)
     accuracy, scale = bench.main([])
-    assert [(r["model"], r["method"]) for r in accuracy] == [
-        (model, method) for model in ("random", "trained") for method in bench.METHODS
+    assert [(r["model"], r["set"], r["method"]) for r in accuracy] == [
+        (model, name, method)
+        for model in ("random", "trained")
+        for name, methods in (("gold", bench.METHODS), ("partial", bench.PARTIAL_METHODS))
+        for method in methods
     ]
     assert [r["sentences"] for r in scale] == list(bench.SIZES)
