@@ -14,10 +14,11 @@ kzparallel version) and ``--alignment`` must match this build's whenever a
 document is carried over; otherwise the build stops and says what to do (give
 the old inputs again, or ``--fresh`` to start a new corpus without them).
 
-Until the new ``manifest.json`` is written, the previous one and its
-``pairs.jsonl`` are kept (hard links) in ``DIR/.previous/``: a build killed
-while writing leaves no manifest, and the next build reads the previous state
-from there, so no document is lost.
+The new outputs are written beside the old ones and renamed into place only
+when all of them are written (kzparallel.outputs.put_in_place); while they are
+renamed, the previous manifest and its ``pairs.jsonl`` are kept (hard links)
+in ``DIR/.previous/``: a build killed then leaves no manifest, and the next
+build reads the previous state from there, so no document is lost.
 """
 
 from __future__ import annotations

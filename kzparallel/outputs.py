@@ -9,8 +9,15 @@ part files of pairs and their index) and writes::
              score) in two streaming passes over them; pairs.jsonl
     shards   (kzparallel.shards.write_shard, run by the engine: here or on workers)
              en/ articles, dataset parquet pieces, report statistics
-    here     en/ and dataset/ (+ card) renamed into place; report.html;
-             manifest.json last
+    here     the dataset card, consistency.json, report.html and manifest.json,
+             all still in the work folder beside the outputs
+    here     only then, by renames (no space needed): the old manifest.json
+             removed, pairs.jsonl, en/, dataset/, consistency.json and
+             report.html put in place, manifest.json last
+
+Until the last step the previous build in the out dir is complete, its
+manifest in place: a full disk (or any failure) while the new outputs are
+written leaves it as it was.
 
 :func:`check_out_dir` runs before any engine starts.
 """
@@ -27,7 +34,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kzparallel.atomic import remove_leftovers, replace_directory
 from kzparallel.errors import InputError, KzError
+from kzparallel.incremental import PREVIOUS_DIR, drop_previous, find_previous, keep_previous
+from kzparallel.manifest import MANIFEST_FILE, library_versions, read_manifest, write_manifest
 from kzparallel.pairs_file import PAIRS_FILE
 from kzparallel.review.store import ReviewStore
 from kzparallel.shards import (
@@ -49,7 +59,8 @@ from kzparallel.staging import (
 )
 from kzparallel.timing import BUILD_STAGES, StageTimer
 
-WORK_DIR = ".build-work"  # the shards' pieces of the outputs
+WORK_DIR = ".build-work"  # the new outputs until they are all written
+REPORT_FILE = "report.html"
 
 # runs write_shard over the jobs and returns the results in job order (an engine's map)
 ShardRunner = Callable[[Callable[[ShardJob], ShardResult], list[ShardJob]], list[ShardResult]]
@@ -96,13 +107,9 @@ class BuildResult:
 
 def check_out_dir(out_dir: str | Path, ctx: BuildContext, force: bool = False) -> Path:
     """Make sure ``out_dir`` can be written and was not built with another model."""
-    from kzparallel.manifest import read_manifest
-
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         raise KzError(f"{out}: exists and is not a directory")
-    from kzparallel.incremental import PREVIOUS_DIR
-
     old = read_manifest(out) or read_manifest(out / PREVIOUS_DIR)
     if old and not force:
         model = old.get("model") or {}
@@ -124,7 +131,7 @@ def check_out_dir(out_dir: str | Path, ctx: BuildContext, force: bool = False) -
     return out
 
 
-OUTPUT_NAMES = (
+OUTPUT_NAMES = (  # in the order they are put in place: manifest.json last
     "pairs.jsonl",
     "en",
     "dataset",
@@ -141,8 +148,6 @@ def review_snapshot(out: Path) -> int:
 
 def remove_build_leftovers(out: Path) -> None:
     """Temporaries a killed build left in ``out`` (the next build makes them anew)."""
-    from kzparallel.atomic import remove_leftovers
-
     for name in OUTPUT_NAMES:
         remove_leftovers(out / name)
     for name in (STAGING_DIR, WORK_DIR):
@@ -166,10 +171,12 @@ def write_outputs(
     ``run`` writes the shards (an engine's map; by default one after the
     other, here). A document whose ``doc_id`` another document already has
     is reported to ``on_error`` (:func:`kzparallel.staging.order_documents`).
-    ``manifest.json`` is removed before the first output is replaced and
-    written last, so an out dir with a manifest holds one complete build. A
-    write failure (full disk, read-only file system) is a one-line
-    :class:`KzError`.
+    Every output is written into the work folder first; only when all of
+    them are there is ``manifest.json`` removed, the outputs renamed into
+    place and the new manifest renamed in last (:func:`put_in_place`), so an
+    out dir with a manifest holds one complete build, and the previous one
+    stays complete until the new one is. A write failure (full disk,
+    read-only file system) is a one-line :class:`KzError`.
 
     Time spent here is the ``write`` stage of ``timer`` (a new one when None);
     the engine that staged the pairs timed its stages (read, translate,
@@ -188,19 +195,23 @@ def write_outputs(
 def output_errors(out_dir: str | Path) -> Iterator[None]:
     """A write failure (full disk, read-only file system) becomes a one-line
     :class:`KzError`; the staging and work folders are removed either way."""
+    out = Path(out_dir)
     try:
         yield
     except OSError as exc:
         if exc.errno not in _WRITE_ERRNOS:
             raise
         reason = (exc.strerror or str(exc)).lower()
+        kept = "; the previous build in it is complete" if (out / MANIFEST_FILE).is_file() else ""
         raise KzError(
-            f"{out_dir}: {reason} while writing the outputs (build incomplete; run it "
+            f"{out_dir}: {reason} while writing the outputs (build incomplete{kept}; run it "
             "again when fixed: the translations are cached)"
         ) from None
     finally:
-        for name in (STAGING_DIR, WORK_DIR):
-            shutil.rmtree(Path(out_dir) / name, ignore_errors=True)
+        for name in (STAGING_DIR, WORK_DIR, PREVIOUS_DIR + ".tmp"):
+            shutil.rmtree(out / name, ignore_errors=True)
+        if (out / MANIFEST_FILE).is_file():  # a complete build: nothing to keep aside
+            drop_previous(out)
 
 
 _WRITE_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.EFBIG}
@@ -217,11 +228,9 @@ def _write_outputs(
     skipped: list[str] | None,
     on_warning: Callable[[str], None] | None = None,
 ) -> BuildResult:
-    from kzparallel.atomic import atomic_open, replace_directory
+    from kzparallel.atomic import atomic_open
     from kzparallel.corpus import corpus_options, history, scan_corpus
     from kzparallel.glossary.consistency import write_consistency
-    from kzparallel.incremental import drop_previous, find_previous, keep_previous
-    from kzparallel.manifest import MANIFEST_FILE, library_versions, write_manifest
     from kzparallel.review.sampling import read_estimate
     from kzparallel.sinks.card import write_card
     from kzparallel.sinks.dataset import SplitPlan
@@ -265,13 +274,12 @@ def _write_outputs(
     timings["corpus"] = time.perf_counter() - t
 
     t = time.perf_counter()
-    kept = keep_previous(out, previous)  # until the new manifest is written
-    if kept is not None:  # the same bytes (a hard link or a copy): read them from there
-        for d in carried:
-            d.part = str(kept.pairs_path)
-    # from here on the out dir mixes new and old outputs until the new manifest
-    (out / MANIFEST_FILE).unlink(missing_ok=True)
-    with atomic_open(out / PAIRS_FILE) as fh:
+    # every new output goes into the work folder; the out dir is untouched until
+    # put_in_place (the carried documents are read from the previous pairs.jsonl)
+    work = out / WORK_DIR
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    with atomic_open(work / PAIRS_FILE) as fh:
         fh.writelines(corpus.lines(staged_pairs(docs)))
     timings["pairs"] = time.perf_counter() - t
 
@@ -282,12 +290,9 @@ def _write_outputs(
         dict(sorted(corpus.assignment.split.items())),
         keep_duplicates=settings.keep_duplicates,
     )
-    work = out / WORK_DIR
-    shutil.rmtree(work, ignore_errors=True)
-    work.mkdir(parents=True)
     review = str(out) if settings.apply_review else None
     upto = review_snapshot(out) if review else None  # every shard applies the same decisions
-    final = list(index_pairs_file(out / PAIRS_FILE))
+    final = list(index_pairs_file(work / PAIRS_FILE))
     jobs = [
         ShardJob(k, shard, {d.doc_id: plan.split_of(d.doc_id) for d in shard}, str(work), review,
                  upto, keep_duplicates=settings.keep_duplicates)
@@ -302,7 +307,7 @@ def _write_outputs(
     corpus_summary = corpus.summary([], dict(stats.flag_counts))
     plan.note = corpus_summary.note
     summary = assemble_dataset(work, results, plan)
-    corpus_summary.history = history(kept, corpus_summary, summary.total)
+    corpus_summary.history = history(previous, corpus_summary, summary.total)
     try:  # sampled review: in the report; in the card if applied
         estimate = read_estimate(out, ctx.signature_text)
     except KzError as exc:  # only --apply-review needs the review database
@@ -314,8 +319,6 @@ def _write_outputs(
     info = card_info(ctx, records, stats, settings, corpus_summary)
     info.bitext = staged.bitext
     write_card(work / "dataset", summary, info, estimate if settings.apply_review else None)
-    replace_directory(work / "en", out / "en")
-    replace_directory(work / "dataset", out / "dataset")
     timings["finalise"] = time.perf_counter() - t
     hits, misses = staged.cache_hits, staged.cache_misses
 
@@ -339,11 +342,11 @@ def _write_outputs(
         else None,
     )
     t = time.perf_counter()
-    renderings = write_consistency(out, ctx.glossary)
+    renderings = write_consistency(work, ctx.glossary)
     timings["consistency"] = time.perf_counter() - t
     t = time.perf_counter()
     write_report(
-        out / "report.html",
+        work / REPORT_FILE,
         stats,
         result,
         band,
@@ -356,7 +359,7 @@ def _write_outputs(
     timings["report"] = time.perf_counter() - t
     result.timings = timer.timings(BUILD_STAGES)
     write_manifest(
-        out / MANIFEST_FILE,
+        work / MANIFEST_FILE,
         {
             "signature": ctx.signature_text,
             "model": {
@@ -398,8 +401,26 @@ def _write_outputs(
             "deterministic_outputs": [PAIRS_FILE, "en/", "dataset/"],
         },
     )
-    drop_previous(out)
+    put_in_place(work, out, previous)
     return result
+
+
+def put_in_place(work: Path, out: Path, previous: Any) -> None:
+    """Move the complete new outputs from ``work`` into ``out``: renames only,
+    so a full disk cannot stop it half-way. The previous manifest and pairs
+    are kept in ``.previous/`` first (hard links: kzparallel.incremental),
+    then the old manifest is removed, the outputs are renamed into place, and
+    the new manifest is renamed in last; a kill in between leaves no manifest
+    and the next build starts from ``.previous/``."""
+    keep_previous(out, previous)
+    # from here on the out dir mixes new and old outputs until the new manifest
+    (out / MANIFEST_FILE).unlink(missing_ok=True)
+    for name in OUTPUT_NAMES:  # manifest.json last
+        if (work / name).is_dir():
+            replace_directory(work / name, out / name)
+        else:
+            os.replace(work / name, out / name)
+    drop_previous(out)
 
 
 def card_info(

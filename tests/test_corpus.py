@@ -295,11 +295,19 @@ def test_killed_build_loses_no_document(
     def killed(*args: Any, **kw: Any) -> None:
         raise KeyboardInterrupt
 
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
     with monkeypatch.context() as m:
         m.setattr(kzparallel.outputs, "write_shard", killed)  # just after pairs.jsonl
         with pytest.raises(KeyboardInterrupt):
             build_docs(seeds[2:3], out)
+    # the new pairs.jsonl was in the work folder: the previous build is as it was
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
+    with monkeypatch.context() as m:
+        m.setattr(kzparallel.outputs, "replace_directory", killed)  # pairs.jsonl put in place
+        with pytest.raises(KeyboardInterrupt):
+            build_docs(seeds[2:3], out)
     # pairs.jsonl was replaced, the manifest is gone: the previous state is kept aside
+    assert (out / "pairs.jsonl").read_bytes() != before["pairs.jsonl"]
     assert not (out / "manifest.json").exists()
     assert (out / ".previous" / "manifest.json").is_file()
     result = build_docs(seeds[3:4], out)  # the killed build's document is not given again

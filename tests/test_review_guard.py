@@ -46,9 +46,10 @@ def served(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
 
 
 def serve(cli: Cli, build_dir: Path, served: list[dict[str, Any]], bind: str) -> Starlette:
-    """The app ``kzparallel review DIR --host BIND`` serves (with --token off loopback)."""
+    """The app ``kzparallel review DIR --host BIND --reviewer guard`` serves (with
+    --token off loopback)."""
     token = () if bind in ("127.0.0.1", "localhost", "::1") else ("--token", TOKEN)
-    code, _, err = cli("review", str(build_dir), "--host", bind, *token)
+    code, _, err = cli("review", str(build_dir), "--host", bind, *token, "--reviewer", "guard")
     assert code == 0, err
     assert served[-1]["host"] == bind.strip("[]")
     return served[-1]["app"]  # type: ignore[no-any-return]

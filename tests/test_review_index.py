@@ -365,7 +365,7 @@ def test_search_count_is_capped(monkeypatch: pytest.MonkeyPatch, build_dir: Path
 def test_second_start_reuses_the_index_and_a_rebuild_is_imported_again(
     build_dir: Path,
 ) -> None:
-    first = create_app(build_dir)
+    first = create_app(build_dir, who="tester")
     assert first.state.index.imported is not None
     assert create_app(build_dir).state.index.imported is None  # up to date
     client = TestClient(first)

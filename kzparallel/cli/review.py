@@ -23,8 +23,16 @@ def review(
         str | None,
         typer.Option("--token", help="Require this bearer token (needed off 127.0.0.1)."),
     ] = None,
+    reviewer: Annotated[
+        str | None,
+        typer.Option(
+            "--reviewer",
+            help="Your name, recorded with each decision (a browser that gives its own "
+            "name in the page is recorded under that one; without either, the page asks).",
+        ),
+    ] = None,
 ) -> None:
     """Review the pairs of a build in the browser; decisions go to DIR/review.sqlite."""
     from kzparallel.review.server import serve
 
-    serve(build_dir, host=host, port=port, model=model, token=token)
+    serve(build_dir, host=host, port=port, model=model, token=token, reviewer=reviewer)

@@ -12,7 +12,9 @@ first start), a page at a time:
   sample and review it (:mod:`kzparallel.review.sampling`);
 * ``POST /pair/{pair_id}/{action}`` — accept, reject, edit, merge, split, note;
 * ``POST /relink/{doc_id}`` — re-link an aligned document's sentences
-  (:mod:`kzparallel.review.relink_view`; its links are shown on ``/doc/{doc_id}``).
+  (:mod:`kzparallel.review.relink_view`; its links are shown on ``/doc/{doc_id}``);
+* ``POST /reviewer`` — this browser's reviewer name (:mod:`kzparallel.review.reviewer`),
+  recorded with each of its decisions; a decision without one is refused.
 
 Every list takes ``n`` (page size), ``after``/``before`` (keyset keys) and
 ``last``. Safety: every text is escaped by Jinja2 autoescape; see
@@ -22,7 +24,6 @@ files of this package are served, never a path of the build directory.
 
 from __future__ import annotations
 
-import getpass
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -63,6 +64,7 @@ from kzparallel.review.queries import (
     pairs_by_ids,
 )
 from kzparallel.review.relink_view import links_view, record_relink
+from kzparallel.review.reviewer import NO_NAME, check_name, name_box, remember, reviewer_of
 from kzparallel.review.rows import Row
 from kzparallel.review.sampling import (
     MAX_SAMPLE,
@@ -94,7 +96,7 @@ class Config:
     out_dir: Path
     secret: bytes
     token: str | None
-    who: str
+    who: str  # --reviewer: the name of a browser that gave none ("": ask)
     model: str | None
     retranslate: Retranslate | None
     reimport_wait: float
@@ -135,6 +137,9 @@ def create_app(
     background; a request waits up to ``reimport_wait`` seconds for it.
     ``allowed_hosts``: answer only requests whose ``Host`` is one of them
     (``kzparallel review`` gives :meth:`Hosts.for_bind`; None: no Host check).
+    ``who``: the reviewer name of a browser that has not given its own
+    (``--reviewer``; ValueError when it is not a name); without it, each
+    browser is asked for one before its first decision.
     """
     out = Path(out_dir)
     store = ReviewStore(out)
@@ -146,7 +151,7 @@ def create_app(
         out_dir=out,
         secret=secrets.token_bytes(32),
         token=token,
-        who=who or getpass.getuser(),
+        who=check_name(who) if who else "",
         model=model,
         retranslate=retranslate,
         reimport_wait=reimport_wait,
@@ -161,7 +166,11 @@ def create_app(
 
     def page(request: Request, name: str, status: int = 200, **ctx: Any) -> HTMLResponse:
         html = env.get_template(name).render(
-            csrf=request.state.csrf, build=out.name, who=cfg.who, model=cfg.model, **ctx
+            csrf=request.state.csrf,
+            build=out.name,
+            model=cfg.model,
+            **name_box(request, cfg.who),
+            **ctx,
         )
         return HTMLResponse(html, status_code=status)
 
@@ -370,7 +379,7 @@ def create_app(
             strata=strata,
             population=population,
             source=source,
-            who=cfg.who,
+            who=request.state.who,
             pairs=chosen,
         )
         index.sync()
@@ -396,7 +405,7 @@ def create_app(
             if action in ("merge", "split") and (st.merge_next or st.merged_into or st.parts):
                 raise ValueError("this pair was already merged or split")
             changes = form_changes(cfg.retranslate, pair, nxt, action, version, field)
-            store.record(changes, cfg.who)
+            store.record(changes, request.state.who)
         except StaleDecision as exc:
             return message(request, 409, "Not saved: the pair has changed", exc.message, back)
         except ValueError as exc:
@@ -408,7 +417,7 @@ def create_app(
         fresh()
         back = safe_back(field.get("back", "/"))
         try:
-            record_relink(out, store, request.path_params["doc_id"], field, cfg.who)
+            record_relink(out, store, request.path_params["doc_id"], field, request.state.who)
         except StaleDecision as exc:
             return message(request, 409, "Not saved: the links have changed", exc.message, back)
         except ValueError as exc:
@@ -423,6 +432,16 @@ def create_app(
                 "refused: missing or invalid CSRF token (reload the page and try again)",
                 status_code=403,
             )
+        back = safe_back(field.get("back", "/"))
+        if request.url.path == "/reviewer":
+            try:
+                name = check_name(field.get("name", ""))
+            except ValueError as exc:
+                return message(request, 400, "Name not saved", str(exc), back)
+            return remember(RedirectResponse(back, status_code=303), name)
+        request.state.who = reviewer_of(request, cfg.who)
+        if not request.state.who:
+            return message(request, 400, *NO_NAME, back)
         handler = (
             act
             if "pair_id" in request.path_params
@@ -461,6 +480,7 @@ def create_app(
         Route("/sample/{sample_id:str}", sample_view),
         Route("/pair/{pair_id:str}/{action:str}", post, methods=["POST"]),
         Route("/relink/{doc_id:str}", post, methods=["POST"]),
+        Route("/reviewer", post, methods=["POST"]),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
     middleware = [Middleware(Guard, config=cfg)]

@@ -11,6 +11,7 @@ from kzparallel.errors import KzError
 from kzparallel.pairs_file import PAIRS_FILE
 from kzparallel.review.guard import LOOPBACK, Hosts
 from kzparallel.review.index import INDEX_DIR, Progress
+from kzparallel.review.reviewer import check_name
 
 
 def check_review_dir(build_dir: str | Path) -> Path:
@@ -48,8 +49,12 @@ def serve(
     port: int = 8000,
     model: str | None = None,
     token: str | None = None,
+    reviewer: str | None = None,
 ) -> None:
     """Serve the review app for ``build_dir`` until interrupted.
+
+    ``reviewer``: the name recorded with the decisions of a browser that gives
+    none of its own (:mod:`kzparallel.review.reviewer`).
 
     Binding to anything but a loopback address needs a ``token``; whatever the
     address, only requests whose ``Host`` names it are answered
@@ -60,6 +65,11 @@ def serve(
     from kzparallel.review.app import create_app
 
     out = check_review_dir(build_dir)
+    if reviewer is not None:
+        try:
+            reviewer = check_name(reviewer)
+        except ValueError as exc:
+            raise KzError(f"--reviewer: {exc}") from None
     host = host.strip("[]")  # uvicorn takes an IPv6 address without brackets
     loopback = host.lower() in LOOPBACK
     if not loopback and not token:
@@ -74,7 +84,12 @@ def serve(
     allowed = Hosts.for_bind(host)  # the Host header check, against DNS rebinding
     with import_progress() as progress:
         application = create_app(
-            out, token=token, model=model, allowed_hosts=allowed, progress=progress
+            out,
+            token=token,
+            model=model,
+            who=reviewer,
+            allowed_hosts=allowed,
+            progress=progress,
         )
     summary = application.state.index.imported
     if summary is not None:
