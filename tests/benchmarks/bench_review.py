@@ -51,6 +51,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT / "seeds"
+REVIEWER_COOKIE = "kz_reviewer"  # kzparallel.review.reviewer: who this browser is
 DEFAULT_SIZES = (100_045, 1_000_022)  # 935 and 9,346 copies of the 107 pairs of the seeds
 ROW = re.compile(r'<tr id="p-(\w+)" class="pair status-(\w+)"')
 
@@ -262,6 +263,8 @@ def load_test(
     def reviewer(k: int) -> None:
         rng = random.Random(seed * 100 + k)
         with httpx.Client(base_url=server.base, timeout=120) as client:
+            # the name this reviewer's browser gave (the name box sets this cookie)
+            client.cookies.set(REVIEWER_COOKIE, f"r{k}")
             for _ in range(decisions):
                 if time.monotonic() > deadline:
                     return
