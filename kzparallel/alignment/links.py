@@ -104,7 +104,7 @@ def link_pairs(
         if not link.en_sents:
             out += [
                 replace(p, origin="mt", link=link.kind, link_score=link.score,
-                        ar_sents=[i], en_sents=[],
+                        link_confidence=link.confidence, ar_sents=[i], en_sents=[],
                         left_out="no-english" if aligned_only else None)
                 for i, p in zip(link.ar_sents, linked, strict=True)
             ]  # fmt: skip
@@ -141,6 +141,7 @@ def aligned_pair(linked: list[Pair], link: Link, glossary: Glossary | None = Non
         origin="aligned",
         link=link.kind,
         link_score=link.score,
+        link_confidence=link.confidence,
         ar_sents=list(link.ar_sents),
         en_sents=list(link.en_sents),
     )

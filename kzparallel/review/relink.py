@@ -194,7 +194,7 @@ def doc_pairs(doc: AlignedDoc, links: Links, built: list[Pair], glossary: Any = 
             score=0.0,
         )
         for pair in link_pairs(doc.ar, [link], glossary, doc.aligned_only):
-            out.append(replace(pair, link_score=None, review_status="edited"))
+            out.append(replace(pair, link_score=None, link_confidence=None, review_status="edited"))
     return out
 
 
