@@ -15,6 +15,13 @@ from kzparallel.input_files import parse_size
 from kzparallel.translation.model import DEFAULT_MODEL
 
 
+def _check_pair_by(value: str) -> str:
+    """``--pair-by``: anything but name or content is a usage error (exit 2)."""
+    if value not in ("name", "content"):
+        raise typer.BadParameter(f"{value!r} is not 'name' or 'content'")
+    return value
+
+
 @app.command()
 def build(
     inputs: Annotated[
@@ -150,6 +157,15 @@ def build(
             "exports (the others stay in pairs.jsonl, marked left_out).",
         ),
     ] = False,
+    pair_by: Annotated[
+        str,
+        typer.Option(
+            "--pair-by",
+            help="With --english: pair the documents by 'name' (then content) or by "
+            "'content' only (names ignored).",
+            callback=_check_pair_by,
+        ),
+    ] = "name",
     fresh: Annotated[
         bool,
         typer.Option(
@@ -169,6 +185,8 @@ def build(
 
     if aligned_only and not english:
         warn("--aligned-only is ignored without --english")
+    if pair_by != "name" and not english:
+        warn("--pair-by is ignored without --english")
 
     settings = BuildSettings(
         model=model,
@@ -214,6 +232,7 @@ def build(
         on_warning=warn,
         english=english,
         aligned_only=aligned_only,
+        pair_by=pair_by,
     )
     if result.split_note:
         warn(result.split_note)

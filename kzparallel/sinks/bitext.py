@@ -24,6 +24,11 @@ def bitext_lines(counts: dict[str, Any]) -> list[str]:
         f"Arabic documents without an English version: {counts['unpaired_arabic']}",
         f"English documents paired with nothing (not used): {len(counts['unpaired_english'])}",
     ]
+    for doubt in counts.get("name_doubts", []):
+        lines.append(
+            f"paired by name, content disagrees: {doubt['english']} with {doubt['arabic']} "
+            f"({doubt['reason']})"
+        )
     left = counts.get("left_out")
     if left is not None:  # --aligned-only
         lines.append(
