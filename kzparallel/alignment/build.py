@@ -37,10 +37,12 @@ the driver, over the staging folder), :func:`align_staged`
    goes to the document's line of ``links.jsonl`` (``alignment``) and to its entry
    in the manifest's ``documents`` (``alignment``).
 
-   With ``aligned_only`` (``--aligned-only``) the pairs of 1-0 links and of the
-   documents without English stay in pairs.jsonl with ``left_out`` set
-   (``"no-english"``, ``"document-without-english"``): the dataset and the exports
-   leave them out, the counts say how many.
+   With ``aligned_only`` (``--aligned-only``) the pairs of 1-0 links, of the
+   documents without English and of the documents flagged partial (parallelism
+   below the threshold, :mod:`kzparallel.alignment.parallelism`: all their pairs)
+   stay in pairs.jsonl with ``left_out`` set (``"no-english"``,
+   ``"document-without-english"``, ``"partial-document"``): the dataset and the
+   exports leave them out, the counts say how many.
 
 The counts (document pairs, unpaired documents, pairs per origin, links per kind)
 go to ``Staged.bitext``: the manifest, the dataset card and the report show them.
@@ -182,7 +184,9 @@ def align_staged(
                 links = alignment.links
                 doc.alignment = {"english": found.english, **alignment.summary()}
                 kinds.update(link.kind for link in links)
-                new = link_pairs(pairs, links, glossary, aligned_only)
+                new = link_pairs(
+                    pairs, links, glossary, aligned_only, alignment.parallelism.partial
+                )
                 aligned.append(
                     AlignedDoc(
                         doc_id=doc.doc_id,
@@ -220,5 +224,5 @@ def align_staged(
         ]
     if aligned_only:
         staged.bitext["left_out"] = {
-            k: left_out[k] for k in ("no-english", "document-without-english")
+            k: left_out[k] for k in ("no-english", "document-without-english", "partial-document")
         }

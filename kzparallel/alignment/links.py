@@ -92,10 +92,22 @@ def link_pairs(
     links: list[Link],
     glossary: Glossary | None = None,
     aligned_only: bool = False,
+    partial: bool = False,
 ) -> list[Pair]:
     """One pair per link from a document's machine-translated pairs
     (:mod:`kzparallel.alignment.build`'s doc: 1-0 links keep their pairs, 0-1 links
-    have none)."""
+    have none). With ``aligned_only``, a ``partial`` document (its parallelism score
+    below :data:`~kzparallel.alignment.parallelism.PARTIAL_BELOW`) has every pair
+    marked ``left_out`` ``"partial-document"``."""
+    out = _link_pairs(pairs, links, glossary, aligned_only)
+    if aligned_only and partial:
+        return [replace(p, left_out="partial-document") for p in out]
+    return out
+
+
+def _link_pairs(
+    pairs: list[Pair], links: list[Link], glossary: Glossary | None, aligned_only: bool
+) -> list[Pair]:
     out: list[Pair] = []
     for link in links:
         if not link.ar_sents:

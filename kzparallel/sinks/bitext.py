@@ -34,7 +34,9 @@ def bitext_lines(counts: dict[str, Any]) -> list[str]:
         lines.append(
             f"left out of the dataset and the exports (--aligned-only; kept in pairs.jsonl "
             f"with left_out): {left['no-english']} Arabic sentence(s) without English (1-0), "
-            f"{left['document-without-english']} sentence(s) of documents without English"
+            f"{left['document-without-english']} sentence(s) of documents without English, "
+            f"{left.get('partial-document', 0)} pair(s) of documents flagged partial "
+            f"(parallelism below {PARTIAL_BELOW})"
         )
     return lines
 
