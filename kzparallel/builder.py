@@ -88,6 +88,7 @@ def build(
     on_warning: Callable[[str], None] | None = None,
     english: Iterable[str | Path] | None = None,
     aligned_only: bool = False,
+    pair_by: str = "name",
 ) -> BuildResult:
     """Build everything from ``inputs`` (files, directories, ``-``) into ``out_dir``.
 
@@ -97,7 +98,8 @@ def build(
 
     ``english``: files or directories of English versions of the Arabic articles;
     their sentences are aligned with the Arabic ones and become pairs with
-    ``origin`` ``"aligned"`` (:mod:`kzparallel.alignment.build`). A bad English
+    ``origin`` ``"aligned"`` (:mod:`kzparallel.alignment.build`); ``pair_by``
+    ``"content"`` pairs the documents by content only (names ignored). A bad English
     file goes to ``on_error`` like a bad Arabic one; an English article that pairs
     with no Arabic one to ``on_warning``.
     """
@@ -105,8 +107,9 @@ def build(
     engine = engine_class(settings.engine)(settings)  # checks its options and dependencies
     with build_lock(out_dir, on_warning):  # one build per folder, refused at once
         return _build(
-            inputs, out_dir, settings, engine, on_error, on_warning, english, aligned_only
-        )
+            inputs, out_dir, settings, engine, on_error, on_warning, english, aligned_only,
+            pair_by,
+        )  # fmt: skip
 
 
 def _build(
@@ -118,6 +121,7 @@ def _build(
     on_warning: Callable[[str], None] | None,
     english: Iterable[str | Path] | None,
     aligned_only: bool,
+    pair_by: str = "name",
 ) -> BuildResult:
     timer = StageTimer()  # seconds per stage (manifest.json, report.html)
     with timer.stage("prepare"):
@@ -141,7 +145,7 @@ def _build(
             with timer.active(), timer.stage("align"):
                 align_staged(
                     staged, english, out / STAGING_DIR, ctx.glossary, report, on_warning,
-                    aligned_only=aligned_only,
+                    aligned_only=aligned_only, pair_by=pair_by,
                 )  # fmt: skip
         return write_outputs(
             staged,

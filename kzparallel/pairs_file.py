@@ -21,7 +21,16 @@ PAIRS_FILE = "pairs.jsonl"
 # fields that depend on how a run went, not on its inputs and settings
 RUN_FIELDS = ("cached",)
 # fields written only when set (a pairs file without them reads the same)
-OPTIONAL_FIELDS = ("date", "origin", "link", "link_score", "ar_sents", "en_sents", "left_out")
+OPTIONAL_FIELDS = (
+    "date",
+    "origin",
+    "link",
+    "link_score",
+    "link_confidence",
+    "ar_sents",
+    "en_sents",
+    "left_out",
+)
 SCORE_DIGITS = 4
 
 

@@ -159,6 +159,9 @@ class Pair:
     origin: str | None = None
     link: str | None = None
     link_score: float | None = None
+    # the link's confidence (kzparallel.alignment.confidence: the probability that
+    # it is right); left out of pairs.jsonl when None
+    link_confidence: float | None = None
     # the sentence indices of the link in each document (``Link.ar_sents``/``en_sents``),
     # so the review can re-link; left out of pairs.jsonl when None
     ar_sents: list[int] | None = None
@@ -203,7 +206,10 @@ class Link:
     :func:`kzparallel.alignment.english.segment_english` numbers them); ``ar``/``en``
     the sentences joined by a space ("" on the empty side of a 1-0 or 0-1 link);
     ``kind`` is ``"<len(ar_sents)>-<len(en_sents)>"``; ``score`` in [0, 1], higher is
-    surer (for a 1-0 or 0-1 link: how sure it is that the sentence has no counterpart).
+    surer (for a 1-0 or 0-1 link: how sure it is that the sentence has no counterpart);
+    ``confidence`` the score calibrated on the gold sets, the probability that the
+    link is right (:mod:`kzparallel.alignment.confidence`; None for a link made by
+    hand).
     """
 
     ar: str
@@ -212,6 +218,7 @@ class Link:
     en_sents: list[int]
     kind: str
     score: float
+    confidence: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -152,7 +152,7 @@ def test_each_link_kind(
     links = _align(cli, article, en, trained_model.path, cache)
     assert [(r["ar_sents"], r["en_sents"]) for r in links] == EXPECTED[case]
     assert [r["kind"] for r in links] == [f"{len(a)}-{len(e)}" for a, e in EXPECTED[case]]
-    assert list(links[0]) == ["ar", "en", "ar_sents", "en_sents", "kind", "score"]
+    assert list(links[0]) == ["ar", "en", "ar_sents", "en_sents", "kind", "score", "confidence"]
     assert all(0.0 <= r["score"] <= 1.0 for r in links)
 
 

@@ -11,6 +11,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+import pyarrow.parquet as pq
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -449,3 +450,47 @@ def test_every_sentence_is_in_exactly_one_link(
     assert [j for k in found.links for j in k.en_sents] == list(range(len(en)))
     assert all((k.ar_sents or k.en_sents) and 0 <= k.score <= 1 for k in found.links)
     assert found.parallelism.partial == (found.parallelism.score < 0.7)
+
+
+def test_aligned_only_leaves_partial_documents_out(
+    partial: list[GoldDocument], tiny_model: Path, seeds_dir: Path, tmp_path: Path
+) -> None:
+    """``build --english --aligned-only`` of a partly parallel document (flagged
+    partial) and a close translation (not flagged), random model: every pair of the
+    partial document stays in pairs.jsonl marked ``partial-document`` and is left out
+    of the dataset; the close one's aligned pairs stay in."""
+    from kzparallel.alignment.links import read_links
+    from kzparallel.cli import main
+    from kzparallel.testing.bitext import gold_documents
+
+    close = next(
+        d for d in gold_documents(seeds_dir, generate_corpus().heldout, generated=1)
+        if d.name == "gen00-p0"
+    )  # fmt: skip
+    (tmp_path / "ar").mkdir()
+    (tmp_path / "en").mkdir()
+    for doc in (partial[0], close):
+        (tmp_path / "ar" / f"{doc.name}.ar.txt").write_text(doc.arabic, encoding="utf-8")
+        (tmp_path / "en" / f"{doc.name}.en.txt").write_text(doc.english, encoding="utf-8")
+    out = tmp_path / "out"
+    quiet = contextlib.redirect_stderr(io.StringIO()), contextlib.redirect_stdout(io.StringIO())
+    with quiet[0], quiet[1], contextlib.suppress(SystemExit):  # a split left empty
+        main(["build", str(tmp_path / "ar"), "--english", str(tmp_path / "en"), "--aligned-only",
+              "--out", str(out), "--model", str(tiny_model),
+              "--cache-dir", str(tmp_path / "cache")])  # fmt: skip
+    flags = {d: doc.alignment["parallelism"]["partial"] for d, doc in read_links(out).items()}
+    assert flags == {"part00.ar": True, "gen00-p0.ar": False}
+    pairs = [json.loads(line) for line in (out / "pairs.jsonl").open(encoding="utf-8")]
+    marks = Counter((p["doc_id"], p["origin"], p.get("left_out")) for p in pairs)
+    assert {k for k in marks if k[0] == "part00.ar"} == {
+        ("part00.ar", "aligned", "partial-document"),
+        ("part00.ar", "mt", "partial-document"),
+    }
+    assert ("gen00-p0.ar", "aligned", None) in marks
+    assert all(k[2] in (None, "no-english") for k in marks if k[0] == "gen00-p0.ar")
+    left = json.loads((out / "manifest.json").read_text())["counts"]["bitext"]["left_out"]
+    assert left["partial-document"] == sum(n for k, n in marks.items() if k[0] == "part00.ar")
+    in_dataset = []
+    for path in sorted((out / "dataset").rglob("*.parquet")):
+        in_dataset += pq.read_table(path).column("doc_id").to_pylist()
+    assert in_dataset and set(in_dataset) == {"gen00-p0.ar"}

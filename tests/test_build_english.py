@@ -325,11 +325,13 @@ def test_aligned_only_marks_the_others_and_leaves_them_out(english_build: Any, c
     ] * 3 + [("story.ar", "mt", "no-english")]
     assert [p.get("left_out") for p in pairs if p["origin"] == "aligned"] == [None] * 9
     counts = json.loads((only / "manifest.json").read_text())["counts"]["bitext"]
-    assert counts["left_out"] == {"no-english": 1, "document-without-english": 3}
+    assert counts["left_out"] == {
+        "no-english": 1, "document-without-english": 3, "partial-document": 0,
+    }  # fmt: skip
     line = (
         "left out of the dataset and the exports (--aligned-only; kept in pairs.jsonl with "
         "left_out): 1 Arabic sentence(s) without English (1-0), 3 sentence(s) of documents "
-        "without English"
+        "without English, 0 pair(s) of documents flagged partial (parallelism below 0.7)"
     )
     assert f"- {line}\n" in (only / "dataset" / "README.md").read_text()
     assert f"<li>{line}</li>" in (only / "report.html").read_text()

@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from kzparallel.alignment.confidence import shipped_calibration
 from kzparallel.alignment.dp import align_banded
 from kzparallel.alignment.length_model import LengthModel
 from kzparallel.alignment.link_costs import LinkCosts, estimate_link_costs
@@ -121,6 +122,7 @@ def align_pair(
         return (a + b) / 2 * (scorer.similarity(i, a, j, b) - tau) - penalties[(a, b)] - extra
 
     raw = align_banded(len(arabic), len(english), gain, narrow=params.narrow)
+    calibration = shipped_calibration()
     links = []
     for i, a, j, b in raw:
         if a and b:
@@ -129,14 +131,16 @@ def align_pair(
             score = 1.0 - _best_partner(scorer, i, len(english), "ar")
         else:
             score = 1.0 - _best_partner(scorer, j, len(arabic), "en")
+        kind, score = f"{a}-{b}", round(min(1.0, max(0.0, score)), 4)
         links.append(
             Link(
                 ar=" ".join(arabic[i : i + a]),
                 en=" ".join(english[j : j + b]),
                 ar_sents=list(range(i, i + a)),
                 en_sents=list(range(j, j + b)),
-                kind=f"{a}-{b}",
-                score=round(min(1.0, max(0.0, score)), 4),
+                kind=kind,
+                score=score,
+                confidence=calibration.confidence(kind, score) if calibration else None,
             )
         )
     return Alignment(

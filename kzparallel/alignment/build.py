@@ -37,10 +37,12 @@ the driver, over the staging folder), :func:`align_staged`
    goes to the document's line of ``links.jsonl`` (``alignment``) and to its entry
    in the manifest's ``documents`` (``alignment``).
 
-   With ``aligned_only`` (``--aligned-only``) the pairs of 1-0 links and of the
-   documents without English stay in pairs.jsonl with ``left_out`` set
-   (``"no-english"``, ``"document-without-english"``): the dataset and the exports
-   leave them out, the counts say how many.
+   With ``aligned_only`` (``--aligned-only``) the pairs of 1-0 links, of the
+   documents without English and of the documents flagged partial (parallelism
+   below the threshold, :mod:`kzparallel.alignment.parallelism`: all their pairs)
+   stay in pairs.jsonl with ``left_out`` set (``"no-english"``,
+   ``"document-without-english"``, ``"partial-document"``): the dataset and the
+   exports leave them out, the counts say how many.
 
 The counts (document pairs, unpaired documents, pairs per origin, links per kind)
 go to ``Staged.bitext``: the manifest, the dataset card and the report show them.
@@ -93,10 +95,29 @@ def read_english_inputs(
     return list(found.values())
 
 
-def _candidate(doc_id: str, sentences: list[str], date: str | None) -> Any:
-    from kzparallel.alignment.pairing import Candidate, opening
+Texts = dict[str, tuple[list[str], list[str], str | None]]
 
-    return Candidate(doc_id, doc_id, opening(sentences), date)
+
+def _candidates(arabic: Texts, english: Texts, glossary: Any) -> tuple[list[Any], list[Any]]:
+    """Document pairing's view of each article (:class:`~kzparallel.alignment.pairing.Candidate`);
+    ``arabic`` and ``english`` map an article's id to (its opening in English, its own
+    sentences, its date); the numbers and glossary names are the whole article's."""
+    from kzparallel.alignment.pairing import Candidate, opening
+    from kzparallel.alignment.similarity import glossary_terms
+    from kzparallel.arabic import written_numbers
+
+    ar_whole = [" ".join(own) for _, own, _ in arabic.values()]
+    en_whole = [" ".join(own) for _, own, _ in english.values()]
+    dates = [d for _, _, d in arabic.values()]
+    ar_names, en_names = glossary_terms(glossary, ar_whole, en_whole, dates)
+
+    def made(texts: Texts, whole: list[str], names: list[frozenset[str]]) -> list[Any]:
+        return [
+            Candidate(doc_id, doc_id, opening(en), date, frozenset(written_numbers(t)), found)
+            for (doc_id, (en, _, date)), t, found in zip(texts.items(), whole, names, strict=True)
+        ]
+
+    return made(arabic, ar_whole, ar_names), made(english, en_whole, en_names)
 
 
 def align_staged(
@@ -107,29 +128,36 @@ def align_staged(
     on_error: Callable[[InputError], None],
     on_warning: Callable[[str], None] | None,
     aligned_only: bool = False,
+    pair_by: str = "name",
 ) -> None:
-    """Pair, align and re-stage (module doc); ``staged.bitext`` gets the counts."""
+    """Pair, align and re-stage (module doc); ``staged.bitext`` gets the counts.
+    ``pair_by``: ``"name"`` (names, then content; a pair by name whose content
+    disagrees is warned about and reported) or ``"content"`` (names ignored)."""
     from kzparallel.alignment.align import align_pair
-    from kzparallel.alignment.pairing import pair_documents
+    from kzparallel.alignment.pairing import doubts, pair_documents
 
     english = read_english_inputs(english_inputs, on_error)
     arabic: dict[str, StagedDoc] = {}
     for doc in sorted(staged.docs, key=lambda d: (d.doc_id, d.source, d.part, d.offset)):
         if doc.pairs and doc.doc_id not in arabic:  # a repeated doc_id: staging reports it
             arabic[doc.doc_id] = doc
-    openings = {}
+    ar_texts: Texts = {}
     for doc_id, doc in arabic.items():
-        first = []
-        for pair in staged_pairs([doc]):
-            first.append(pair)
-            if len(first) == 4:
-                break
-        openings[doc_id] = _candidate(doc_id, [p.en for p in first], first[0].date)
+        whole = list(staged_pairs([doc]))
+        ar_texts[doc_id] = ([p.en for p in whole[:4]], [p.ar for p in whole], whole[0].date)
+    en_texts: Texts = {
+        d.doc_id: ([s.text for s in segs], [s.text for s in segs], d.date) for d, segs in english
+    }
     by_id = {doc.doc_id: (doc, segs) for doc, segs in english}
-    pairing = pair_documents(
-        list(openings.values()),
-        [_candidate(d.doc_id, [s.text for s in segs], d.date) for d, segs in english],
-    )
+    ar_candidates, en_candidates = _candidates(ar_texts, en_texts, glossary)
+    pairing = pair_documents(ar_candidates, en_candidates, by=pair_by)
+    doubted = doubts(pairing, ar_candidates, en_candidates)
+    for doubt in doubted:
+        if on_warning is not None:
+            on_warning(
+                f"{by_id[doubt.english][0].source}: paired by name with {doubt.arabic}, but "
+                f"{doubt.reason} (kept; --pair-by content ignores names)"
+            )
     partner = {p.arabic: p for p in pairing.pairs}
     origins: Counter[str] = Counter()
     kinds: Counter[str] = Counter()
@@ -156,7 +184,9 @@ def align_staged(
                 links = alignment.links
                 doc.alignment = {"english": found.english, **alignment.summary()}
                 kinds.update(link.kind for link in links)
-                new = link_pairs(pairs, links, glossary, aligned_only)
+                new = link_pairs(
+                    pairs, links, glossary, aligned_only, alignment.parallelism.partial
+                )
                 aligned.append(
                     AlignedDoc(
                         doc_id=doc.doc_id,
@@ -188,7 +218,11 @@ def align_staged(
         "origins": {k: origins[k] for k in ("aligned", "mt")},
         "links": {k: kinds[k] for k in LINK_KINDS if kinds[k]},
     }
+    if doubted:
+        staged.bitext["name_doubts"] = [
+            {**d.to_dict(), "english": by_id[d.english][0].source} for d in doubted
+        ]
     if aligned_only:
         staged.bitext["left_out"] = {
-            k: left_out[k] for k in ("no-english", "document-without-english")
+            k: left_out[k] for k in ("no-english", "document-without-english", "partial-document")
         }

@@ -92,10 +92,22 @@ def link_pairs(
     links: list[Link],
     glossary: Glossary | None = None,
     aligned_only: bool = False,
+    partial: bool = False,
 ) -> list[Pair]:
     """One pair per link from a document's machine-translated pairs
     (:mod:`kzparallel.alignment.build`'s doc: 1-0 links keep their pairs, 0-1 links
-    have none)."""
+    have none). With ``aligned_only``, a ``partial`` document (its parallelism score
+    below :data:`~kzparallel.alignment.parallelism.PARTIAL_BELOW`) has every pair
+    marked ``left_out`` ``"partial-document"``."""
+    out = _link_pairs(pairs, links, glossary, aligned_only)
+    if aligned_only and partial:
+        return [replace(p, left_out="partial-document") for p in out]
+    return out
+
+
+def _link_pairs(
+    pairs: list[Pair], links: list[Link], glossary: Glossary | None, aligned_only: bool
+) -> list[Pair]:
     out: list[Pair] = []
     for link in links:
         if not link.ar_sents:
@@ -104,7 +116,7 @@ def link_pairs(
         if not link.en_sents:
             out += [
                 replace(p, origin="mt", link=link.kind, link_score=link.score,
-                        ar_sents=[i], en_sents=[],
+                        link_confidence=link.confidence, ar_sents=[i], en_sents=[],
                         left_out="no-english" if aligned_only else None)
                 for i, p in zip(link.ar_sents, linked, strict=True)
             ]  # fmt: skip
@@ -141,6 +153,7 @@ def aligned_pair(linked: list[Pair], link: Link, glossary: Glossary | None = Non
         origin="aligned",
         link=link.kind,
         link_score=link.score,
+        link_confidence=link.confidence,
         ar_sents=list(link.ar_sents),
         en_sents=list(link.en_sents),
     )

@@ -13,12 +13,27 @@
    article (articles on the same story share names and numbers: an Arabic article
    without its English version still resembles the others); every other document
    is reported unmatched.
+
+The content score is chrF of the openings or, where higher, the agreement of
+the anchors of the whole articles: the mean Jaccard overlap of the numbers
+written in digits (when both have some) and of the glossary entries named (when
+either names one) — what still tells articles apart when the machine translation
+says nothing. ``by="content"``
+(``build --pair-by content``) skips the names.
+
+**A pair by name that content disagrees with** (:func:`doubts`): another English
+article's content scores at least :data:`MARGIN` more and at least
+:data:`THRESHOLD` with the Arabic one (the content points elsewhere), or its
+content score is below half of :data:`THRESHOLD` while the other pairs of the
+corpus reach :data:`THRESHOLD` in the median. The build warns and reports it; it
+keeps the pair (the name may be right and the content thin).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -28,6 +43,7 @@ OPENING_SENTENCES = 4  # the title and the first three sentences
 MAX_DAYS_APART = 2
 THRESHOLD = 0.3
 MARGIN = 0.1
+PAIR_BY = ("name", "content")
 _LANGUAGE_TAG = re.compile(r"[._-](?:ar|ara|arabic|en|eng|english)$", re.IGNORECASE)
 
 
@@ -41,6 +57,8 @@ class Candidate:
     name: str
     opening: str
     date: str | None = None
+    numbers: frozenset[str] = frozenset()  # the numbers written in digits, whole article
+    names: frozenset[str] = frozenset()  # the glossary entries named, whole article
 
 
 @dataclass(frozen=True)
@@ -79,11 +97,70 @@ def _days_apart(a: str | None, b: str | None) -> int | None:
 
 
 def content_score(arabic: Candidate, english: Candidate) -> float:
-    """chrF (β = 1, in [0, 1]) of the two openings; 0 when the dates are too far apart."""
+    """chrF (β = 1, in [0, 1]) of the two openings, or the anchors' agreement where
+    higher: the mean Jaccard overlap of their numbers (when both have some) and of
+    their glossary names (when either has some); 0 when the dates are too far apart."""
     apart = _days_apart(arabic.date, english.date)
     if apart is not None and apart > MAX_DAYS_APART:
         return 0.0
-    return CHRF(beta=1).sentence_score(arabic.opening, [english.opening]).score / 100
+    mt = CHRF(beta=1).sentence_score(arabic.opening, [english.opening]).score / 100
+    anchors = []
+    if arabic.numbers and english.numbers:
+        anchors.append(
+            len(arabic.numbers & english.numbers) / len(arabic.numbers | english.numbers)
+        )
+    if arabic.names or english.names:
+        anchors.append(len(arabic.names & english.names) / len(arabic.names | english.names))
+    return max(mt, sum(anchors) / len(anchors)) if anchors else mt
+
+
+@dataclass(frozen=True)
+class Doubt:
+    """A pair by name whose content disagrees (:func:`doubts`)."""
+
+    arabic: str
+    english: str
+    content: float  # the pair's content score
+    better: str | None  # the English article whose content fits the Arabic one better
+    better_score: float
+    reason: str
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "arabic": self.arabic, "english": self.english, "content": self.content,
+            "better": self.better, "better_score": self.better_score, "reason": self.reason,
+        }  # fmt: skip
+
+
+def doubts(
+    pairing: Pairing, arabic: Sequence[Candidate], english: Sequence[Candidate]
+) -> list[Doubt]:
+    """The pairs by name of ``pairing`` whose content disagrees (module doc)."""
+    ar = {c.doc_id: c for c in arabic}
+    en = {c.doc_id: c for c in english}
+    scores = {p.arabic: content_score(ar[p.arabic], en[p.english]) for p in pairing.pairs}
+    out = []
+    for p in pairing.pairs:
+        if p.how != "name":
+            continue
+        own = scores[p.arabic]
+        others = [v for k, v in scores.items() if k != p.arabic]
+        rivals = [
+            (content_score(ar[p.arabic], e), e.doc_id) for e in english if e.doc_id != p.english
+        ]
+        best, better = max(rivals, default=(0.0, None))
+        if best >= THRESHOLD and best - own >= MARGIN:
+            reason = f"the content of {better} fits it better ({best:.2f} against {own:.2f})"
+        elif others and own < THRESHOLD / 2 and statistics.median(others) >= THRESHOLD:
+            reason = (
+                f"content score {own:.2f}, the corpus's other pairs "
+                f"{statistics.median(others):.2f} in the median"
+            )
+            better, best = None, 0.0
+        else:
+            continue
+        out.append(Doubt(p.arabic, p.english, round(own, 4), better, round(best, 4), reason))
+    return out
 
 
 def pair_documents(
@@ -91,9 +168,13 @@ def pair_documents(
     english: Sequence[Candidate],
     threshold: float = THRESHOLD,
     margin: float = MARGIN,
+    by: str = "name",
 ) -> Pairing:
     """Pair Arabic articles with English ones (see the module docstring); the pairs
-    come in the order of ``arabic``."""
+    come in the order of ``arabic``. ``by``: ``"name"`` (names, then content) or
+    ``"content"`` (content only)."""
+    if by not in PAIR_BY:
+        raise ValueError(f"unknown pairing {by!r} (one of {', '.join(PAIR_BY)})")
     from scipy.optimize import linear_sum_assignment
 
     by_name = {}
@@ -101,7 +182,7 @@ def pair_documents(
         by_name.setdefault(name_key(en.name), en)
     pairs: dict[str, DocumentPair] = {}
     used: set[str] = set()
-    for ar in arabic:
+    for ar in arabic if by == "name" else ():
         en = by_name.get(name_key(ar.name))
         if en is not None and en.doc_id not in used:
             pairs[ar.doc_id] = DocumentPair(ar.doc_id, en.doc_id, "name", 1.0)

@@ -177,7 +177,7 @@ class Scorer:
         if mt is not None and len(mt) != len(arabic):
             raise ValueError("one machine translation per Arabic sentence")
         self.n, self.m = len(arabic), len(english)
-        ar_names, en_names = _glossary_terms(glossary, arabic, english, dates)
+        ar_names, en_names = glossary_terms(glossary, arabic, english, dates)
         ar_numbers = [written_numbers(t) for t in arabic]
         en_numbers = [written_numbers(t) for t in english]
         src = arabic if mt is None else mt
@@ -274,7 +274,7 @@ class Scorer:
         return value
 
 
-def _glossary_terms(
+def glossary_terms(
     glossary: Any,
     arabic: Sequence[str],
     english: Sequence[str],

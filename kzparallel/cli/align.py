@@ -25,7 +25,7 @@ from kzparallel.cli.translate import (
     QUANT_OPT,
 )
 
-LINK_KEYS = ("ar", "en", "ar_sents", "en_sents", "kind", "score")
+LINK_KEYS = ("ar", "en", "ar_sents", "en_sents", "kind", "score", "confidence")
 AR_FILE_ARG = typer.Argument(..., metavar="AR_FILE", help="The Arabic article.")
 EN_FILE_ARG = typer.Argument(..., metavar="EN_FILE", help="Its English version.")
 
@@ -48,7 +48,8 @@ def align_cmd(
 ) -> None:
     """Align the sentences of an Arabic article with its English version: one JSON
     line per link, in document order, with the keys ar, en, ar_sents, en_sents
-    (0-based sentence indices), kind ("1-1", "2-1", "1-0", ...) and score (0-1).
+    (0-based sentence indices), kind ("1-1", "2-1", "1-0", ...), score (0-1) and confidence (the score calibrated
+    on the gold sets: the probability that the link is right).
     The Arabic is translated as `build` does (cache, glossary)."""
     from kzparallel.alignment import align_files
     from kzparallel.stages import BuildSettings

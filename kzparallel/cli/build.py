@@ -17,6 +17,13 @@ from kzparallel.translation.model import DEFAULT_MODEL
 from kzparallel.translation.registry import backend_help, quantization_help
 
 
+def _check_pair_by(value: str) -> str:
+    """``--pair-by``: anything but name or content is a usage error (exit 2)."""
+    if value not in ("name", "content"):
+        raise typer.BadParameter(f"{value!r} is not 'name' or 'content'")
+    return value
+
+
 @app.command()
 def build(
     inputs: Annotated[
@@ -155,6 +162,15 @@ def build(
             "exports (the others stay in pairs.jsonl, marked left_out).",
         ),
     ] = False,
+    pair_by: Annotated[
+        str,
+        typer.Option(
+            "--pair-by",
+            help="With --english: pair the documents by 'name' (then content) or by "
+            "'content' only (names ignored).",
+            callback=_check_pair_by,
+        ),
+    ] = "name",
     fresh: Annotated[
         bool,
         typer.Option(
@@ -174,6 +190,8 @@ def build(
 
     if aligned_only and not english:
         warn("--aligned-only is ignored without --english")
+    if pair_by != "name" and not english:
+        warn("--pair-by is ignored without --english")
 
     settings = BuildSettings(
         model=model,
@@ -219,6 +237,7 @@ def build(
         on_warning=warn,
         english=english,
         aligned_only=aligned_only,
+        pair_by=pair_by,
     )
     if result.split_note:
         warn(result.split_note)

@@ -193,8 +193,9 @@ def doc_pairs(doc: AlignedDoc, links: Links, built: list[Pair], glossary: Any = 
             kind=kind((a, e)),
             score=0.0,
         )
-        for pair in link_pairs(doc.ar, [link], glossary, doc.aligned_only):
-            out.append(replace(pair, link_score=None, review_status="edited"))
+        partial = bool((doc.alignment.get("parallelism") or {}).get("partial"))
+        for pair in link_pairs(doc.ar, [link], glossary, doc.aligned_only, partial):
+            out.append(replace(pair, link_score=None, link_confidence=None, review_status="edited"))
     return out
 
 

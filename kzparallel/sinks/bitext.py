@@ -24,12 +24,19 @@ def bitext_lines(counts: dict[str, Any]) -> list[str]:
         f"Arabic documents without an English version: {counts['unpaired_arabic']}",
         f"English documents paired with nothing (not used): {len(counts['unpaired_english'])}",
     ]
+    for doubt in counts.get("name_doubts", []):
+        lines.append(
+            f"paired by name, content disagrees: {doubt['english']} with {doubt['arabic']} "
+            f"({doubt['reason']})"
+        )
     left = counts.get("left_out")
     if left is not None:  # --aligned-only
         lines.append(
             f"left out of the dataset and the exports (--aligned-only; kept in pairs.jsonl "
             f"with left_out): {left['no-english']} Arabic sentence(s) without English (1-0), "
-            f"{left['document-without-english']} sentence(s) of documents without English"
+            f"{left['document-without-english']} sentence(s) of documents without English, "
+            f"{left.get('partial-document', 0)} pair(s) of documents flagged partial "
+            f"(parallelism below {PARTIAL_BELOW})"
         )
     return lines
 

@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kzparallel.alignment.align import AlignParams, align_sentences
+from kzparallel.alignment.confidence import labelled
 from kzparallel.demo.corpus import Example
 from kzparallel.demo.templates import TEMPLATES
 from kzparallel.testing.bitext import (
@@ -420,3 +421,28 @@ def run_methods(
         links = align_sentences(tr.arabic, doc.en_sentences, tr.mt, glossary, params, tr.dates)
         out.append((doc.links, [(k.ar_sents, k.en_sents) for k in links]))
     return out
+
+
+def calibration_samples(
+    docs: list[GoldDocument], translated: dict[str, Translated], glossary: Any
+) -> list[list[tuple[str, float, bool]]]:
+    """(kind, raw score, right) of every link ``kzparallel align`` makes, for each
+    distinct Arabic article of ``docs`` (its documents of every level together),
+    in the order of first appearance: what :mod:`kzparallel.alignment.confidence`
+    is fitted on."""
+    by_article: dict[str, list[tuple[str, float, bool]]] = {}
+    for doc in docs:
+        tr = translated[doc.arabic]
+        links = align_sentences(tr.arabic, doc.en_sentences, tr.mt, glossary, dates=tr.dates)
+        by_article.setdefault(doc.arabic, []).extend(labelled(doc.links, links))
+    return list(by_article.values())
+
+
+def halves(
+    articles: list[list[tuple[str, float, bool]]],
+) -> tuple[list[tuple[str, float, bool]], list[tuple[str, float, bool]]]:
+    """The samples of the even-numbered articles and of the odd-numbered ones: fit on
+    one half, check on the other (no article, at any level, in both)."""
+    first = [s for k, a in enumerate(articles) if k % 2 == 0 for s in a]
+    second = [s for k, a in enumerate(articles) if k % 2 == 1 for s in a]
+    return first, second
