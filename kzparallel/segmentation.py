@@ -381,6 +381,12 @@ def split_long(text: str, count_tokens: Callable[[str], int], limit: int) -> lis
     (``و``/``ف``-words such as ``وقال``, ``ثم``, ``بينما``, ``حيث``), then
     between words, then between characters; each piece's ``count_tokens`` is
     ``<= limit`` unless a single character is already longer.
+
+    Linear in the length of ``text``: each piece is the longest run of cut
+    points that fits, found by doubling then halving the run from the start of
+    the piece (galloping search), so ``count_tokens`` reads each character a
+    bounded number of times (about 8 for pieces of 300 words), whatever the
+    length of the line.
     """
     if not text:
         return []
@@ -396,31 +402,38 @@ def _split(
     count: Callable[[str], int],
     limit: int,
     level: int,
+    over: bool = False,
 ) -> list[tuple[int, int]]:
-    if hi - lo <= 1 or count(text[lo:hi]) <= limit or level >= len(_LEVELS):
+    """The pieces of ``text[lo:hi]`` cut at ``_LEVELS[level]`` or finer
+    (``over``: already counted, more than ``limit``)."""
+    if hi - lo <= 1 or level >= len(_LEVELS) or (not over and count(text[lo:hi]) <= limit):
         return [(lo, hi)]
     bounds = [lo, *_LEVELS[level](text, lo, hi), hi]
     if len(bounds) == 2:
-        return _split(text, lo, hi, count, limit, level + 1)
+        return _split(text, lo, hi, count, limit, level + 1, over=True)
     out: list[tuple[int, int]] = []
+    last = len(bounds) - 1
     i = 0
-    while i < len(bounds) - 1:
+    while i < last:
         start = bounds[i]
-        # furthest bound j > i with text[start:bounds[j]] within the limit (binary search)
+        # furthest bound j > i with text[start:bounds[j]] within the limit
         fits = lambda j, start=start: count(text[start : bounds[j]]) <= limit  # noqa: E731
         if not fits(i + 1):
-            out += _split(text, start, bounds[i + 1], count, limit, level + 1)
+            out += _split(text, start, bounds[i + 1], count, limit, level + 1, over=True)
             i += 1
             continue
-        a, b = i + 1, len(bounds) - 1
-        while a < b:
-            mid = (a + b + 1) // 2
+        good, step = i + 1, 1  # gallop: i+2, i+3, i+5, i+9, ... while it fits
+        while good < last and fits(min(good + step, last)):
+            good, step = min(good + step, last), step * 2
+        bad = min(good + step, last + 1)  # the first that does not fit (last + 1: none)
+        while bad - good > 1:  # then halve between the last fit and the first misfit
+            mid = (good + bad) // 2
             if fits(mid):
-                a = mid
+                good = mid
             else:
-                b = mid - 1
-        out.append((start, bounds[a]))
-        i = a
+                bad = mid
+        out.append((start, bounds[good]))
+        i = good
     return out
 
 

@@ -96,6 +96,7 @@ class _Pending:
     result: Translation | None = None
     cached: bool = False
     pieces: list[Translation | None] = field(default_factory=list)
+    left: int = 0  # pieces not translated yet (a long line has thousands)
 
     @property
     def done(self) -> bool:
@@ -203,6 +204,7 @@ def _translate_window(
         for i in first.values():
             texts = _pieces(pending[i].segment.text, tr, limit)
             pending[i].pieces = [None] * len(texts)
+            pending[i].left = len(texts)
             units += [(i, k, t, n) for k, (t, n) in enumerate(texts)]
 
     emitted = 0
@@ -239,7 +241,8 @@ def _translate_window(
             for (i, k, _, _), t in zip(batch.items, out, strict=True):
                 p = pending[i]
                 p.pieces[k] = t
-                if all(x is not None for x in p.pieces):
+                p.left -= 1
+                if not p.left:
                     p.result = join_translations(p.pieces, config.nbest)  # type: ignore[arg-type]
                     p.pieces = []
                     finished.append(p)
