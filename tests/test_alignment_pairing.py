@@ -129,3 +129,28 @@ def test_pair_by_content_pairs_them_right(swapped: dict[str, object]) -> None:
     assert "name_doubts" not in bitext
     english = {doc_id: doc.alignment["english"] for doc_id, doc in read_links(out).items()}
     assert english == {f"part0{k}.ar": f"part0{(k + 1) % COUNT}.en" for k in range(COUNT)}
+
+
+@pytest.mark.parametrize(
+    ("own_names", "doubted"),
+    [
+        ("k1 k2 k3 k5", False),  # its own English fits it well (0.75), a near-copy better
+        ("k1 k2 k5 k6 k7", True),  # its own English fits weakly (0.33), the other better
+    ],
+)
+def test_a_near_copy_does_not_doubt_a_pair_that_fits(own_names: str, doubted: bool) -> None:
+    """A second English version of the same story (a near-copy) may fit an Arabic
+    article as well as its own English or a little better; the pair by name is
+    doubted only when its own content fits it weakly (below pairing.SURE)."""
+    arabic = [_c("one.ar", "", "", "k1 k2 k3"), _c("two.ar", "", "", "k8 k9")]
+    english = [
+        _c("one.en", "", "", own_names),
+        _c("two.en", "", "", "k1 k2 k3"),  # one.ar's names exactly (1.0)
+    ]
+    pairing = pair_documents(arabic, english)
+    assert [(p.arabic, p.english, p.how) for p in pairing.pairs] == [
+        ("one.ar", "one.en", "name"),
+        ("two.ar", "two.en", "name"),
+    ]
+    found = [(d.arabic, d.better) for d in doubts(pairing, arabic, english) if d.arabic == "one.ar"]
+    assert found == ([("one.ar", "two.en")] if doubted else [])

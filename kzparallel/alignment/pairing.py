@@ -43,6 +43,10 @@ OPENING_SENTENCES = 4  # the title and the first three sentences
 MAX_DAYS_APART = 2
 THRESHOLD = 0.3
 MARGIN = 0.1
+# a pair by name whose content scores this much is kept without a doubt, whatever
+# else fits: another English article that fits better is then a near-copy (a second
+# version of the same story), not a sign that the names were swapped
+SURE = 0.6
 PAIR_BY = ("name", "content")
 _LANGUAGE_TAG = re.compile(r"[._-](?:ar|ara|arabic|en|eng|english)$", re.IGNORECASE)
 
@@ -149,7 +153,7 @@ def doubts(
             (content_score(ar[p.arabic], e), e.doc_id) for e in english if e.doc_id != p.english
         ]
         best, better = max(rivals, default=(0.0, None))
-        if best >= THRESHOLD and best - own >= MARGIN:
+        if own < SURE and best >= THRESHOLD and best - own >= MARGIN:
             reason = f"the content of {better} fits it better ({best:.2f} against {own:.2f})"
         elif others and own < THRESHOLD / 2 and statistics.median(others) >= THRESHOLD:
             reason = (
