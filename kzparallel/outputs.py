@@ -39,6 +39,7 @@ from kzparallel.errors import InputError, KzError
 from kzparallel.incremental import PREVIOUS_DIR, drop_previous, find_previous, keep_previous
 from kzparallel.manifest import MANIFEST_FILE, library_versions, read_manifest, write_manifest
 from kzparallel.pairs_file import PAIRS_FILE
+from kzparallel.progress import SHARD_TICK, counted, passes, phase_bar
 from kzparallel.review.store import ReviewStore
 from kzparallel.shards import (
     ShardJob,
@@ -260,17 +261,19 @@ def _write_outputs(
     docs = sorted(carried + new, key=lambda d: d.doc_id)  # the whole corpus, doc_id order
 
     t = time.perf_counter()
+    total, show = sum(d.pairs for d in docs), settings.progress  # a bar per phase (a terminal)
     # corpus-level decisions: duplicates, clusters, splits, length band, low score
-    corpus = scan_corpus(
-        previous,
-        None,
-        [d.doc_id for d in new],
-        corpus_options(settings),
-        signature=ctx.signature_text,
-        alignment=settings.alignment,
-        out=out,
-        pairs=staged_pairs(docs),
-    )
+    with phase_bar("corpus decisions", total, show) as bar:
+        corpus = scan_corpus(
+            previous,
+            None,
+            [d.doc_id for d in new],
+            corpus_options(settings),
+            signature=ctx.signature_text,
+            alignment=settings.alignment,
+            out=out,
+            pairs=counted(staged_pairs(docs), bar),
+        )
     timings["corpus"] = time.perf_counter() - t
 
     t = time.perf_counter()
@@ -279,8 +282,8 @@ def _write_outputs(
     work = out / WORK_DIR
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
-    with atomic_open(work / PAIRS_FILE) as fh:
-        fh.writelines(corpus.lines(staged_pairs(docs)))
+    with atomic_open(work / PAIRS_FILE) as fh, phase_bar(PAIRS_FILE, total, show) as bar:
+        fh.writelines(counted(corpus.lines(staged_pairs(docs)), bar))
     timings["pairs"] = time.perf_counter() - t
 
     t = time.perf_counter()
@@ -293,12 +296,20 @@ def _write_outputs(
     review = str(out) if settings.apply_review else None
     upto = review_snapshot(out) if review else None  # every shard applies the same decisions
     final = list(index_pairs_file(work / PAIRS_FILE))
+    written = sum(d.pairs for d in final)
     jobs = [
         ShardJob(k, shard, {d.doc_id: plan.split_of(d.doc_id) for d in shard}, str(work), review,
                  upto, keep_duplicates=settings.keep_duplicates)
         for k, shard in enumerate(plan_shards(final))
     ]  # fmt: skip
-    results = sorted(run(write_shard, jobs), key=lambda r: r.index)
+    with phase_bar("en/ and dataset/", written, show) as bar:
+        tick = SHARD_TICK.set(bar.update if bar is not None else None)
+        try:
+            results = sorted(run(write_shard, jobs), key=lambda r: r.index)
+        finally:
+            SHARD_TICK.reset(tick)
+        if bar is not None:  # shards written by other processes (Ray) count when back
+            bar.update(bar.total - bar.n)
     timings["shards"] = time.perf_counter() - t
 
     t = time.perf_counter()
@@ -342,20 +353,24 @@ def _write_outputs(
         else None,
     )
     t = time.perf_counter()
-    renderings = write_consistency(work, ctx.glossary)
+    with phase_bar("consistency", written, show) as bar:
+        renderings = write_consistency(work, ctx.glossary, lambda r: passes(r, bar, "consistency"))
     timings["consistency"] = time.perf_counter() - t
     t = time.perf_counter()
-    write_report(
-        work / REPORT_FILE,
-        stats,
-        result,
-        band,
-        corpus.lengths,
-        ctx,
-        corpus=corpus,
-        estimate=estimate,
-        consistency=renderings,
-    )
+    with phase_bar(REPORT_FILE, 1, show, unit="file") as bar:
+        write_report(
+            work / REPORT_FILE,
+            stats,
+            result,
+            band,
+            corpus.lengths,
+            ctx,
+            corpus=corpus,
+            estimate=estimate,
+            consistency=renderings,
+        )
+        if bar is not None:
+            bar.update(1)
     timings["report"] = time.perf_counter() - t
     result.timings = timer.timings(BUILD_STAGES)
     write_manifest(

@@ -23,6 +23,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kzparallel.progress import SHARD_TICK
 from kzparallel.records import Pair
 from kzparallel.sinks.articles import article_texts
 from kzparallel.sinks.dataset import (
@@ -93,10 +94,13 @@ def write_shard(job: ShardJob) -> ShardResult:
     en_dir = work / "en"
     en_dir.mkdir(parents=True, exist_ok=True)
     data = SplitFiles(lambda split: data_piece(work, split, job.index))
+    tick = SHARD_TICK.get()  # the build's progress bar, when it is in this process
 
     def counted() -> Iterator[Pair]:
         for pair in staged_pairs(job.docs):
             result.pairs += 1
+            if tick is not None:
+                tick(1)
             yield pair
 
     stream: Iterable[Pair] = counted()

@@ -192,14 +192,22 @@ def pair_records(path: str | Path) -> Iterator[dict[str, Any]]:
                 yield json.loads(line)
 
 
-def write_consistency(out: str | Path, glossary: Glossary | None) -> dict[str, Any]:
+Records = Callable[[], Iterable[dict[str, Any]]]
+
+
+def write_consistency(
+    out: str | Path, glossary: Glossary | None, wrap: Callable[[Records], Records] | None = None
+) -> dict[str, Any]:
     """The consistency report of a build directory's ``pairs.jsonl``, written
-    atomically to ``consistency.json`` next to it (and returned)."""
+    atomically to ``consistency.json`` next to it (and returned). ``wrap``: given
+    the function that reads the records (once per pass), the one to use instead
+    (the build's progress bar: :func:`kzparallel.progress.passes`)."""
     from kzparallel.atomic import atomic_write_text
     from kzparallel.pairs_file import PAIRS_FILE
 
     path = Path(out) / PAIRS_FILE
-    report = consistency(lambda: pair_records(path), glossary)
+    records: Records = lambda: pair_records(path)  # noqa: E731
+    report = consistency(wrap(records) if wrap is not None else records, glossary)
     text = json.dumps(report, ensure_ascii=False, indent=1) + "\n"
     atomic_write_text(Path(out) / CONSISTENCY_FILE, text)
     return report
