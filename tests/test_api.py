@@ -71,7 +71,8 @@ def test_translator_gives_what_the_translate_command_prints(
     assert " ".join(p.en for p in pairs[:2]) == many[0]
     # the glossary found Almaty in the third text, and reports on it
     assert bool(pairs[3].terms) is glossary
-    assert tr.signature.startswith("model:") and "glossary:" in tr.signature
+    # the signature every pair of these settings carries
+    assert tr.signature.startswith("model:") and {p.signature for p in pairs} == {tr.signature}
 
 
 def test_translate_is_a_one_off_translator(tiny_model: Path, cache_dir: Path) -> None:

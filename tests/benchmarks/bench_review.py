@@ -51,7 +51,6 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT / "seeds"
-REVIEWER_COOKIE = "kz_reviewer"  # kzparallel.review.reviewer: who this browser is
 DEFAULT_SIZES = (100_045, 1_000_022)  # 935 and 9,346 copies of the 107 pairs of the seeds
 ROW = re.compile(r'<tr id="p-(\w+)" class="pair status-(\w+)"')
 
@@ -247,6 +246,8 @@ def load_test(
 ) -> dict[str, Any]:
     """Concurrent reviewers; checks that no decision is lost or applied twice."""
     import httpx
+
+    from kzparallel.review.reviewer import REVIEWER_COOKIE
 
     deadline = time.monotonic() + seconds
     lock = threading.Lock()
